@@ -1,0 +1,40 @@
+# Kampung's few verbs. A newcomer needs only `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+BENCH ?= all
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test test-postgres lint bench serve clean
+
+$(BIN)/kampung: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev: $(BIN)/kampung
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+## Run the site with the demo neighbourhood on SQLite at http://127.0.0.1:$(PORT)
+demo: $(BIN)/kampung
+	DEBUG=$${DEBUG:-true} $(BIN)/kampung demo --port $(PORT)
+
+## Run every test (SQLite unless DATABASE_URL names PostgreSQL), lint and migration check
+test: $(VENV)/.dev
+	$(BIN)/ruff check kampung tests bench
+	DEBUG=true KAMPUNG_VAR_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check kampung tests bench
+	$(BIN)/ruff format --check kampung tests bench
+
+## Benchmarks: results as JSON under var/bench/ (BENCH=seed runs one)
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench $(BENCH)
+
+clean:
+	rm -rf var/test var/bench .pytest_cache

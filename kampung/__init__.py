@@ -1,0 +1,3 @@
+"""Kampung: a web platform for asset-based community development."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""The REST API at /api/v1/: one NinjaAPI, session auth for the site (with CSRF) and
+bearer tokens for integrations, and one error body for every failure:
+
+    {"error": {"code": "not_found", "message": "...", "fields": {"field": ["..."]}}}
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from kampung.audit.context import attribute_to
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "An API token from `kampung token create --user EMAIL`."
+
+    def authenticate(self, request, token):
+        from kampung.people.actions import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+            attribute_to(user)
+        return user
+
+
+api = NinjaAPI(
+    title="Kampung API",
+    version="1",
+    description="Communities, members, consent and the audit log. Every call is scoped to "
+    "one community and follows the same permission rules as the pages.",
+    urls_namespace="api",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+)
+
+
+def error(request, status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_request(request, exc):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "request", []).append(item.get("msg", "invalid"))
+    return error(request, 422, "invalid", "Some fields are not valid.", fields)
+
+
+@api.exception_handler(ValidationError)
+def on_domain_invalid(request, exc):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
+    return error(request, 422, "invalid", "Some fields are not valid.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "forbidden", "You do not have permission to do that here.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from kampung.people.api import router as people_router
+
+    api.add_router("/", people_router)
+
+
+_register_routers()

@@ -1,0 +1,79 @@
+"""Writing audit rows. Changes are recorded by signals for every Kampung model; views of
+personal records are recorded explicitly with `record_view`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from kampung.audit.context import current
+from kampung.audit.models import AuditEvent
+
+REDACTED = "(changed)"
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _community_id(instance) -> int | None:
+    from kampung.communities.models import Community
+
+    if isinstance(instance, Community):
+        return instance.pk
+    community_id = getattr(instance, "community_id", None)
+    if community_id is None and hasattr(instance, "member"):
+        community_id = getattr(instance.member, "community_id", None)
+    return community_id
+
+
+def field_values(instance) -> dict:
+    return {f.attname: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def diff(instance, before: dict | None) -> dict:
+    redact = set(getattr(instance, "AUDIT_REDACT", ()))
+    after = field_values(instance)
+    changes = {}
+    for name, new in after.items():
+        old = None if before is None else before.get(name)
+        if before is not None and old == new:
+            continue
+        if name in redact:
+            changes[name] = REDACTED
+        else:
+            changes[name] = [old, new] if before is not None else new
+    return changes
+
+
+def record(action: str, instance=None, *, summary: str = "", changes: dict | None = None,
+           community_id: int | None = None, actor=None) -> AuditEvent:
+    who = current()
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None else who.user,
+        on_behalf_of=who.on_behalf_of,
+        community_id=community_id if community_id is not None else (
+            _community_id(instance) if instance is not None else None
+        ),
+        action=action,
+        object_type=instance._meta.label if instance is not None else "",
+        object_id=str(instance.pk) if instance is not None else "",
+        summary=summary[:300],
+        changes=changes or {},
+        via=who.via,
+    )
+
+
+def record_view(member, *, viewer=None, reason: str = "") -> AuditEvent:
+    """A staff member looked at `member`'s personal record."""
+    return record(
+        AuditEvent.Action.VIEW, member, summary=reason or f"Viewed {member.display_name}", actor=viewer
+    )

@@ -1,0 +1,79 @@
+"""Records every create, change and delete of a Kampung model, whoever makes it (a page,
+the API, the admin or the shell). Bulk inserts by the demo seeder bypass signals on
+purpose and write one summary row instead."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from kampung.audit import log
+from kampung.audit.models import AuditEvent
+
+AUDITED_APPS = {"communities", "people"}
+# Only the login timestamp changes on each login; that is covered by the login event.
+IGNORED_FIELDS = {"last_login"}
+
+
+def _audited(sender) -> bool:
+    return sender._meta.app_label in AUDITED_APPS
+
+
+@receiver(pre_save)
+def remember_previous(sender, instance, raw=False, **kwargs):
+    if raw or not _audited(sender) or instance.pk is None:
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = log.field_values(previous) if previous else None
+
+
+@receiver(post_save)
+def record_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    changes = log.diff(instance, before)
+    for name in IGNORED_FIELDS:
+        changes.pop(name, None)
+    if not created and not changes:
+        return
+    action = AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE
+    log.record(action, instance, summary=str(instance), changes=changes)
+
+
+@receiver(post_delete)
+def record_delete(sender, instance, **kwargs):
+    if _audited(sender):
+        log.record(AuditEvent.Action.DELETE, instance, summary=str(instance))
+
+
+@receiver(m2m_changed)
+def record_links(sender, instance, action, pk_set, model, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or not _audited(type(instance)):
+        return
+    field = sender._meta.model_name
+    log.record(
+        AuditEvent.Action.UPDATE,
+        instance,
+        summary=f"{action.removeprefix('post_')} {model._meta.verbose_name}",
+        changes={field: {action.removeprefix("post_"): sorted(pk_set or [])}},
+    )
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs):
+    log.record(AuditEvent.Action.LOGIN, user, summary=user.email, actor=user)
+
+
+@receiver(user_logged_out)
+def record_logout(sender, request, user, **kwargs):
+    if user is not None:
+        log.record(AuditEvent.Action.LOGOUT, user, summary=user.email, actor=user)
+
+
+@receiver(user_login_failed)
+def record_failed_login(sender, credentials, request=None, **kwargs):
+    # Never store the password; the email tried is enough to spot an attack.
+    tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
+    log.record(AuditEvent.Action.LOGIN_FAILED, summary=f"Failed login for {tried}")

@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from kampung import policy
+from kampung.audit.models import AuditEvent
+from kampung.views import community_for
+
+
+@login_required
+def audit_log(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "audit.view", community)
+    events = AuditEvent.objects.filter(community=community).select_related("actor", "on_behalf_of")
+    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since")}
+    if filters["action"]:
+        events = events.filter(action=filters["action"])
+    if filters["actor"]:
+        events = events.filter(actor__email__icontains=filters["actor"])
+    if filters["object_type"]:
+        events = events.filter(object_type=filters["object_type"])
+    since = parse_date(filters["since"]) if filters["since"] else None
+    if since:
+        events = events.filter(at__date__gte=since)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {
+        "community": community, "page": page, "filters": filters,
+        "actions": AuditEvent.Action.choices,
+        "object_types": ["people.Member", "people.Consent", "people.User",
+                         "communities.Community", "communities.Organisation"],
+        "page_title": _("Audit log"),
+    })

@@ -1,0 +1,34 @@
+"""The `kampung` command. Every Django management command works through it
+(`kampung migrate`, `kampung check --deploy`); `serve` is a friendlier name for the
+development server. Users never need manage.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"serve": "runserver"}
+DEV_COMMANDS = {"demo"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in DEV_COMMANDS:
+        # The demo is a development site: it needs no configuration.
+        os.environ.setdefault("DEBUG", "true")
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kampung.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["kampung", *args])
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"kampung: configuration problem: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Communities and organisations. Every other record in Kampung belongs to a community."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+latitude_validators = [MinValueValidator(-90), MaxValueValidator(90)]
+longitude_validators = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+def validate_timezone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value}) from None
+
+
+class Community(models.Model):
+    """A place-based area served by one Kampung installation (there may be many)."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    centre_lat = models.FloatField(_("centre latitude"), validators=latitude_validators)
+    centre_lng = models.FloatField(_("centre longitude"), validators=longitude_validators)
+    # GeoJSON Polygon geometry (RFC 7946, longitude-latitude order); optional.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A social purpose entity, council, agency, school, business or informal group."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_PURPOSE = "social_purpose", _("Social purpose organisation or charity")
+        COUNCIL = "council", _("Council or government agency")
+        SCHOOL = "school", _("School or college")
+        BUSINESS = "business", _("Business")
+        INFORMAL_GROUP = "informal_group", _("Informal group")
+        HEALTH = "health", _("Health or care provider")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # org-id.guide style: a list prefix and the identifier within it, e.g. GB-CHC-1234567.
+    identifier = models.CharField(
+        _("organisation identifier"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9.\-/]+$",
+                _("Use the org-id.guide form: a list code then the identifier, e.g. GB-CHC-1234567."),
+            )
+        ],
+    )
+    communities = models.ManyToManyField(Community, related_name="organisations", verbose_name=_("communities"))
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True, validators=latitude_validators)
+    lng = models.FloatField(_("longitude"), null=True, blank=True, validators=longitude_validators)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

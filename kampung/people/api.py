@@ -1,0 +1,197 @@
+"""People endpoints: who am I, communities, members, consent, audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from kampung import policy
+from kampung.audit.log import record_view
+from kampung.audit.models import AuditEvent
+from kampung.communities.models import Community
+from kampung.people import actions
+from kampung.people.models import Consent, ConsentPurpose, Member
+
+router = Router()
+
+
+class CommunityOut(Schema):
+    slug: str
+    name: str
+    centre_lat: float
+    centre_lng: float
+    timezone: str
+    languages: list[str]
+    my_role: str | None = None
+
+
+class MeOut(Schema):
+    email: str
+    display_name: str
+    communities: list[CommunityOut]
+
+
+class MemberSummary(Schema):
+    id: int
+    display_name: str
+    role: str
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    wording_version: str
+    given_at: datetime
+    recorded_on_behalf: bool
+    withdrawn_at: datetime | None
+
+
+class MemberOut(MemberSummary):
+    email: str
+    phone: str
+    languages: list[str]
+    skills: list[str]
+    joined_on: date
+    area_lat: float | None
+    area_lng: float | None
+    consents: list[ConsentOut]
+
+
+class MemberIn(Schema):
+    display_name: str = Field(..., min_length=1, max_length=150)
+    email: str = ""
+    phone: str = Field("", max_length=40)
+    languages: list[str] = []
+    skills: list[str] = []
+    birth_year: int | None = Field(None, ge=1900, le=2030)
+    area_lat: float | None = Field(None, ge=-90, le=90)
+    area_lng: float | None = Field(None, ge=-180, le=180)
+
+
+class ConsentIn(Schema):
+    purpose: ConsentPurpose
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor: str | None
+    on_behalf_of: str | None
+    action: str
+    object_type: str
+    object_id: str
+    summary: str
+    changes: dict
+    via: str
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.email if obj.actor else None
+
+    @staticmethod
+    def resolve_on_behalf_of(obj):
+        return obj.on_behalf_of.display_name if obj.on_behalf_of else None
+
+
+def _community(request, slug: str) -> Community:
+    community = get_object_or_404(Community, slug=slug)
+    # Someone with no role there is told it does not exist, not that it is forbidden.
+    if policy.role_in(request.user, community) is None:
+        raise HttpError(404, "Not found.")
+    return community
+
+
+def _member(request, community, member_id: int) -> Member:
+    return get_object_or_404(Member, pk=member_id, community=community)
+
+
+def _community_out(user, community) -> dict:
+    return {**CommunityOut.from_orm(community).dict(), "my_role": policy.role_in(user, community)}
+
+
+@router.get("/me", response=MeOut, tags=["people"])
+def me(request):
+    user = request.user
+    return {
+        "email": user.email,
+        "display_name": str(user),
+        "communities": [_community_out(user, c) for c in policy.communities_of(user)],
+    }
+
+
+@router.get("/communities", response=list[CommunityOut], tags=["communities"])
+def list_communities(request):
+    return [_community_out(request.user, c) for c in policy.communities_of(request.user)]
+
+
+@router.get("/communities/{slug}/members", response=list[MemberSummary], tags=["people"])
+@paginate
+def list_members(request, slug: str, q: str = ""):
+    community = _community(request, slug)
+    policy.require(request.user, "member.view_directory", community)
+    members = policy.visible_members(request.user, community)
+    if q:
+        members = members.filter(display_name__icontains=q)
+    return members.only("id", "display_name", "role")
+
+
+@router.get("/communities/{slug}/members/{member_id}", response=MemberOut, tags=["people"])
+def get_member(request, slug: str, member_id: int):
+    community = _community(request, slug)
+    member = _member(request, community, member_id)
+    policy.require(request.user, "member.view_personal", community, member)
+    if member.user_id != request.user.pk:
+        record_view(member, viewer=request.user, reason="Viewed through the API")
+    out = MemberOut.from_orm(member).dict()
+    out["consents"] = [ConsentOut.from_orm(c).dict() for c in member.consents.all()]
+    return out
+
+
+@router.post("/communities/{slug}/members", response={201: MemberSummary}, tags=["people"])
+def create_member(request, slug: str, payload: MemberIn):
+    community = _community(request, slug)
+    member = actions.create_member(by=request.user, community=community, **payload.dict())
+    return 201, member
+
+
+@router.post("/communities/{slug}/members/{member_id}/consents", response={201: ConsentOut},
+             tags=["consent"])
+def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
+    community = _community(request, slug)
+    member = _member(request, community, member_id)
+    try:
+        consent = actions.record_consent(by=request.user, member=member, purpose=payload.purpose)
+    except actions.ConsentError as exc:
+        raise HttpError(409, str(exc)) from None
+    return 201, consent
+
+
+@router.post("/communities/{slug}/consents/{consent_id}/withdraw", response=ConsentOut,
+             tags=["consent"])
+def withdraw_consent(request, slug: str, consent_id: int):
+    community = _community(request, slug)
+    consent = get_object_or_404(Consent.objects.select_related("member"), pk=consent_id,
+                                member__community=community)
+    try:
+        return actions.withdraw_consent(by=request.user, consent=consent)
+    except actions.ConsentError as exc:
+        raise HttpError(409, str(exc)) from None
+
+
+@router.get("/communities/{slug}/audit", response=list[AuditOut], tags=["audit"])
+@paginate
+def audit_log(request, slug: str, action: str = "", object_type: str = "", actor: str = ""):
+    community = _community(request, slug)
+    policy.require(request.user, "audit.view", community)
+    events = AuditEvent.objects.filter(community=community).select_related("actor", "on_behalf_of")
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if actor:
+        events = events.filter(actor__email__iexact=actor)
+    return events

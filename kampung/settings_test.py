@@ -1,0 +1,19 @@
+"""The test run's thin overlay on kampung.settings.
+
+It only fills in development defaults for variables the caller has not set (so
+DATABASE_URL chosen by `make test` still decides the database), and swaps Argon2 for a
+fast hasher: hashing cost is not what the tests are about.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("KAMPUNG_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
+
+from kampung.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+if IS_POSTGRES:  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": "test_kampung"}  # noqa: F405

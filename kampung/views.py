@@ -1,0 +1,103 @@
+"""Site-wide pages: home (my communities) and the per-role community dashboard."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kampung import policy
+from kampung.communities.models import Community
+from kampung.people.models import ConsentPurpose, Member, Role
+from kampung.people.skills import LANGUAGE_NAMES, SKILLS
+
+
+def site_context(request):
+    return {"site_name": "Kampung"}
+
+
+def community_for(request, slug: str) -> Community:
+    """The community named in the URL, or 404 if the user has no role there (we do not
+    tell outsiders which communities exist)."""
+    community = get_object_or_404(Community, slug=slug)
+    if policy.role_in(request.user, community) is None:
+        raise Http404
+    return community
+
+
+@login_required
+def home(request):
+    communities = list(policy.communities_of(request.user))
+    if len(communities) == 1:
+        return redirect("dashboard", slug=communities[0].slug)
+    return render(request, "kampung/home.html", {"communities": communities})
+
+
+def _bars(counter: Counter, labels: dict, limit: int = 8) -> list[dict]:
+    top = counter.most_common(limit)
+    peak = max((n for _, n in top), default=0) or 1
+    return [{"label": str(labels.get(k, k)), "count": n, "pct": round(100 * n / peak)} for k, n in top]
+
+
+def community_stats(community) -> dict:
+    """Aggregates only: counts, never a person. Members who did not agree to be counted
+    in anonymous statistics are left out of the breakdowns."""
+    members = Member.objects.in_community(community).filter(is_active=True)
+    counted = members.filter(
+        consents__purpose=ConsentPurpose.AGGREGATE_RESEARCH, consents__withdrawn_at__isnull=True
+    )
+    languages, skills = Counter(), Counter()
+    for langs, sks in counted.values_list("languages", "skills").iterator(chunk_size=5000):
+        languages.update(langs or [])
+        skills.update(sks or [])
+    joined = (
+        counted.annotate(month=TruncMonth("joined_on")).values("month").annotate(n=Count("id"))
+        .order_by("-month")[:12]
+    )
+    joined = list(reversed(joined))
+    peak = max((row["n"] for row in joined), default=0) or 1
+    return {
+        "members": members.count(),
+        "counted": counted.count(),
+        "volunteers": members.filter(role=Role.VOLUNTEER).count(),
+        "organisations": community.organisations.count(),
+        "languages": _bars(languages, LANGUAGE_NAMES),
+        "skills": _bars(skills, SKILLS),
+        "joined": [{"label": row["month"].strftime("%b %Y"), "count": row["n"],
+                    "pct": round(100 * row["n"] / peak)} for row in joined],
+    }
+
+
+@login_required
+def dashboard(request, slug: str):
+    community = community_for(request, slug)
+    user = request.user
+    role = policy.role_in(user, community)
+    me = policy.membership(user, community)
+    context = {
+        "community": community,
+        "role": role,
+        "role_label": Role(role).label,
+        "me": me,
+        "can": {a.replace(".", "_"): policy.can(user, a, community) for a in policy.ACTIONS},
+    }
+    if policy.can(user, "stats.view", community):
+        context["stats"] = community_stats(community)
+    if role == Role.PARTNER:
+        context["partner_members"] = policy.visible_members(user, community)[:10]
+        context["partner_count"] = policy.visible_members(user, community).count()
+    if me is not None:
+        context["my_consents"] = list(me.consents.active())
+    if policy.can(user, "audit.view", community):
+        from kampung.audit.models import AuditEvent
+
+        context["recent_events"] = (
+            AuditEvent.objects.filter(community=community).select_related("actor")[:8]
+        )
+    context["page_title"] = _("%(community)s dashboard") % {"community": community.name}
+    return render(request, "kampung/dashboard.html", context)

@@ -1,0 +1,142 @@
+"""For each role, and for a person from another community: what they can and cannot see
+and do. The expectations are written out in full, role by role, so a change to
+kampung.policy that widens access fails here."""
+
+from __future__ import annotations
+
+import pytest
+
+from kampung import policy
+from kampung.people.models import ConsentPurpose, Member
+
+ROLES = ["resident", "volunteer", "coordinator", "partner", "analyst", "admin", "outsider"]
+INSIDERS = set(ROLES) - {"outsider"}
+STAFF = {"coordinator", "admin"}
+
+# (action, target) -> roles allowed. Targets: None, "self", "other" (a member with no
+# link to the partner's organisation), "linked" (supported by the partner's organisation
+# and agreed to share with partners).
+MATRIX = {
+    ("community.view", None): INSIDERS,
+    ("organisation.view", None): INSIDERS,
+    ("member.view_directory", None): STAFF | {"partner"},
+    ("member.view_personal", "self"): INSIDERS,
+    ("member.view_personal", "other"): STAFF,
+    ("member.view_personal", "linked"): STAFF | {"partner"},
+    ("member.create", None): STAFF,
+    ("member.edit", "self"): INSIDERS,
+    ("member.edit", "other"): STAFF,
+    ("member.act_on_behalf", "other"): STAFF,
+    ("member.act_on_behalf", "self"): set(),
+    ("consent.record", "self"): INSIDERS,
+    ("consent.record", "other"): STAFF,
+    ("consent.withdraw", "other"): STAFF,
+    ("stats.view", None): STAFF | {"analyst"},
+    ("audit.view", None): {"admin"},
+    ("roles.manage", None): {"admin"},
+    ("no.such.action", None): set(),
+}
+
+
+@pytest.fixture
+def targets(cast, resident_without_login):
+    partner_org = cast.members["partner"].organisation
+    other = resident_without_login
+    other.supported_by.clear()
+    linked = (
+        Member.objects.filter(community=cast.community, user__isnull=True)
+        .exclude(pk=other.pk).order_by("pk").first()
+    )
+    linked.supported_by.add(partner_org)
+    linked.consents.filter(purpose=ConsentPurpose.PARTNER_SHARING).delete()
+    linked.consents.create(purpose=ConsentPurpose.PARTNER_SHARING, wording_version="t",
+                           recorded_by=cast.user("coordinator"))
+    return {"other": other, "linked": linked}
+
+
+def test_every_policy_action_is_in_the_matrix():
+    assert {a for a, _ in MATRIX} - {"no.such.action"} == set(policy.ACTIONS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action,target", list(MATRIX))
+def test_it_allows_exactly_the_matrix(cast, targets, role, action, target):
+    user = cast.user(role)
+    if target == "self":
+        obj = cast.members[role]
+    else:
+        obj = targets.get(target) if target else None
+    allowed = policy.can(user, action, cast.community, obj)
+    assert allowed == (role in MATRIX[(action, target)]), (role, action, target)
+
+
+def test_it_lets_the_outsider_act_in_their_own_community_only(cast):
+    outsider = cast.user("outsider")
+    assert policy.can(outsider, "community.view", cast.other)
+    assert policy.can(outsider, "member.view_personal", cast.other, cast.members["outsider"])
+    # A coordinator of one community is nobody in the other.
+    coordinator = cast.user("coordinator")
+    assert not policy.can(coordinator, "community.view", cast.other)
+    assert not policy.can(coordinator, "member.view_personal", cast.community, cast.members["outsider"])
+
+
+def test_it_hides_a_linked_member_from_the_partner_once_consent_is_withdrawn(cast, targets):
+    from django.utils import timezone
+
+    linked = targets["linked"]
+    partner = cast.user("partner")
+    assert policy.can(partner, "member.view_personal", cast.community, linked)
+    assert policy.visible_members(partner, cast.community).filter(pk=linked.pk).exists()
+    linked.consents.active().filter(purpose=ConsentPurpose.PARTNER_SHARING).update(
+        withdrawn_at=timezone.now()
+    )
+    assert not policy.can(partner, "member.view_personal", cast.community, linked)
+    assert not policy.visible_members(partner, cast.community).filter(pk=linked.pk).exists()
+
+
+def test_the_analyst_never_lists_or_opens_a_person(cast, targets):
+    analyst = cast.user("analyst")
+    assert not policy.visible_members(analyst, cast.community).exists()
+    assert not policy.can(analyst, "member.view_personal", cast.community, targets["other"])
+
+
+# --- The same rules through the pages and the API ----------------------------------------
+
+PAGES = {
+    # name -> roles that get 200; other insiders get 403, the outsider 404.
+    "dashboard": INSIDERS,
+    "member_list": STAFF | {"partner"},
+    "member_create": STAFF,
+    "member_detail_other": STAFF,
+    "audit_log": {"admin"},
+}
+
+
+def _url(name, cast, targets):
+    from django.urls import reverse
+
+    slug = cast.community.slug
+    if name == "member_detail_other":
+        return reverse("member_detail", args=[slug, targets["other"].pk])
+    return reverse(name, args=[slug])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_pages_follow_the_matrix(cast, targets, client, role, page):
+    client.force_login(cast.user(role))
+    response = client.get(_url(page, cast, targets))
+    expected = 200 if role in PAGES[page] else (404 if role == "outsider" else 403)
+    assert response.status_code == expected, (role, page)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_member_record_follows_the_matrix(cast, targets, client, role):
+    client.force_login(cast.user(role))
+    slug = cast.community.slug
+    response = client.get(f"/api/v1/communities/{slug}/members/{targets['other'].pk}")
+    expected = 200 if role in STAFF else (404 if role == "outsider" else 403)
+    assert response.status_code == expected
+    listing = client.get(f"/api/v1/communities/{slug}/members")
+    expected = 200 if role in STAFF | {"partner"} else (404 if role == "outsider" else 403)
+    assert listing.status_code == expected
