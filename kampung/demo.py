@@ -46,18 +46,86 @@ COMMUNITIES = [
 ]
 
 FIRST = {
-    "kampung-seri-mawar": ["Mei Ling", "Wei Jie", "Siti", "Nurul", "Ahmad", "Farid", "Priya",
-                           "Ravi", "Kavitha", "Hui Min", "Jun Hao", "Aisyah", "Daniel",
-                           "Rachel", "Muthu", "Lakshmi", "Zul", "Grace", "Ah Kow", "Fatimah"],
-    "woking-east": ["Margaret", "John", "Aisha", "Imran", "Agnieszka", "Piotr", "Harpreet",
-                    "Gurpreet", "Susan", "David", "Emily", "Tom", "Fatima", "Bilal",
-                    "Joan", "Peter", "Zofia", "Kamal", "Olivia", "George"],
+    "kampung-seri-mawar": [
+        "Mei Ling",
+        "Wei Jie",
+        "Siti",
+        "Nurul",
+        "Ahmad",
+        "Farid",
+        "Priya",
+        "Ravi",
+        "Kavitha",
+        "Hui Min",
+        "Jun Hao",
+        "Aisyah",
+        "Daniel",
+        "Rachel",
+        "Muthu",
+        "Lakshmi",
+        "Zul",
+        "Grace",
+        "Ah Kow",
+        "Fatimah",
+    ],
+    "woking-east": [
+        "Margaret",
+        "John",
+        "Aisha",
+        "Imran",
+        "Agnieszka",
+        "Piotr",
+        "Harpreet",
+        "Gurpreet",
+        "Susan",
+        "David",
+        "Emily",
+        "Tom",
+        "Fatima",
+        "Bilal",
+        "Joan",
+        "Peter",
+        "Zofia",
+        "Kamal",
+        "Olivia",
+        "George",
+    ],
 }
 LAST = {
-    "kampung-seri-mawar": ["Tan", "Lim", "Ng", "Wong", "binte Rahman", "bin Ismail", "Kumar",
-                           "Pillai", "Goh", "Chua", "Nair", "Lee", "Teo", "Abdullah", "Raj"],
-    "woking-east": ["Smith", "Jones", "Khan", "Hussain", "Kowalski", "Nowak", "Singh", "Kaur",
-                    "Taylor", "Brown", "Patel", "Wilson", "Ahmed", "Evans", "Wright"],
+    "kampung-seri-mawar": [
+        "Tan",
+        "Lim",
+        "Ng",
+        "Wong",
+        "binte Rahman",
+        "bin Ismail",
+        "Kumar",
+        "Pillai",
+        "Goh",
+        "Chua",
+        "Nair",
+        "Lee",
+        "Teo",
+        "Abdullah",
+        "Raj",
+    ],
+    "woking-east": [
+        "Smith",
+        "Jones",
+        "Khan",
+        "Hussain",
+        "Kowalski",
+        "Nowak",
+        "Singh",
+        "Kaur",
+        "Taylor",
+        "Brown",
+        "Patel",
+        "Wilson",
+        "Ahmed",
+        "Evans",
+        "Wright",
+    ],
 }
 ORG_KINDS = [
     ("Community Club", Organisation.Kind.COUNCIL),
@@ -76,8 +144,12 @@ DEMO_LOGINS = [
     # (email, display name, role, community slug)
     ("resident@demo.kampung.test", "Rosnah (resident)", Role.RESIDENT, "kampung-seri-mawar"),
     ("volunteer@demo.kampung.test", "Vijay (volunteer)", Role.VOLUNTEER, "kampung-seri-mawar"),
-    ("coordinator@demo.kampung.test", "Chen Hui (community developer)", Role.COORDINATOR,
-     "kampung-seri-mawar"),
+    (
+        "coordinator@demo.kampung.test",
+        "Chen Hui (community developer)",
+        Role.COORDINATOR,
+        "kampung-seri-mawar",
+    ),
     ("partner@demo.kampung.test", "Patricia (partner staff)", Role.PARTNER, "kampung-seri-mawar"),
     ("analyst@demo.kampung.test", "Arif (analyst)", Role.ANALYST, "kampung-seri-mawar"),
     ("admin@demo.kampung.test", "Aminah (administrator)", Role.ADMIN, "kampung-seri-mawar"),
@@ -130,16 +202,21 @@ def system_user() -> User:
 def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
     existing = Community.objects.filter(slug=spec["slug"]).first()
     if existing is not None:
-        return SeedReport(spec["slug"], False, existing.members.count(),
-                          existing.organisations.count(), 0)
+        return SeedReport(
+            spec["slug"], False, existing.members.count(), existing.organisations.count(), 0
+        )
     rng = random.Random(f"{seed}:{spec['slug']}")
     system = system_user()
     today = date(2026, 11, 1)
     with transaction.atomic(), acting(system, via="cli"):
         community = Community.objects.create(
-            slug=spec["slug"], name=spec["name"], centre_lat=spec["centre"][0],
-            centre_lng=spec["centre"][1], boundary=_boundary(spec["centre"], spec["radius_km"]),
-            timezone=spec["timezone"], languages=spec["languages"],
+            slug=spec["slug"],
+            name=spec["name"],
+            centre_lat=spec["centre"][0],
+            centre_lng=spec["centre"][1],
+            boundary=_boundary(spec["centre"], spec["radius_km"]),
+            timezone=spec["timezone"],
+            languages=spec["languages"],
         )
         n_orgs = max(len(ORG_KINDS), members // 400)
         orgs = []
@@ -147,11 +224,15 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
             label, kind = ORG_KINDS[i % len(ORG_KINDS)]
             lat, lng = _point(rng, spec["centre"], spec["radius_km"])
             number = 1 + i // len(ORG_KINDS)
-            orgs.append(Organisation(
-                name=f"{spec['name']} {label}" + (f" {number}" if number > 1 else ""),
-                kind=kind, identifier=f"{spec['org_prefix']}-{seed:04d}{i:06d}",
-                lat=lat, lng=lng,
-            ))
+            orgs.append(
+                Organisation(
+                    name=f"{spec['name']} {label}" + (f" {number}" if number > 1 else ""),
+                    kind=kind,
+                    identifier=f"{spec['org_prefix']}-{seed:04d}{i:06d}",
+                    lat=lat,
+                    lng=lng,
+                )
+            )
         orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH)
         community.organisations.add(*orgs)
 
@@ -164,36 +245,54 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
             lat, lng = _point(rng, spec["centre"], spec["radius_km"], decimals=3)
             spoken = sorted({langs[0], *rng.sample(langs, rng.randint(0, 2))})
             has_email = rng.random() < 0.7
-            rows.append(Member(
-                community=community, display_name=name,
-                email=f"member{i}@{spec['slug']}.example" if has_email else "",
-                phone=f"+00 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
-                if rng.random() < 0.6 else "",
-                languages=spoken, skills=rng.sample(skill_slugs, rng.randint(0, 4)),
-                role=Role.VOLUNTEER if rng.random() < 0.15 else Role.RESIDENT,
-                birth_year=rng.randint(1935, 2008), area_lat=lat, area_lng=lng,
-                joined_on=today - timedelta(days=rng.randint(0, 5 * 365)),
-            ))
+            rows.append(
+                Member(
+                    community=community,
+                    display_name=name,
+                    email=f"member{i}@{spec['slug']}.example" if has_email else "",
+                    phone=f"+00 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+                    if rng.random() < 0.6
+                    else "",
+                    languages=spoken,
+                    skills=rng.sample(skill_slugs, rng.randint(0, 4)),
+                    role=Role.VOLUNTEER if rng.random() < 0.15 else Role.RESIDENT,
+                    birth_year=rng.randint(1935, 2008),
+                    area_lat=lat,
+                    area_lng=lng,
+                    joined_on=today - timedelta(days=rng.randint(0, 5 * 365)),
+                )
+            )
         created = Member.objects.bulk_create(rows, batch_size=BATCH)
         now = timezone.now()
         consents, links = [], []
         Through = Member.supported_by.through
         for member in created:
-            for purpose, share in ((ConsentPurpose.AGGREGATE_RESEARCH, 0.8),
-                                   (ConsentPurpose.PROFILE_VISIBLE, 0.5),
-                                   (ConsentPurpose.PARTNER_SHARING, 0.3),
-                                   (ConsentPurpose.CONTACT_SHARING, 0.4)):
+            for purpose, share in (
+                (ConsentPurpose.AGGREGATE_RESEARCH, 0.8),
+                (ConsentPurpose.PROFILE_VISIBLE, 0.5),
+                (ConsentPurpose.PARTNER_SHARING, 0.3),
+                (ConsentPurpose.CONTACT_SHARING, 0.4),
+            ):
                 if rng.random() < share:
-                    consents.append(Consent(member=member, purpose=purpose,
-                                            wording_version="2026-11", given_at=now,
-                                            recorded_by=system, recorded_on_behalf=True))
+                    consents.append(
+                        Consent(
+                            member=member,
+                            purpose=purpose,
+                            wording_version="2026-11",
+                            given_at=now,
+                            recorded_by=system,
+                            recorded_on_behalf=True,
+                        )
+                    )
             if rng.random() < 0.2:
                 links.append(Through(member_id=member.pk, organisation_id=rng.choice(orgs).pk))
         Consent.objects.bulk_create(consents, batch_size=BATCH)
         Through.objects.bulk_create(links, batch_size=BATCH)
-        log.record(AuditEvent.Action.CREATE, community,
-                   summary=f"Seeded demo data: {members} members, {len(orgs)} organisations "
-                   f"(seed {seed})")
+        log.record(
+            AuditEvent.Action.CREATE,
+            community,
+            summary=f"Seeded demo data: {members} members, {len(orgs)} organisations (seed {seed})",
+        )
     return SeedReport(spec["slug"], True, members, len(orgs), len(consents))
 
 
@@ -208,9 +307,15 @@ def ensure_demo_logins() -> list[tuple[str, str, str]]:
             if user is None:
                 user = User.objects.create_user(email, password, display_name=name)
             member, _ = Member.objects.get_or_create(
-                community=community, user=user,
-                defaults={"display_name": name, "email": email, "role": role,
-                          "languages": ["en"], "skills": ["it-help"] if role == Role.VOLUNTEER else []},
+                community=community,
+                user=user,
+                defaults={
+                    "display_name": name,
+                    "email": email,
+                    "role": role,
+                    "languages": ["en"],
+                    "skills": ["it-help"] if role == Role.VOLUNTEER else [],
+                },
             )
             if role == Role.PARTNER and member.organisation_id is None:
                 member.organisation = community.organisations.order_by("pk").first()
@@ -220,7 +325,9 @@ def ensure_demo_logins() -> list[tuple[str, str, str]]:
 
 
 def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
-    reports = [seed_community(spec, members=members if i == 0 else max(members // 5, 20), seed=seed)
-               for i, spec in enumerate(COMMUNITIES)]
+    reports = [
+        seed_community(spec, members=members if i == 0 else max(members // 5, 20), seed=seed)
+        for i, spec in enumerate(COMMUNITIES)
+    ]
     ensure_demo_logins()
     return reports

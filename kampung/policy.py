@@ -22,11 +22,21 @@ class Context:
     __slots__ = ("user", "member", "role", "community", "obj")
 
     def __init__(self, user, member, role, community, obj):
-        self.user, self.member, self.role, self.community, self.obj = user, member, role, community, obj
+        self.user, self.member, self.role, self.community, self.obj = (
+            user,
+            member,
+            role,
+            community,
+            obj,
+        )
 
     @property
     def is_self(self) -> bool:
-        return isinstance(self.obj, Member) and self.member is not None and self.obj.pk == self.member.pk
+        return (
+            isinstance(self.obj, Member)
+            and self.member is not None
+            and self.obj.pk == self.member.pk
+        )
 
 
 def _staff(c: Context) -> bool:

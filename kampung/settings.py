@@ -140,6 +140,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # share one public IP, and one person's typos must not lock out the whole room.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # Django's login form names the email field "username"
 AXES_LOCKOUT_TEMPLATE = "kampung/locked_out.html"
 AXES_VERBOSE = False
 

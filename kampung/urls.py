@@ -14,15 +14,23 @@ community = [
     path("people/me/", people_views.my_record, name="my_record"),
     path("people/<int:member_id>/", people_views.member_detail, name="member_detail"),
     path("people/<int:member_id>/consents/", people_views.consent_record, name="consent_record"),
-    path("consents/<int:consent_id>/withdraw/", people_views.consent_withdraw,
-         name="consent_withdraw"),
+    path(
+        "consents/<int:consent_id>/withdraw/",
+        people_views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("audit/", audit_views.audit_log, name="audit_log"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="kampung/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="kampung/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("c/<slug:slug>/", include(community)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -41,7 +41,9 @@ def home(request):
 def _bars(counter: Counter, labels: dict, limit: int = 8) -> list[dict]:
     top = counter.most_common(limit)
     peak = max((n for _, n in top), default=0) or 1
-    return [{"label": str(labels.get(k, k)), "count": n, "pct": round(100 * n / peak)} for k, n in top]
+    return [
+        {"label": str(labels.get(k, k)), "count": n, "pct": round(100 * n / peak)} for k, n in top
+    ]
 
 
 def community_stats(community) -> dict:
@@ -56,7 +58,9 @@ def community_stats(community) -> dict:
         languages.update(langs or [])
         skills.update(sks or [])
     joined = (
-        counted.annotate(month=TruncMonth("joined_on")).values("month").annotate(n=Count("id"))
+        counted.annotate(month=TruncMonth("joined_on"))
+        .values("month")
+        .annotate(n=Count("id"))
         .order_by("-month")[:12]
     )
     joined = list(reversed(joined))
@@ -68,8 +72,14 @@ def community_stats(community) -> dict:
         "organisations": community.organisations.count(),
         "languages": _bars(languages, LANGUAGE_NAMES),
         "skills": _bars(skills, SKILLS),
-        "joined": [{"label": row["month"].strftime("%b %Y"), "count": row["n"],
-                    "pct": round(100 * row["n"] / peak)} for row in joined],
+        "joined": [
+            {
+                "label": row["month"].strftime("%b %Y"),
+                "count": row["n"],
+                "pct": round(100 * row["n"] / peak),
+            }
+            for row in joined
+        ],
     }
 
 
@@ -96,8 +106,8 @@ def dashboard(request, slug: str):
     if policy.can(user, "audit.view", community):
         from kampung.audit.models import AuditEvent
 
-        context["recent_events"] = (
-            AuditEvent.objects.filter(community=community).select_related("actor")[:8]
-        )
+        context["recent_events"] = AuditEvent.objects.filter(community=community).select_related(
+            "actor"
+        )[:8]
     context["page_title"] = _("%(community)s dashboard") % {"community": community.name}
     return render(request, "kampung/dashboard.html", context)

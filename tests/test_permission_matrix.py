@@ -45,12 +45,17 @@ def targets(cast, resident_without_login):
     other.supported_by.clear()
     linked = (
         Member.objects.filter(community=cast.community, user__isnull=True)
-        .exclude(pk=other.pk).order_by("pk").first()
+        .exclude(pk=other.pk)
+        .order_by("pk")
+        .first()
     )
     linked.supported_by.add(partner_org)
     linked.consents.filter(purpose=ConsentPurpose.PARTNER_SHARING).delete()
-    linked.consents.create(purpose=ConsentPurpose.PARTNER_SHARING, wording_version="t",
-                           recorded_by=cast.user("coordinator"))
+    linked.consents.create(
+        purpose=ConsentPurpose.PARTNER_SHARING,
+        wording_version="t",
+        recorded_by=cast.user("coordinator"),
+    )
     return {"other": other, "linked": linked}
 
 
@@ -77,7 +82,9 @@ def test_it_lets_the_outsider_act_in_their_own_community_only(cast):
     # A coordinator of one community is nobody in the other.
     coordinator = cast.user("coordinator")
     assert not policy.can(coordinator, "community.view", cast.other)
-    assert not policy.can(coordinator, "member.view_personal", cast.community, cast.members["outsider"])
+    assert not policy.can(
+        coordinator, "member.view_personal", cast.community, cast.members["outsider"]
+    )
 
 
 def test_it_hides_a_linked_member_from_the_partner_once_consent_is_withdrawn(cast, targets):

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from kampung.audit import signals  # noqa: F401  (connects the change recorders)
+        from kampung.audit import purge, signals  # noqa: F401  (connects their receivers)

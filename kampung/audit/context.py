@@ -15,7 +15,7 @@ class Actor:
     via: str = ""
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("kampung_actor", default=Actor())
+_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("kampung_actor", default=Actor())  # noqa: B039 (Actor is frozen)
 
 
 def current() -> Actor:

@@ -54,15 +54,22 @@ def diff(instance, before: dict | None) -> dict:
     return changes
 
 
-def record(action: str, instance=None, *, summary: str = "", changes: dict | None = None,
-           community_id: int | None = None, actor=None) -> AuditEvent:
+def record(
+    action: str,
+    instance=None,
+    *,
+    summary: str = "",
+    changes: dict | None = None,
+    community_id: int | None = None,
+    actor=None,
+) -> AuditEvent:
     who = current()
     return AuditEvent.objects.create(
         actor=actor if actor is not None else who.user,
         on_behalf_of=who.on_behalf_of,
-        community_id=community_id if community_id is not None else (
-            _community_id(instance) if instance is not None else None
-        ),
+        community_id=community_id
+        if community_id is not None
+        else (_community_id(instance) if instance is not None else None),
         action=action,
         object_type=instance._meta.label if instance is not None else "",
         object_id=str(instance.pk) if instance is not None else "",
@@ -75,5 +82,8 @@ def record(action: str, instance=None, *, summary: str = "", changes: dict | Non
 def record_view(member, *, viewer=None, reason: str = "") -> AuditEvent:
     """A staff member looked at `member`'s personal record."""
     return record(
-        AuditEvent.Action.VIEW, member, summary=reason or f"Viewed {member.display_name}", actor=viewer
+        AuditEvent.Action.VIEW,
+        member,
+        summary=reason or f"Viewed {member.display_name}",
+        actor=viewer,
     )

@@ -32,14 +32,31 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logged out")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The log outlives what it describes: deleting a person or community must not rewrite
+    # history, so these keep the id without a database constraint or cascade.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     on_behalf_of = models.ForeignKey(
-        "people.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "people.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "communities.Community",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField(max_length=16, choices=Action.choices)
     object_type = models.CharField(max_length=64, blank=True)
@@ -58,7 +75,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}:{self.object_id}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

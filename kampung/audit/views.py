@@ -14,7 +14,9 @@ def audit_log(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "audit.view", community)
     events = AuditEvent.objects.filter(community=community).select_related("actor", "on_behalf_of")
-    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since")}
+    filters = {
+        k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since")
+    }
     if filters["action"]:
         events = events.filter(action=filters["action"])
     if filters["actor"]:
@@ -25,10 +27,21 @@ def audit_log(request, slug: str):
     if since:
         events = events.filter(at__date__gte=since)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {
-        "community": community, "page": page, "filters": filters,
-        "actions": AuditEvent.Action.choices,
-        "object_types": ["people.Member", "people.Consent", "people.User",
-                         "communities.Community", "communities.Organisation"],
-        "page_title": _("Audit log"),
-    })
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "community": community,
+            "page": page,
+            "filters": filters,
+            "actions": AuditEvent.Action.choices,
+            "object_types": [
+                "people.Member",
+                "people.Consent",
+                "people.User",
+                "communities.Community",
+                "communities.Organisation",
+            ],
+            "page_title": _("Audit log"),
+        },
+    )

@@ -17,7 +17,9 @@ def validate_timezone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value}) from None
+        raise ValidationError(
+            _("%(value)s is not a known time zone."), params={"value": value}
+        ) from None
 
 
 class Community(models.Model):
@@ -64,11 +66,16 @@ class Organisation(models.Model):
         validators=[
             RegexValidator(
                 r"^[A-Z]{2}-[A-Z0-9]{2,}-[A-Za-z0-9.\-/]+$",
-                _("Use the org-id.guide form: a list code then the identifier, e.g. GB-CHC-1234567."),
+                _(
+                    "Use the org-id.guide form: a list code then the identifier, "
+                    "e.g. GB-CHC-1234567."
+                ),
             )
         ],
     )
-    communities = models.ManyToManyField(Community, related_name="organisations", verbose_name=_("communities"))
+    communities = models.ManyToManyField(
+        Community, related_name="organisations", verbose_name=_("communities")
+    )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True, validators=latitude_validators)

@@ -25,16 +25,36 @@ def _check(user, action, community, obj=None):
 
 
 @transaction.atomic
-def create_member(*, by: User, community, display_name: str, email: str = "", phone: str = "",
-                  languages=(), skills=(), role: str = Role.RESIDENT, birth_year=None,
-                  area_lat=None, area_lng=None, organisation=None) -> Member:
+def create_member(
+    *,
+    by: User,
+    community,
+    display_name: str,
+    email: str = "",
+    phone: str = "",
+    languages=(),
+    skills=(),
+    role: str = Role.RESIDENT,
+    birth_year=None,
+    area_lat=None,
+    area_lng=None,
+    organisation=None,
+) -> Member:
     _check(by, "member.create", community)
     if role != Role.RESIDENT and not policy.can(by, "roles.manage", community):
         role = Role.RESIDENT  # only administrators hand out other roles
     member = Member(
-        community=community, display_name=display_name.strip(), email=email.strip().lower(),
-        phone=phone.strip(), languages=list(languages), skills=list(skills), role=role,
-        birth_year=birth_year, area_lat=area_lat, area_lng=area_lng, organisation=organisation,
+        community=community,
+        display_name=display_name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        languages=list(languages),
+        skills=list(skills),
+        role=role,
+        birth_year=birth_year,
+        area_lat=area_lat,
+        area_lng=area_lng,
+        organisation=organisation,
     )
     member.full_clean()
     member.save()
@@ -56,8 +76,9 @@ def update_member(*, by: User, member: Member, **fields) -> Member:
 
 
 @transaction.atomic
-def record_consent(*, by: User, member: Member, purpose: str,
-                   wording_version: str = CURRENT_CONSENT_WORDING) -> Consent:
+def record_consent(
+    *, by: User, member: Member, purpose: str, wording_version: str = CURRENT_CONSENT_WORDING
+) -> Consent:
     """Record that `member` agreed to `purpose`. When a coordinator records it for a member,
     the consent and its audit row say it was given on the member's behalf."""
     _check(by, "consent.record", member.community, member)
@@ -70,8 +91,11 @@ def record_consent(*, by: User, member: Member, purpose: str,
         try:
             with transaction.atomic():
                 return Consent.objects.create(
-                    member=member, purpose=purpose, wording_version=wording_version,
-                    recorded_by=by, recorded_on_behalf=on_behalf,
+                    member=member,
+                    purpose=purpose,
+                    wording_version=wording_version,
+                    recorded_by=by,
+                    recorded_on_behalf=on_behalf,
                 )
         except IntegrityError:
             raise ConsentError("This consent is already recorded.") from None

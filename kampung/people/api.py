@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -155,11 +155,12 @@ def get_member(request, slug: str, member_id: int):
 def create_member(request, slug: str, payload: MemberIn):
     community = _community(request, slug)
     member = actions.create_member(by=request.user, community=community, **payload.dict())
-    return 201, member
+    return Status(201, member)
 
 
-@router.post("/communities/{slug}/members/{member_id}/consents", response={201: ConsentOut},
-             tags=["consent"])
+@router.post(
+    "/communities/{slug}/members/{member_id}/consents", response={201: ConsentOut}, tags=["consent"]
+)
 def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
     community = _community(request, slug)
     member = _member(request, community, member_id)
@@ -167,15 +168,17 @@ def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
         consent = actions.record_consent(by=request.user, member=member, purpose=payload.purpose)
     except actions.ConsentError as exc:
         raise HttpError(409, str(exc)) from None
-    return 201, consent
+    return Status(201, consent)
 
 
-@router.post("/communities/{slug}/consents/{consent_id}/withdraw", response=ConsentOut,
-             tags=["consent"])
+@router.post(
+    "/communities/{slug}/consents/{consent_id}/withdraw", response=ConsentOut, tags=["consent"]
+)
 def withdraw_consent(request, slug: str, consent_id: int):
     community = _community(request, slug)
-    consent = get_object_or_404(Consent.objects.select_related("member"), pk=consent_id,
-                                member__community=community)
+    consent = get_object_or_404(
+        Consent.objects.select_related("member"), pk=consent_id, member__community=community
+    )
     try:
         return actions.withdraw_consent(by=request.user, consent=consent)
     except actions.ConsentError as exc:

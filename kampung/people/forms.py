@@ -10,15 +10,20 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages they speak"), choices=list(LANGUAGE_NAMES.items()),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Languages they speak"),
+        choices=list(LANGUAGE_NAMES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     skills = forms.MultipleChoiceField(
-        label=_("Skills they are happy to share"), choices=list(SKILLS.items()),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Skills they are happy to share"),
+        choices=list(SKILLS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
-    birth_year = forms.IntegerField(label=_("Year of birth (optional)"), min_value=1900,
-                                    max_value=2030, required=False)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth (optional)"), min_value=1900, max_value=2030, required=False
+    )
 
 
 class ConsentForm(forms.Form):

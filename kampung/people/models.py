@@ -14,7 +14,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kampung.communities.models import Community, Organisation, latitude_validators, longitude_validators
+from kampung.communities.models import (
+    Community,
+    Organisation,
+    latitude_validators,
+    longitude_validators,
+)
 
 
 class UserManager(BaseUserManager):
@@ -95,8 +100,12 @@ class Member(models.Model):
     skills = models.JSONField(_("skills"), default=list, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     # Coarse location only: rounded to about 100 m, never a home address.
-    area_lat = models.FloatField(_("area latitude"), null=True, blank=True, validators=latitude_validators)
-    area_lng = models.FloatField(_("area longitude"), null=True, blank=True, validators=longitude_validators)
+    area_lat = models.FloatField(
+        _("area latitude"), null=True, blank=True, validators=latitude_validators
+    )
+    area_lng = models.FloatField(
+        _("area longitude"), null=True, blank=True, validators=longitude_validators
+    )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -131,10 +140,14 @@ class Member(models.Model):
             errors["display_name"] = _("Give a name the person is happy to be called.")
         unknown = [s for s in self.skills or [] if s not in SKILLS]
         if unknown:
-            errors["skills"] = _("Unknown skill: %(names)s.") % {"names": ", ".join(map(str, unknown))}
+            errors["skills"] = _("Unknown skill: %(names)s.") % {
+                "names": ", ".join(map(str, unknown))
+            }
         unknown = [code for code in self.languages or [] if code not in LANGUAGE_NAMES]
         if unknown:
-            errors["languages"] = _("Unknown language: %(names)s.") % {"names": ", ".join(map(str, unknown))}
+            errors["languages"] = _("Unknown language: %(names)s.") % {
+                "names": ", ".join(map(str, unknown))
+            }
         if (self.area_lat is None) != (self.area_lng is None):
             errors["area_lat"] = _("Give both latitude and longitude, or neither.")
         if errors:
@@ -144,7 +157,10 @@ class Member(models.Model):
 class ConsentPurpose(models.TextChoices):
     CONTACT_SHARING = "contact_sharing", _("Share my contact details with people I am matched with")
     PROFILE_VISIBLE = "profile_visible", _("Show my name and skills to other members")
-    PARTNER_SHARING = "partner_sharing", _("Share my record with partner organisations that support me")
+    PARTNER_SHARING = (
+        "partner_sharing",
+        _("Share my record with partner organisations that support me"),
+    )
     STORIES = "stories", _("Use my story and photos in reports")
     AGGREGATE_RESEARCH = "aggregate_research", _("Count me in anonymous statistics")
 
@@ -164,7 +180,9 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_on_behalf = models.BooleanField(_("recorded on the member's behalf"), default=False)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ConsentQuerySet.as_manager()
 

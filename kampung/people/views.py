@@ -32,35 +32,49 @@ def member_list(request, slug: str):
     page = Paginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "people/member_list.html", {
-        "community": community, "page": page, "q": q,
-        "can_create": policy.can(request.user, "member.create", community),
-        "page_title": _("People"),
-    })
+    return render(
+        request,
+        "people/member_list.html",
+        {
+            "community": community,
+            "page": page,
+            "q": q,
+            "can_create": policy.can(request.user, "member.create", community),
+            "page_title": _("People"),
+        },
+    )
 
 
 @login_required
 def member_detail(request, slug: str, member_id: int):
     community = community_for(request, slug)
-    member = get_object_or_404(Member.objects.select_related("user"), pk=member_id,
-                               community=community)
+    member = get_object_or_404(
+        Member.objects.select_related("user"), pk=member_id, community=community
+    )
     policy.require(request.user, "member.view_personal", community, member)
     if member.user_id != request.user.pk:
         record_view(member, viewer=request.user)
     history = AuditEvent.objects.none()
     if policy.can(request.user, "audit.view", community):
-        history = AuditEvent.objects.filter(object_type="people.Member", object_id=str(member.pk))[:20]
-    return render(request, "people/member_detail.html", {
-        "community": community, "member": member,
-        "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
-        "skills": [SKILLS.get(s, s) for s in member.skills],
-        "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
-        "consent_form": ConsentForm(),
-        "can_consent": policy.can(request.user, "consent.record", community, member),
-        "on_behalf": member.user_id != request.user.pk,
-        "history": history,
-        "page_title": member.display_name,
-    })
+        history = AuditEvent.objects.filter(object_type="people.Member", object_id=str(member.pk))[
+            :20
+        ]
+    return render(
+        request,
+        "people/member_detail.html",
+        {
+            "community": community,
+            "member": member,
+            "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
+            "skills": [SKILLS.get(s, s) for s in member.skills],
+            "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
+            "consent_form": ConsentForm(),
+            "can_consent": policy.can(request.user, "consent.record", community, member),
+            "on_behalf": member.user_id != request.user.pk,
+            "history": history,
+            "page_title": member.display_name,
+        },
+    )
 
 
 @login_required
@@ -79,16 +93,24 @@ def member_create(request, slug: str):
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = actions.create_member(by=request.user, community=community, **form.cleaned_data)
+            member = actions.create_member(
+                by=request.user, community=community, **form.cleaned_data
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": member.display_name})
             return redirect("member_detail", slug=slug, member_id=member.pk)
-    return render(request, "people/member_form.html", {
-        "community": community, "form": form, "page_title": _("Add a person"),
-    })
+    return render(
+        request,
+        "people/member_form.html",
+        {
+            "community": community,
+            "form": form,
+            "page_title": _("Add a person"),
+        },
+    )
 
 
 @login_required
@@ -101,7 +123,9 @@ def consent_record(request, slug: str, member_id: int):
         messages.error(request, _("Choose what they agreed to."))
     else:
         try:
-            actions.record_consent(by=request.user, member=member, purpose=form.cleaned_data["purpose"])
+            actions.record_consent(
+                by=request.user, member=member, purpose=form.cleaned_data["purpose"]
+            )
             messages.success(request, _("Consent recorded."))
         except actions.ConsentError as exc:
             messages.error(request, str(exc))
@@ -112,8 +136,9 @@ def consent_record(request, slug: str, member_id: int):
 @require_POST
 def consent_withdraw(request, slug: str, consent_id: int):
     community = community_for(request, slug)
-    consent = get_object_or_404(Consent.objects.select_related("member"), pk=consent_id,
-                                member__community=community)
+    consent = get_object_or_404(
+        Consent.objects.select_related("member"), pk=consent_id, member__community=community
+    )
     try:
         actions.withdraw_consent(by=request.user, consent=consent)
         messages.success(request, _("Consent withdrawn."))

@@ -1,8 +1,8 @@
 import getpass
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.contrib.auth.password_validation import validate_password
 
 from kampung.audit.context import acting
 from kampung.people.models import User

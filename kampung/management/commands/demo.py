@@ -20,7 +20,7 @@ class Command(BaseCommand):
         for report in seed_demo():
             state = "created" if report.created else "already there"
             self.stdout.write(f"{report.community}: {report.members} members ({state})")
-        self.stdout.write("\nDemo logins (password: %s)" % settings.KAMPUNG_DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password: {settings.KAMPUNG_DEMO_PASSWORD})")
         for email, role, community in ensure_demo_logins():
             self.stdout.write(f"  {role:<22} {email:<34} {community}")
         self.stdout.write(f"\nKampung is at http://127.0.0.1:{port}/  (Ctrl+C stops it)\n")

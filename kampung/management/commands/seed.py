@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Build the deterministic demo neighbourhood (does nothing if it already exists)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=300, help="members in the main community")
+        parser.add_argument(
+            "--members", type=int, default=300, help="members in the main community"
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same data")
 
     def handle(self, *args, members, seed, **options):
