@@ -42,8 +42,9 @@ def test_a_coordinator_logs_in_and_sees_the_dashboard(cast, page, log_in, shot, 
         ("partner@demo.kampung.test", "/c/kampung-seri-mawar/"),
     ],
 )
-def test_pages_have_no_serious_accessibility_violations(cast, page, log_in, live_server, email,
-                                                        path):
+def test_pages_have_no_serious_accessibility_violations(
+    cast, page, log_in, live_server, email, path
+):
     log_in(page, email)
     page.goto(f"{live_server.url}{path}")
     assert _serious_violations(page) == []
