@@ -13,6 +13,8 @@ os.environ.setdefault("KAMPUNG_VAR_DIR", os.path.join(os.getcwd(), "var", "test"
 from kampung.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+# Each test builds its own data; cached dashboard figures would leak between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 if IS_POSTGRES:  # noqa: F405

@@ -8,6 +8,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.audit.context import acting
@@ -67,7 +68,7 @@ def update_member(*, by: User, member: Member, **fields) -> Member:
     allowed = {"display_name", "email", "phone", "languages", "skills", "area_lat", "area_lng"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean()
@@ -83,11 +84,13 @@ def record_consent(
     the consent and its audit row say it was given on the member's behalf."""
     _check(by, "consent.record", member.community, member)
     if purpose not in ConsentPurpose.values:
-        raise ValidationError({"purpose": f"Unknown consent purpose {purpose!r}."})
+        raise ValidationError(
+            {"purpose": _("Unknown consent purpose %(purpose)s.") % {"purpose": purpose}}
+        )
     on_behalf = member.user_id != by.pk
     with acting(by, on_behalf_of=member if on_behalf else None):
         if member.consents.active().filter(purpose=purpose).exists():
-            raise ConsentError("This consent is already recorded.")
+            raise ConsentError(_("This consent is already recorded."))
         try:
             with transaction.atomic():
                 return Consent.objects.create(
@@ -98,7 +101,7 @@ def record_consent(
                     recorded_on_behalf=on_behalf,
                 )
         except IntegrityError:
-            raise ConsentError("This consent is already recorded.") from None
+            raise ConsentError(_("This consent is already recorded.")) from None
 
 
 @transaction.atomic
@@ -107,7 +110,7 @@ def withdraw_consent(*, by: User, consent: Consent) -> Consent:
     _check(by, "consent.withdraw", member.community, member)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
-        raise ConsentError("This consent was already withdrawn.")
+        raise ConsentError(_("This consent was already withdrawn."))
     with acting(by, on_behalf_of=member if member.user_id != by.pk else None):
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = by
