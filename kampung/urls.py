@@ -5,6 +5,7 @@ from django.urls import include, path
 from kampung import views
 from kampung.api import api
 from kampung.audit import views as audit_views
+from kampung.communities import views as community_views
 from kampung.people import views as people_views
 
 community = [
@@ -19,6 +20,7 @@ community = [
         people_views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("organisations/", community_views.organisation_list, name="organisation_list"),
     path("audit/", audit_views.audit_log, name="audit_log"),
 ]
 

@@ -109,3 +109,14 @@ def test_the_log_never_shows_another_communitys_events(cast, client):
     client.force_login(cast.user("admin"))
     page = client.get(reverse("audit_log", args=[cast.community.slug]))
     assert all(e.community_id == cast.community.pk for e in page.context["page"])
+
+
+def test_opening_a_member_in_the_django_admin_is_logged(cast, client, resident_without_login):
+    from kampung.people.models import User
+
+    root = User.objects.create_superuser("root@example.org", "a-long-pass-phrase-42")
+    client.force_login(root)
+    url = reverse("admin:people_member_change", args=[resident_without_login.pk])
+    assert client.get(url).status_code == 200
+    event = AuditEvent.objects.get(action="view", object_id=str(resident_without_login.pk))
+    assert event.actor == root and event.via == "admin"

@@ -112,6 +112,7 @@ def test_the_analyst_never_lists_or_opens_a_person(cast, targets):
 PAGES = {
     # name -> roles that get 200; other insiders get 403, the outsider 404.
     "dashboard": INSIDERS,
+    "organisation_list": INSIDERS,
     "member_list": STAFF | {"partner"},
     "member_create": STAFF,
     "member_detail_other": STAFF,
