@@ -14,6 +14,8 @@ community = [
     path("people/new/", people_views.member_create, name="member_create"),
     path("people/me/", people_views.my_record, name="my_record"),
     path("people/<int:member_id>/", people_views.member_detail, name="member_detail"),
+    path("people/<int:member_id>/edit/", people_views.member_edit, name="member_edit"),
+    path("people/<int:member_id>/role/", people_views.member_role, name="member_role"),
     path("people/<int:member_id>/consents/", people_views.consent_record, name="consent_record"),
     path(
         "consents/<int:consent_id>/withdraw/",

@@ -77,6 +77,30 @@ def update_member(*, by: User, member: Member, **fields) -> Member:
 
 
 @transaction.atomic
+def change_role(*, by: User, member: Member, role: str, organisation=None) -> Member:
+    """Give `member` another role in their community. Partner staff must name the
+    organisation they work for, and it must work in this community."""
+    _check(by, "roles.manage", member.community, member)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    if role == Role.PARTNER:
+        if organisation is None:
+            raise ValidationError({"organisation": _("Partner staff need an organisation.")})
+        if not organisation.communities.filter(pk=member.community_id).exists():
+            raise ValidationError(
+                {"organisation": _("That organisation does not work in this community.")}
+            )
+    else:
+        organisation = None
+    if member.user_id == by.pk and role != Role.ADMIN:
+        raise ValidationError({"role": _("You cannot remove your own administrator role.")})
+    member.role = role
+    member.organisation = organisation
+    member.save(update_fields=["role", "organisation"])
+    return member
+
+
+@transaction.atomic
 def record_consent(
     *, by: User, member: Member, purpose: str, wording_version: str = CURRENT_CONSENT_WORDING
 ) -> Consent:

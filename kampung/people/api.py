@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -14,7 +15,7 @@ from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
 from kampung.communities.models import Community
 from kampung.people import actions
-from kampung.people.models import Consent, ConsentPurpose, Member
+from kampung.people.models import Consent, ConsentPurpose, Member, Role
 
 router = Router()
 
@@ -70,6 +71,21 @@ class MemberIn(Schema):
     birth_year: int | None = Field(None, ge=1900, le=2030)
     area_lat: float | None = Field(None, ge=-90, le=90)
     area_lng: float | None = Field(None, ge=-180, le=180)
+
+
+class MemberPatch(Schema):
+    display_name: str | None = Field(None, min_length=1, max_length=150)
+    email: str | None = None
+    phone: str | None = Field(None, max_length=40)
+    languages: list[str] | None = None
+    skills: list[str] | None = None
+    area_lat: float | None = Field(None, ge=-90, le=90)
+    area_lng: float | None = Field(None, ge=-180, le=180)
+
+
+class RoleIn(Schema):
+    role: Role
+    organisation_id: int | None = None
 
 
 class ConsentIn(Schema):
@@ -156,6 +172,32 @@ def create_member(request, slug: str, payload: MemberIn):
     community = _community(request, slug)
     member = actions.create_member(by=request.user, community=community, **payload.dict())
     return Status(201, member)
+
+
+@router.patch("/communities/{slug}/members/{member_id}", response=MemberSummary, tags=["people"])
+def update_member(request, slug: str, member_id: int, payload: MemberPatch):
+    community = _community(request, slug)
+    member = _member(request, community, member_id)
+    changes = payload.dict(exclude_unset=True)
+    if not changes:
+        raise HttpError(422, "Send at least one field to change.")
+    return actions.update_member(by=request.user, member=member, **changes)
+
+
+@router.post(
+    "/communities/{slug}/members/{member_id}/role", response=MemberSummary, tags=["people"]
+)
+def change_role(request, slug: str, member_id: int, payload: RoleIn):
+    community = _community(request, slug)
+    member = _member(request, community, member_id)
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = community.organisations.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise ValidationError({"organisation_id": ["No such organisation in this community."]})
+    return actions.change_role(
+        by=request.user, member=member, role=payload.role, organisation=organisation
+    )
 
 
 @router.post(

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kampung.people.models import ConsentPurpose
+from kampung.communities.models import Organisation
+from kampung.people.models import ConsentPurpose, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 
 
@@ -24,6 +25,26 @@ class MemberForm(forms.Form):
     birth_year = forms.IntegerField(
         label=_("Year of birth (optional)"), min_value=1900, max_value=2030, required=False
     )
+
+
+class MemberEditForm(MemberForm):
+    """The same questions as adding a person, without the year of birth (fixed once
+    given, and only coordinators need it)."""
+
+    birth_year = None
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in this community"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (for partner staff)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = community.organisations.all()
 
 
 class ConsentForm(forms.Form):

@@ -15,7 +15,7 @@ from kampung import policy
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
 from kampung.people import actions
-from kampung.people.forms import ConsentForm, MemberForm
+from kampung.people.forms import ConsentForm, MemberEditForm, MemberForm, RoleForm
 from kampung.people.models import Consent, Member
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 from kampung.views import community_for
@@ -72,6 +72,13 @@ def member_detail(request, slug: str, member_id: int):
             "can_consent": policy.can(request.user, "consent.record", community, member),
             "on_behalf": member.user_id != request.user.pk,
             "history": history,
+            "can_edit": policy.can(request.user, "member.edit", community, member),
+            "role_form": RoleForm(
+                initial={"role": member.role, "organisation": member.organisation_id},
+                community=community,
+            )
+            if policy.can(request.user, "roles.manage", community, member)
+            else None,
             "page_title": member.display_name,
         },
     )
@@ -111,6 +118,59 @@ def member_create(request, slug: str):
             "page_title": _("Add a person"),
         },
     )
+
+
+@login_required
+def member_edit(request, slug: str, member_id: int):
+    community = community_for(request, slug)
+    member = get_object_or_404(Member, pk=member_id, community=community)
+    policy.require(request.user, "member.edit", community, member)
+    initial = {
+        f: getattr(member, f) for f in ("display_name", "email", "phone", "languages", "skills")
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            actions.update_member(by=request.user, member=member, **changed)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("member_detail", slug=slug, member_id=member.pk)
+    return render(
+        request,
+        "people/member_form.html",
+        {
+            "community": community,
+            "form": form,
+            "member": member,
+            "page_title": _("Change details for %(name)s") % {"name": member.display_name},
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_role(request, slug: str, member_id: int):
+    community = community_for(request, slug)
+    member = get_object_or_404(Member, pk=member_id, community=community)
+    policy.require(request.user, "roles.manage", community, member)
+    form = RoleForm(request.POST, community=community)
+    if form.is_valid():
+        try:
+            actions.change_role(by=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                messages.error(request, " ".join(errors))
+        else:
+            messages.success(
+                request, _("Role changed to %(role)s.") % {"role": member.get_role_display()}
+            )
+    else:
+        messages.error(request, _("Choose a role from the list."))
+    return redirect("member_detail", slug=slug, member_id=member.pk)
 
 
 @login_required

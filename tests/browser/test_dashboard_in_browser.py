@@ -39,6 +39,8 @@ def test_a_coordinator_logs_in_and_sees_the_dashboard(cast, page, log_in, shot, 
         ("coordinator@demo.kampung.test", "/c/kampung-seri-mawar/people/new/"),
         ("resident@demo.kampung.test", "/c/kampung-seri-mawar/people/me/"),
         ("admin@demo.kampung.test", "/c/kampung-seri-mawar/audit/"),
+        ("admin@demo.kampung.test", "/c/kampung-seri-mawar/people/me/"),
+        ("analyst@demo.kampung.test", "/c/kampung-seri-mawar/organisations/"),
         ("partner@demo.kampung.test", "/c/kampung-seri-mawar/"),
     ],
 )
