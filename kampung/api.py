@@ -83,9 +83,11 @@ def on_http_error(request, exc):
 
 
 def _register_routers() -> None:
+    from kampung.assets.api import router as assets_router
     from kampung.people.api import router as people_router
 
     api.add_router("/", people_router)
+    api.add_router("/", assets_router)
 
 
 _register_routers()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kampung.assets.demo import seed_assets
 from kampung.audit import log
 from kampung.audit.context import acting
 from kampung.audit.models import AuditEvent
@@ -288,10 +289,19 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
                 links.append(Through(member_id=member.pk, organisation_id=rng.choice(orgs).pk))
         Consent.objects.bulk_create(consents, batch_size=BATCH)
         Through.objects.bulk_create(links, batch_size=BATCH)
+        n_assets = seed_assets(
+            community,
+            count=60 + members // 4,
+            rng=rng,
+            point=lambda r: _point(r, spec["centre"], spec["radius_km"]),
+            members=[m for m in created if m.skills],
+            organisations=orgs,
+        )
         log.record(
             AuditEvent.Action.CREATE,
             community,
-            summary=f"Seeded demo data: {members} members, {len(orgs)} organisations (seed {seed})",
+            summary=f"Seeded demo data: {members} members, {len(orgs)} organisations, "
+            f"{n_assets} assets (seed {seed})",
         )
     return SeedReport(spec["slug"], True, members, len(orgs), len(consents))
 
@@ -325,6 +335,10 @@ def ensure_demo_logins() -> list[tuple[str, str, str]]:
 
 
 def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
+    from kampung.assets.models import Tag
+    from kampung.assets.taxonomy import load_tags
+
+    load_tags(Tag)  # normally loaded by migration; a flushed database needs them again
     reports = [
         seed_community(spec, members=members if i == 0 else max(members // 5, 20), seed=seed)
         for i, spec in enumerate(COMMUNITIES)

@@ -138,3 +138,53 @@ def communities_of(user) -> QuerySet:
     if user.is_authenticated and user.is_superuser:
         return Community.objects.all()
     return Community.objects.filter(members__user=user, members__is_active=True).distinct()
+
+
+# --- Assets -------------------------------------------------------------------------------
+
+
+def visible_assets(user, community):
+    """Assets `user` may see in `community`. Community developers and administrators see
+    every asset; others see what is shared with everyone or with members, plus what
+    they steward. A personal asset (someone's skills) shows to others only while its
+    person agrees to show their profile to members."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from kampung.assets.models import Asset, Category
+    from kampung.people.models import Consent
+
+    qs = Asset.objects.filter(community=community)
+    role = role_in(user, community)
+    if role is None:
+        return qs.none()
+    if role in STAFF_ROLES:
+        return qs
+    me = membership(user, community)
+    shared = Q(visibility__in=[Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS])
+    consented = Exists(
+        Consent.objects.filter(
+            member=OuterRef("steward_member"),
+            purpose=ConsentPurpose.PROFILE_VISIBLE,
+            withdrawn_at__isnull=True,
+        )
+    )
+    visible = shared & (~Q(category=Category.PERSONAL) | consented)
+    if me is not None:
+        visible |= Q(steward_member=me)
+    return qs.filter(visible)
+
+
+def _asset_steward(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "steward_member_id", None) == c.member.pk
+
+
+RULES.update(
+    {
+        "asset.view_map": _any_role,
+        "asset.create": _any_role,
+        "asset.edit": lambda c: _staff(c) or _asset_steward(c),
+        "asset.verify": lambda c: _staff(c) or _asset_steward(c),
+        "asset.export": _any_role,
+    }
+)
+ACTIONS = tuple(RULES)

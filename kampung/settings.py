@@ -7,6 +7,7 @@ security setting that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "kampung.communities",
     "kampung.people",
     "kampung.audit",
+    "kampung.assets",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,10 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Leaflet's JavaScript and CSS come from the django-leaflet package. Only its static
+# files are used: installing it as an app would pull in GeoDjango, which needs GDAL.
+_leaflet_spec = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = [Path(_leaflet_spec.submodule_search_locations[0]) / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,4 +203,7 @@ LOGGING = {
 
 # --- Kampung --------------------------------------------------------------------------
 KAMPUNG_DEMO_PASSWORD = "kampung-demo-2026"
+# Map tiles. The markers, counts and list work even when tiles cannot load.
+KAMPUNG_TILE_URL = env_str("KAMPUNG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+KAMPUNG_TILE_ATTRIBUTION = env_str("KAMPUNG_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from kampung import views
 from kampung.api import api
+from kampung.assets import views as asset_views
 from kampung.audit import views as audit_views
 from kampung.communities import views as community_views
 from kampung.people import views as people_views
@@ -24,6 +25,11 @@ community = [
     ),
     path("organisations/", community_views.organisation_list, name="organisation_list"),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("assets/", asset_views.asset_map, name="asset_map"),
+    path("assets/new/", asset_views.asset_create, name="asset_create"),
+    path("assets/<int:asset_id>/", asset_views.asset_detail, name="asset_detail"),
+    path("assets/<int:asset_id>/edit/", asset_views.asset_edit, name="asset_edit"),
+    path("assets/<int:asset_id>/checked/", asset_views.asset_verify, name="asset_verify"),
 ]
 
 urlpatterns = [

@@ -34,6 +34,11 @@ MATRIX = {
     ("stats.view", None): STAFF | {"analyst"},
     ("audit.view", None): {"admin"},
     ("roles.manage", None): {"admin"},
+    ("asset.view_map", None): INSIDERS,
+    ("asset.create", None): INSIDERS,
+    ("asset.export", None): INSIDERS,
+    ("asset.edit", "asset"): STAFF,
+    ("asset.verify", "asset"): STAFF,
     ("no.such.action", None): set(),
 }
 
@@ -56,7 +61,10 @@ def targets(cast, resident_without_login):
         wording_version="t",
         recorded_by=cast.user("coordinator"),
     )
-    return {"other": other, "linked": linked}
+    from kampung.assets.models import Asset
+
+    asset = Asset.objects.filter(community=cast.community, steward_member=None).first()
+    return {"other": other, "linked": linked, "asset": asset}
 
 
 def test_every_policy_action_is_in_the_matrix():

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from kampung.audit import log
 from kampung.audit.models import AuditEvent
 
-AUDITED_APPS = {"communities", "people"}
+AUDITED_APPS = {"communities", "people", "assets"}
 # Only the login timestamp changes on each login; that is covered by the login event.
 IGNORED_FIELDS = {"last_login"}
 

@@ -1,0 +1,252 @@
+"""Asset register endpoints: map data (counts or points for a viewport), list, one
+asset, add, mark as checked, and exports (GeoJSON per RFC 7946, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kampung import policy
+from kampung.assets import actions, geo
+from kampung.assets.models import Asset, Category
+from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
+from kampung.people.api import _community
+
+router = Router(tags=["assets"])
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    category: str
+    subtype: str
+    description: str
+    location_kind: str
+    lat: float | None
+    lng: float | None
+    opening_hours: list[dict]
+    capacity: int | None
+    accessibility: list[str]
+    languages: list[str]
+    cost: str
+    visibility: str
+    status: str
+    tags: list[str]
+    last_verified_at: datetime | None
+    review_due: date | None
+    stale: bool
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.code for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_stale(obj):
+        return obj.is_stale
+
+
+class OpeningSlot(Schema):
+    day: int = Field(..., ge=0, le=6)
+    opens: str = Field(..., pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    closes: str = Field(..., pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class AssetIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    category: Category
+    subtype: str = Field("", max_length=64)
+    description: str = ""
+    location_kind: Asset.LocationKind = Asset.LocationKind.POINT
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    opening_hours: list[OpeningSlot] = []
+    capacity: int | None = Field(None, ge=0)
+    accessibility: list[str] = []
+    languages: list[str] = []
+    cost: Asset.Cost = Asset.Cost.FREE
+    contact: str = Field("", max_length=200)
+    visibility: Asset.Visibility = Asset.Visibility.MEMBERS
+    tags: list[str] = []
+
+
+def _filters(request) -> AssetFilters:
+    return AssetFilters.from_params(request.GET)
+
+
+def _box(request) -> geo.Box:
+    try:
+        return geo.Box.parse(request.GET.get("bbox", ""))
+    except geo.BadBox as exc:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"bbox": [str(exc)]}) from None
+
+
+@router.get("/communities/{slug}/assets/map", url_name="asset_map_data")
+def map_data(request, slug: str, zoom: int = 15):
+    """What the map draws for the visible box: individual assets when zoomed in
+    (zoom >= 16) or when few are in view; otherwise counts per grid cell."""
+    community = _community(request, slug)
+    policy.require(request.user, "asset.view_map", community)
+    box, filters = _box(request), _filters(request)
+    qs = filtered(request.user, community, filters).exclude(lat=None)
+    if zoom < geo.POINTS_FROM_ZOOM and not filters.open_now:
+        in_view = qs.filter(
+            lat__gte=box.south, lat__lte=box.north, lng__gte=box.west, lng__lte=box.east
+        )
+        if in_view[: geo.FEW_ENOUGH_FOR_POINTS + 1].count() > geo.FEW_ENOUGH_FOR_POINTS:
+            return {"mode": "cells", "cells": cells_in(qs, box, zoom)}
+    points = points_in(qs, box)
+    if filters.open_now:
+        # Opening times live in JSON per asset, so "open now" is decided in Python.
+        points = open_now_filter(points, community)
+        if zoom < geo.POINTS_FROM_ZOOM and len(points) > geo.FEW_ENOUGH_FOR_POINTS:
+            return {"mode": "cells", "cells": _cells_from_points(points, zoom)}
+    today = timezone.localdate()
+    return {
+        "mode": "points",
+        "truncated": len(points) >= geo.MAX_POINTS,
+        "points": [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "category": p["category"],
+                "lat": p["lat"],
+                "lng": p["lng"],
+                "stale": bool(p["review_due"] and p["review_due"] < today),
+            }
+            for p in points
+        ],
+    }
+
+
+def _cells_from_points(points, zoom):
+    size = geo.cell_degrees(zoom)
+    cells: dict = {}
+    for p in points:
+        key = geo.cell_of(p["lat"], p["lng"], size)
+        c = cells.setdefault(key, {"count": 0, "by_category": {}, "lat": 0.0, "lng": 0.0})
+        c["count"] += 1
+        c["by_category"][p["category"]] = c["by_category"].get(p["category"], 0) + 1
+        c["lat"] += p["lat"]
+        c["lng"] += p["lng"]
+    out = []
+    for (row, col), c in cells.items():
+        b = geo.cell_bounds(row, col, size)
+        out.append(
+            {
+                "count": c["count"],
+                "by_category": c["by_category"],
+                "lat": c["lat"] / c["count"],
+                "lng": c["lng"] / c["count"],
+                "bbox": [b.west, b.south, b.east, b.north],
+            }
+        )
+    return out
+
+
+@router.get("/communities/{slug}/assets", response=list[AssetOut])
+@paginate
+def list_assets(request, slug: str):
+    community = _community(request, slug)
+    policy.require(request.user, "asset.view_map", community)
+    return filtered(request.user, community, _filters(request)).prefetch_related("tags")
+
+
+@router.get("/communities/{slug}/assets/{asset_id}", response=AssetOut)
+def get_asset(request, slug: str, asset_id: int):
+    community = _community(request, slug)
+    return get_object_or_404(policy.visible_assets(request.user, community), pk=asset_id)
+
+
+@router.post("/communities/{slug}/assets", response={201: AssetOut})
+def add_asset(request, slug: str, payload: AssetIn):
+    community = _community(request, slug)
+    data = payload.dict()
+    asset = actions.add_asset(by=request.user, community=community, **data)
+    return Status(201, asset)
+
+
+@router.post("/communities/{slug}/assets/{asset_id}/checked", response=AssetOut)
+def mark_checked(request, slug: str, asset_id: int):
+    community = _community(request, slug)
+    asset = get_object_or_404(policy.visible_assets(request.user, community), pk=asset_id)
+    return actions.verify_asset(by=request.user, asset=asset)
+
+
+EXPORT_LIMIT = 200_000
+
+
+@router.get("/communities/{slug}/assets.geojson")
+def export_geojson(request, slug: str):
+    """RFC 7946 FeatureCollection: [longitude, latitude] order, no "crs" member. Assets
+    without a place on the map (online, comes to you) have a null geometry."""
+    community = _community(request, slug)
+    policy.require(request.user, "asset.export", community)
+    rows = filtered(request.user, community, _filters(request)).values(*EXPORT_FIELDS)
+    features = [
+        {
+            "type": "Feature",
+            "id": r["id"],
+            "geometry": {"type": "Point", "coordinates": [r["lng"], r["lat"]]}
+            if r["lat"] is not None
+            else None,
+            "properties": {k: _plain(v) for k, v in r.items() if k not in ("id", "lat", "lng")},
+        }
+        for r in rows[:EXPORT_LIMIT]
+    ]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-assets.geojson"'
+    return response
+
+
+EXPORT_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "subtype",
+    "description",
+    "location_kind",
+    "lat",
+    "lng",
+    "cost",
+    "capacity",
+    "languages",
+    "accessibility",
+    "contact",
+    "status",
+    "review_due",
+)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@router.get("/communities/{slug}/assets.csv")
+def export_csv(request, slug: str):
+    community = _community(request, slug)
+    policy.require(request.user, "asset.export", community)
+    rows = filtered(request.user, community, _filters(request)).values(*EXPORT_FIELDS)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_FIELDS)
+    for r in rows[:EXPORT_LIMIT]:
+        writer.writerow(
+            [
+                ";".join(v) if isinstance(v, list) else _plain(v)
+                for v in (r[k] for k in EXPORT_FIELDS)
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-assets.csv"'
+    return response

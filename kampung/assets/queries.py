@@ -1,0 +1,133 @@
+"""Reading the asset register for the map, the list and the API: filters, viewport
+points and per-cell counts. Always starts from policy.visible_assets, so nobody sees
+an asset they may not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Q, QuerySet
+from django.db.models.functions import Cast, Floor
+
+from kampung import policy
+from kampung.assets import geo
+from kampung.assets.hours import is_open
+from kampung.assets.models import Asset
+
+
+@dataclass
+class AssetFilters:
+    category: str = ""
+    tag: str = ""
+    accessibility: str = ""
+    language: str = ""
+    cost: str = ""
+    q: str = ""
+    open_now: bool = False
+    stale: bool = False
+    include_inactive: bool = False
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params) -> AssetFilters:
+        f = cls(
+            **{
+                k: params.get(k, "").strip()
+                for k in ("category", "tag", "accessibility", "language", "cost", "q")
+            }
+        )
+        f.open_now = params.get("open_now") in ("1", "true", "on")
+        f.stale = params.get("stale") in ("1", "true", "on")
+        return f
+
+
+def filtered(user, community, filters: AssetFilters) -> QuerySet[Asset]:
+    qs = policy.visible_assets(user, community)
+    if not filters.include_inactive:
+        qs = qs.filter(status=Asset.Status.ACTIVE)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.cost:
+        qs = qs.filter(cost=filters.cost)
+    if filters.tag:
+        qs = qs.filter(tags__code=filters.tag)
+    if filters.accessibility:
+        # JSON lists are matched as text with the quotes, portable across SQLite and
+        # PostgreSQL ("step_free" cannot match inside another feature's name).
+        qs = qs.filter(accessibility__icontains=f'"{filters.accessibility}"')
+    if filters.language:
+        qs = qs.filter(languages__icontains=f'"{filters.language}"')
+    if filters.q:
+        qs = qs.filter(
+            Q(name__icontains=filters.q)
+            | Q(description__icontains=filters.q)
+            | Q(subtype__icontains=filters.q)
+        )
+    if filters.stale:
+        from django.utils import timezone
+
+        qs = qs.filter(review_due__lt=timezone.localdate())
+    return qs
+
+
+def open_now_filter(rows, community, now: datetime | None = None):
+    local = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(community.timezone))
+    return [r for r in rows if is_open(r["opening_hours"], local)]
+
+
+POINT_FIELDS = ("id", "name", "category", "lat", "lng", "review_due", "opening_hours")
+
+
+def points_in(qs: QuerySet[Asset], box: geo.Box, *, limit: int = geo.MAX_POINTS):
+    return list(
+        qs.filter(
+            lat__gte=box.south, lat__lte=box.north, lng__gte=box.west, lng__lte=box.east
+        ).values(*POINT_FIELDS)[:limit]
+    )
+
+
+def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
+    """Counts per grid cell (and per category) for the map at low zoom."""
+    size = geo.cell_degrees(zoom)
+    rows = (
+        qs.filter(lat__gte=box.south, lat__lte=box.north, lng__gte=box.west, lng__lte=box.east)
+        .annotate(
+            row=Cast(Floor(F("lat") / size), IntegerField()),
+            col=Cast(Floor(F("lng") / size), IntegerField()),
+        )
+        .values("row", "col", "category")
+        .annotate(n=Count("id"), lat=Avg(Cast("lat", FloatField())), lng=Avg("lng"))
+        .order_by()
+    )
+    cells: dict[tuple[int, int], dict] = {}
+    for r in rows:
+        cell = cells.setdefault(
+            (r["row"], r["col"]),
+            {
+                "row": r["row"],
+                "col": r["col"],
+                "count": 0,
+                "by_category": {},
+                "_lat": 0.0,
+                "_lng": 0.0,
+            },
+        )
+        cell["count"] += r["n"]
+        cell["by_category"][r["category"]] = r["n"]
+        cell["_lat"] += r["lat"] * r["n"]
+        cell["_lng"] += r["lng"] * r["n"]
+    out = []
+    for cell in cells.values():
+        b = geo.cell_bounds(cell["row"], cell["col"], size)
+        out.append(
+            {
+                "count": cell["count"],
+                "by_category": cell["by_category"],
+                "lat": round(cell.pop("_lat") / cell["count"], 6),
+                "lng": round(cell.pop("_lng") / cell["count"], 6),
+                "bbox": [b.west, b.south, b.east, b.north],
+            }
+        )
+    return out

@@ -1,0 +1,162 @@
+"""Asset register pages: the map with its list, an asset's page with its history, and
+adding, changing and checking an asset."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kampung import policy
+from kampung.assets import actions
+from kampung.assets.forms import AssetForm
+from kampung.assets.models import Asset, Category
+from kampung.assets.queries import AssetFilters, filtered
+from kampung.audit.models import AuditEvent
+from kampung.people.skills import LANGUAGE_NAMES
+from kampung.views import community_for
+
+DAY_NAMES = [gettext_lazy(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+
+
+@login_required
+def asset_map(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "asset.view_map", community)
+    filters = AssetFilters.from_params(request.GET)
+    assets = filtered(request.user, community, filters).only(
+        "id", "name", "category", "subtype", "location_kind", "review_due", "cost"
+    )
+    page = Paginator(assets, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assets/map.html",
+        {
+            "community": community,
+            "page": page,
+            "filters": filters,
+            "categories": Category.choices,
+            "costs": Asset.Cost.choices,
+            "languages": list(LANGUAGE_NAMES.items()),
+            "accessibility": list(actions.ACCESSIBILITY.items()),
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            "can_add": policy.can(request.user, "asset.create", community),
+            "page_title": _("Asset map"),
+        },
+    )
+
+
+def _visible_asset(request, community, asset_id) -> Asset:
+    return get_object_or_404(
+        policy.visible_assets(request.user, community).select_related(
+            "steward_member", "steward_organisation", "last_verified_by"
+        ),
+        pk=asset_id,
+    )
+
+
+@login_required
+def asset_detail(request, slug: str, asset_id: int):
+    community = community_for(request, slug)
+    asset = _visible_asset(request, community, asset_id)
+    history = AuditEvent.objects.filter(
+        object_type="assets.Asset", object_id=str(asset.pk)
+    ).select_related("actor")[:50]
+    return render(
+        request,
+        "assets/detail.html",
+        {
+            "community": community,
+            "asset": asset,
+            "history": history,
+            "tags": asset.tags.all(),
+            "hours": [(DAY_NAMES[s["day"]], s["opens"], s["closes"]) for s in asset.opening_hours],
+            "languages": [LANGUAGE_NAMES.get(c, c) for c in asset.languages],
+            "accessibility": [actions.ACCESSIBILITY.get(a, a) for a in asset.accessibility],
+            "can_edit": policy.can(request.user, "asset.edit", community, asset),
+            "can_verify": policy.can(request.user, "asset.verify", community, asset),
+            "page_title": asset.name,
+        },
+    )
+
+
+def _form_page(request, community, form, asset=None):
+    return render(
+        request,
+        "assets/form.html",
+        {
+            "community": community,
+            "form": form,
+            "asset": asset,
+            "page_title": _("Change %(name)s") % {"name": asset.name}
+            if asset
+            else _("Add an asset"),
+        },
+    )
+
+
+def _save(request, form, write):
+    try:
+        return write(**form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+@login_required
+def asset_create(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "asset.create", community)
+    form = AssetForm(
+        request.POST or None,
+        initial={
+            "lat": request.GET.get("lat"),
+            "lng": request.GET.get("lng"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        asset = _save(
+            request,
+            form,
+            lambda **data: actions.add_asset(by=request.user, community=community, **data),
+        )
+        if asset:
+            messages.success(request, _("%(name)s is on the map.") % {"name": asset.name})
+            return redirect("asset_detail", slug=slug, asset_id=asset.pk)
+    return _form_page(request, community, form)
+
+
+@login_required
+def asset_edit(request, slug: str, asset_id: int):
+    community = community_for(request, slug)
+    asset = _visible_asset(request, community, asset_id)
+    policy.require(request.user, "asset.edit", community, asset)
+    initial = {f: getattr(asset, f) for f in AssetForm.base_fields if f != "tags"}
+    initial["tags"] = list(asset.tags.values_list("code", flat=True))
+    form = AssetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request, form, lambda **data: actions.change_asset(by=request.user, asset=asset, **data)
+        )
+        if saved:
+            messages.success(request, _("Saved."))
+            return redirect("asset_detail", slug=slug, asset_id=asset.pk)
+    return _form_page(request, community, form, asset)
+
+
+@login_required
+@require_POST
+def asset_verify(request, slug: str, asset_id: int):
+    community = community_for(request, slug)
+    asset = _visible_asset(request, community, asset_id)
+    actions.verify_asset(by=request.user, asset=asset)
+    messages.success(request, _("Thank you — marked as checked today."))
+    return redirect("asset_detail", slug=slug, asset_id=asset.pk)
