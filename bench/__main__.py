@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["seed"]
+BENCHMARKS = ["seed", "assets"]
 OUT = Path("var/bench")
 
 

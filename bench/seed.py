@@ -13,8 +13,9 @@ N_MEMBERS = int(os.environ.get("BENCH_SEED_MEMBERS", "100000"))
 
 
 def _kampung(args, env):
-    subprocess.run([sys.executable, "-m", "kampung.cli", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "kampung.cli", *args], env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def _time_seed(database_url: str | None) -> float:
@@ -30,14 +31,15 @@ def _time_seed(database_url: str | None) -> float:
         return round(time.perf_counter() - started, 2)
 
 
-def _fresh_postgres(url: str) -> str:
+def _fresh_postgres(url: str, name: str = "kampung_bench_seed") -> str:
+    """An empty database beside the one DATABASE_URL names (benchmarks never touch it)."""
     import psycopg
 
     base, _, _ = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS kampung_bench_seed")
-        conn.execute("CREATE DATABASE kampung_bench_seed")
-    return f"{base}/kampung_bench_seed"
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{base}/{name}"
 
 
 def run() -> dict:

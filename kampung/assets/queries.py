@@ -98,7 +98,7 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
             col=Cast(Floor(F("lng") / size), IntegerField()),
         )
         .values("row", "col", "category")
-        .annotate(n=Count("id"), lat=Avg(Cast("lat", FloatField())), lng=Avg("lng"))
+        .annotate(n=Count("*"), lat=Avg(Cast("lat", FloatField())), lng=Avg("lng"))
         .order_by()
     )
     cells: dict[tuple[int, int], dict] = {}
