@@ -229,3 +229,85 @@ def test_box_parsing_rejects_nonsense():
     for text in ("", "1,2,3", "a,b,c,d", "10,5,5,6", "0,-91,1,0"):
         with pytest.raises(geo.BadBox):
             geo.Box.parse(text)
+
+
+def _counts(cells):
+    return sorted(
+        (tuple(c["bbox"]), c["count"], tuple(sorted(c["by_category"].items()))) for c in cells
+    )
+
+
+@pytest.mark.parametrize("role", ["coordinator", "resident", "volunteer"])
+@pytest.mark.parametrize("category", ["", "personal", "place"])
+def test_fast_counts_equal_the_database_counts(cast, role, category):
+    """The in-memory counts (cellcount) must show exactly what the SQL path shows each
+    person, including which personal assets they may see."""
+    from kampung.assets import cellcount
+    from kampung.assets.queries import AssetFilters, cells_in, filtered
+
+    box = geo.Box.parse(_box_around(cast.community))
+    user = cast.user(role)
+    member = cast.members[role]
+    filters = AssetFilters(category=category)
+    for zoom in (12, 14):
+        fast = cellcount.cells(
+            cast.community, box, zoom, filters, staff=role == "coordinator", member_id=member.pk
+        )
+        slow = cells_in(filtered(user, cast.community, filters).exclude(lat=None), box, zoom)
+        assert _counts(fast) == _counts(slow)
+
+
+def test_fast_counts_follow_new_assets_and_consent(cast):
+    from kampung.assets import cellcount
+    from kampung.assets.queries import AssetFilters
+    from kampung.communities.models import Community
+
+    box = geo.Box.parse(_box_around(cast.community))
+    resident = cast.members["resident"]
+
+    def total():
+        community = Community.objects.get(pk=cast.community.pk)  # as each request does
+        return sum(
+            c["count"]
+            for c in cellcount.cells(
+                community,
+                box,
+                12,
+                AssetFilters(category="personal"),
+                staff=False,
+                member_id=resident.pk,
+            )
+        )
+
+    before = total()
+    volunteer = cast.members["volunteer"]
+    volunteer.consents.filter(purpose=ConsentPurpose.PROFILE_VISIBLE).delete()
+    asset = actions.add_asset(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        name="Phone help",
+        category=Category.PERSONAL,
+        lat=1.353,
+        lng=103.944,
+        visibility=Asset.Visibility.MEMBERS,
+    )
+    assert total() == before  # not shared yet: no consent
+    volunteer.consents.create(
+        purpose=ConsentPurpose.PROFILE_VISIBLE,
+        wording_version="t",
+        recorded_by=cast.user("volunteer"),
+    )
+    assert total() == before + 1
+    actions.change_asset(by=cast.user("volunteer"), asset=asset, status=Asset.Status.PAUSED)
+    assert total() == before
+
+
+def test_fast_counts_are_the_same_when_the_box_is_too_large_to_count_densely(cast, monkeypatch):
+    from kampung.assets import cellcount
+    from kampung.assets.queries import AssetFilters
+
+    box = geo.Box.parse(_box_around(cast.community))
+    dense = cellcount.cells(cast.community, box, 14, AssetFilters(), staff=True, member_id=None)
+    monkeypatch.setattr(cellcount, "MAX_DENSE_CELLS", 0)
+    sparse = cellcount.cells(cast.community, box, 14, AssetFilters(), staff=True, member_id=None)
+    assert _counts(dense) == _counts(sparse)

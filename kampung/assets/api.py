@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kampung import policy
-from kampung.assets import actions, geo
+from kampung.assets import actions, cellcount, geo
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
 from kampung.people.api import _community
@@ -97,7 +97,19 @@ def map_data(request, slug: str, zoom: int = 15):
     policy.require(request.user, "asset.view_map", community)
     box, filters = _box(request), _filters(request)
     qs = filtered(request.user, community, filters).exclude(lat=None)
-    if zoom < geo.POINTS_FROM_ZOOM and not filters.open_now:
+    if zoom < geo.POINTS_FROM_ZOOM and cellcount.can_serve(filters):
+        member = policy.membership(request.user, community)
+        cells = cellcount.cells(
+            community,
+            box,
+            zoom,
+            filters,
+            staff=policy.role_in(request.user, community) in policy.STAFF_ROLES,
+            member_id=member.pk if member else None,
+        )
+        if sum(c["count"] for c in cells) > geo.FEW_ENOUGH_FOR_POINTS:
+            return {"mode": "cells", "cells": cells}
+    elif zoom < geo.POINTS_FROM_ZOOM and not filters.open_now:
         in_view = qs.filter(
             lat__gte=box.south, lat__lte=box.north, lng__gte=box.west, lng__lte=box.east
         )

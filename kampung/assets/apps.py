@@ -7,3 +7,6 @@ class AssetsConfig(AppConfig):
 
     name = "kampung.assets"
     label = "assets"
+
+    def ready(self) -> None:
+        from kampung.assets import signals  # noqa: F401  (keeps map counts current)

@@ -124,6 +124,9 @@ def seed_assets(
         )
         tag_links.append(tags)
     created = Asset.objects.bulk_create(rows, batch_size=5000)
+    from kampung.assets.signals import bump
+
+    bump(community.pk)  # bulk_create sends no signals; the map's counts must still refresh
     Through = Asset.tags.through
     Through.objects.bulk_create(
         [

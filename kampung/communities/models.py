@@ -33,6 +33,9 @@ class Community(models.Model):
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Bumped whenever an asset, or a consent deciding who sees personal assets, changes:
+    # the map's cached counts are rebuilt when it moves (kampung.assets.cellcount).
+    assets_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
