@@ -311,3 +311,30 @@ def test_fast_counts_are_the_same_when_the_box_is_too_large_to_count_densely(cas
     monkeypatch.setattr(cellcount, "MAX_DENSE_CELLS", 0)
     sparse = cellcount.cells(cast.community, box, 14, AssetFilters(), staff=True, member_id=None)
     assert _counts(dense) == _counts(sparse)
+
+
+def test_adding_an_asset_on_the_page(cast, client):
+    client.force_login(cast.user("resident"))
+    url = reverse("asset_create", args=[cast.community.slug])
+    assert client.get(url).status_code == 200
+    before = Asset.objects.count()
+    form = {
+        "name": "Block 5 community fridge",
+        "category": "place",
+        "location_kind": "point",
+        "cost": "free",
+        "visibility": "members",
+        "tags": ["102-04"],
+        "accessibility": ["step_free"],
+    }
+    missing_place = client.post(url, form)
+    assert missing_place.status_code == 200
+    assert "lat" in missing_place.context["form"].errors
+    assert Asset.objects.count() == before
+    done = client.post(url, {**form, "lat": "1.3531", "lng": "103.9442"})
+    asset = Asset.objects.get(name="Block 5 community fridge")
+    assert done.status_code == 302 and done.url.endswith(f"/assets/{asset.pk}/")
+    # A resident may add, but only stewards and community developers may change it.
+    assert (
+        client.get(reverse("asset_edit", args=[cast.community.slug, asset.pk])).status_code == 403
+    )
