@@ -120,3 +120,12 @@ def test_opening_a_member_in_the_django_admin_is_logged(cast, client, resident_w
     assert client.get(url).status_code == 200
     event = AuditEvent.objects.get(action="view", object_id=str(resident_without_login.pk))
     assert event.actor == root and event.via == "admin"
+
+
+def test_an_impossible_since_date_is_explained_not_a_crash(cast, client):
+    client.force_login(cast.user("admin"))
+    url = reverse("audit_log", args=[cast.community.slug])
+    for bad in ("2026-13-45", "yesterday"):
+        response = client.get(url, {"since": bad})
+        assert response.status_code == 200
+        assert "must be a real date" in response.content.decode()

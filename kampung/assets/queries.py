@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 
 from kampung import policy
@@ -98,7 +98,7 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
             col=Cast(Floor(F("lng") / size), IntegerField()),
         )
         .values("row", "col", "category")
-        .annotate(n=Count("*"), lat=Avg(Cast("lat", FloatField())), lng=Avg("lng"))
+        .annotate(n=Count("*"), lat=Avg("lat"), lng=Avg("lng"))
         .order_by()
     )
     cells: dict[tuple[int, int], dict] = {}

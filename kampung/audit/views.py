@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -23,8 +24,13 @@ def audit_log(request, slug: str):
         events = events.filter(actor__email__icontains=filters["actor"])
     if filters["object_type"]:
         events = events.filter(object_type=filters["object_type"])
-    since = parse_date(filters["since"]) if filters["since"] else None
-    if since:
+    try:
+        since = parse_date(filters["since"]) if filters["since"] else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-13-45
+        since = None
+    if filters["since"] and since is None:
+        messages.error(request, _("“Since” must be a real date, like 2026-11-01."))
+    elif since:
         events = events.filter(at__date__gte=since)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(

@@ -162,9 +162,7 @@ def get_member(request, slug: str, member_id: int):
     policy.require(request.user, "member.view_personal", community, member)
     if member.user_id != request.user.pk:
         record_view(member, viewer=request.user, reason="Viewed through the API")
-    out = MemberOut.from_orm(member).dict()
-    out["consents"] = [ConsentOut.from_orm(c).dict() for c in member.consents.all()]
-    return out
+    return member  # the schema reads member.consents itself
 
 
 @router.post("/communities/{slug}/members", response={201: MemberSummary}, tags=["people"])

@@ -41,6 +41,7 @@ def test_a_coordinator_logs_in_and_sees_the_dashboard(cast, page, log_in, shot, 
         ("admin@demo.kampung.test", "/c/kampung-seri-mawar/audit/"),
         ("admin@demo.kampung.test", "/c/kampung-seri-mawar/people/me/"),
         ("analyst@demo.kampung.test", "/c/kampung-seri-mawar/organisations/"),
+        ("resident@demo.kampung.test", "/c/kampung-seri-mawar/assets/new/"),
         ("partner@demo.kampung.test", "/c/kampung-seri-mawar/"),
     ],
 )
