@@ -1,0 +1,389 @@
+"""Time bank endpoints under /api/v1/communities/{slug}/timebank/: balance, statements,
+exchanges (record, confirm, decline), gifts, the pool, reversals, group sessions and
+reports. Every write takes an `idempotency_key`: send the same key again (after a
+timeout, say) and you get the original result; a different request with a used key is
+refused with 409. Amounts are whole minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from kampung import policy
+from kampung.api import api, error
+from kampung.people.api import _community
+from kampung.people.models import Member
+from kampung.timebank import actions, queries
+from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
+
+router = Router(tags=["time bank"])
+
+
+def _minutes():
+    return Field(..., description="Whole minutes, more than zero (90 = 1 h 30 min).")
+
+
+def _key():
+    return Field(
+        ...,
+        min_length=1,
+        max_length=100,
+        description="Any text unique to this request (a UUID is ideal). Retrying with the same "
+        "key returns the original result instead of posting twice.",
+    )
+
+
+@api.exception_handler(actions.IdempotencyConflict)
+def on_idempotency_conflict(request, exc):
+    return error(request, 409, exc.code_name, _first(exc), exc.message_dict)
+
+
+@api.exception_handler(actions.LedgerError)
+def on_ledger_error(request, exc):
+    return error(request, 422, exc.code_name, _first(exc), exc.message_dict)
+
+
+def _first(exc) -> str:
+    return next(iter(exc.messages), "The time bank refused this request.")
+
+
+class AccountOut(Schema):
+    number: str
+    kind: str
+    label: str
+    balance_minutes: int = Field(..., alias="balance")
+    balance: str = Field(..., alias="balance_display")
+    lower_limit_minutes: int | None = Field(None, alias="lower_limit")
+    upper_limit_minutes: int | None = Field(None, alias="upper_limit")
+    is_open: bool
+
+
+class StatementLineOut(Schema):
+    transaction_id: int
+    date: dt.date
+    kind: str
+    counterparty: str
+    description: str
+    amount_minutes: int
+    balance_after_minutes: int
+
+
+class PostingOut(Schema):
+    account: str
+    label: str
+    amount_minutes: int
+
+
+class TransactionOut(Schema):
+    id: int
+    kind: str
+    description: str
+    reason: str
+    date: dt.date = Field(..., alias="occurred_on")
+    created_at: dt.datetime
+    reverses_id: int | None
+    reversed_by_id: int | None = None
+    postings: list[PostingOut]
+
+    @staticmethod
+    def resolve_postings(obj):
+        return [
+            {"account": p.account.number, "label": p.account.label, "amount_minutes": p.amount}
+            for p in obj.postings.select_related("account__member", "account__organisation")
+        ]
+
+    @staticmethod
+    def resolve_reversed_by_id(obj):
+        reversal = Transaction.objects.filter(reverses=obj).only("id").first()
+        return reversal.pk if reversal else None
+
+
+class ExchangeOut(Schema):
+    id: int
+    status: str
+    provider_id: int
+    receiver_id: int
+    minutes: int
+    description: str
+    date: dt.date = Field(..., alias="occurred_on")
+    provider_confirmed: bool
+    receiver_confirmed: bool
+    paid_by: str | None
+    transaction_id: int | None
+    match_id: int | None
+
+    @staticmethod
+    def resolve_provider_confirmed(obj):
+        return obj.provider_confirmed_at is not None
+
+    @staticmethod
+    def resolve_receiver_confirmed(obj):
+        return obj.receiver_confirmed_at is not None
+
+    @staticmethod
+    def resolve_paid_by(obj):
+        return obj.paid_by.number if obj.paid_by_id else None
+
+
+class ExchangeIn(Schema):
+    idempotency_key: str = _key()
+    provider: str = Field(..., description="Account number of the person who gave the time.")
+    receiver: str = Field(..., description="Account number of the person who received it.")
+    minutes: int = _minutes()
+    description: str = Field(..., max_length=300)
+    date: dt.date | None = None
+    paid_by: str | None = Field(
+        None, description="An organisation's account number, if the organisation pays."
+    )
+    match_id: int | None = None
+
+
+class ConfirmIn(Schema):
+    idempotency_key: str = _key()
+    on_behalf_of: int | None = Field(
+        None, description="Member id: a community developer confirming for someone without a login."
+    )
+
+
+class GiftIn(Schema):
+    idempotency_key: str = _key()
+    to_account: str = Field(..., description='Account number, or "pool" for the community pool.')
+    minutes: int = _minutes()
+    note: str = Field("", max_length=300)
+    giver: int | None = Field(None, description="Member id, when acting on someone's behalf.")
+
+
+class AllocationIn(Schema):
+    idempotency_key: str = _key()
+    to_account: str
+    minutes: int = _minutes()
+    reason: str = Field(..., max_length=300)
+
+
+class ReverseIn(Schema):
+    idempotency_key: str = _key()
+    reason: str = Field(..., max_length=300)
+
+
+class SessionIn(Schema):
+    idempotency_key: str = _key()
+    title: str = Field(..., max_length=200)
+    host: int = Field(..., description="Member id of the host.")
+    attendees: list[int]
+    minutes: int = _minutes()
+    basis: GroupSession.Basis
+    date: dt.date | None = None
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    transaction_id: int
+
+
+class MonthOut(Schema):
+    month: str
+    minutes: int
+
+
+class ReportOut(Schema):
+    months: list[MonthOut]
+    givers: int
+    receivers: int
+    reciprocal: int
+    older_givers: int
+    minutes_given_by_older: int
+    minutes_exchanged: int
+    counted_members_only: bool = True
+
+
+def _account_here(community, number: str, field: str) -> Account:
+    account = actions.find_account(number, field=field)
+    if account.community_id != community.pk:
+        raise actions.LedgerError(field, "That account is not in this community.")
+    return account
+
+
+def _members_member(community, number: str, field: str) -> Member:
+    account = _account_here(community, number, field)
+    if account.kind != Account.Kind.MEMBER:
+        raise actions.LedgerError(field, "That is not a person's account.")
+    return account.member
+
+
+@router.get("/communities/{slug}/timebank/me", response=AccountOut)
+def my_account(request, slug: str):
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.use", community)
+    return actions.account_for_member(policy.membership(request.user, community))
+
+
+@router.get(
+    "/communities/{slug}/timebank/accounts/{number}/statement", response=list[StatementLineOut]
+)
+@paginate
+def statement(request, slug: str, number: str):
+    community = _community(request, slug)
+    account = get_object_or_404(Account, number=number.upper(), community=community)
+    policy.require(request.user, "timebank.view_statement", community, account)
+    return queries.statement_lines(account)
+
+
+@router.get("/communities/{slug}/timebank/exchanges", response=list[ExchangeOut])
+@paginate
+def list_exchanges(request, slug: str, status: str = ""):
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.use", community)
+    exchanges = queries.exchanges_for(request.user, community).select_related("paid_by")
+    if status:
+        exchanges = exchanges.filter(status=status)
+    return exchanges
+
+
+@router.post("/communities/{slug}/timebank/exchanges", response={201: ExchangeOut})
+def record_exchange(request, slug: str, payload: ExchangeIn):
+    community = _community(request, slug)
+    paid_by = None
+    if payload.paid_by:
+        paid_by = _account_here(community, payload.paid_by, "paid_by")
+    exchange = actions.record_exchange(
+        by=request.user,
+        community=community,
+        provider=_members_member(community, payload.provider, "provider"),
+        receiver=_members_member(community, payload.receiver, "receiver"),
+        minutes=payload.minutes,
+        description=payload.description,
+        occurred_on=payload.date,
+        paid_by=paid_by,
+        match_id=payload.match_id,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, exchange)
+
+
+def _exchange(community, exchange_id: int) -> Exchange:
+    return get_object_or_404(Exchange, pk=exchange_id, community=community)
+
+
+def _on_behalf(community, member_id: int | None) -> Member | None:
+    if member_id is None:
+        return None
+    return get_object_or_404(Member, pk=member_id, community=community)
+
+
+@router.post("/communities/{slug}/timebank/exchanges/{exchange_id}/confirm", response=ExchangeOut)
+def confirm_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
+    community = _community(request, slug)
+    return actions.confirm_exchange(
+        by=request.user,
+        exchange=_exchange(community, exchange_id),
+        on_behalf_of=_on_behalf(community, payload.on_behalf_of),
+        idempotency_key=payload.idempotency_key,
+    )
+
+
+@router.post("/communities/{slug}/timebank/exchanges/{exchange_id}/decline", response=ExchangeOut)
+def decline_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
+    community = _community(request, slug)
+    return actions.decline_exchange(
+        by=request.user,
+        exchange=_exchange(community, exchange_id),
+        on_behalf_of=_on_behalf(community, payload.on_behalf_of),
+        idempotency_key=payload.idempotency_key,
+    )
+
+
+@router.post("/communities/{slug}/timebank/gifts", response={201: TransactionOut})
+def give(request, slug: str, payload: GiftIn):
+    community = _community(request, slug)
+    if payload.to_account.strip().lower() == "pool":
+        target = actions.pool_account(community)
+    else:
+        target = actions.find_account(payload.to_account)
+    tx = actions.give_credits(
+        by=request.user,
+        community=community,
+        to_account=target,
+        minutes=payload.minutes,
+        note=payload.note,
+        giver=_on_behalf(community, payload.giver),
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, tx)
+
+
+@router.post("/communities/{slug}/timebank/pool/allocations", response={201: TransactionOut})
+def allocate(request, slug: str, payload: AllocationIn):
+    community = _community(request, slug)
+    tx = actions.allocate_from_pool(
+        by=request.user,
+        community=community,
+        to_account=actions.find_account(payload.to_account),
+        minutes=payload.minutes,
+        reason=payload.reason,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, tx)
+
+
+@router.get("/communities/{slug}/timebank/transactions/{transaction_id}", response=TransactionOut)
+def get_transaction(request, slug: str, transaction_id: int):
+    community = _community(request, slug)
+    tx = get_object_or_404(Transaction, pk=transaction_id)
+    if not queries.may_see_transaction(request.user, community, tx):
+        return error(request, 404, "not_found", "Not found.")
+    return tx
+
+
+@router.post(
+    "/communities/{slug}/timebank/transactions/{transaction_id}/reverse",
+    response={201: TransactionOut},
+)
+def reverse(request, slug: str, transaction_id: int, payload: ReverseIn):
+    community = _community(request, slug)
+    original = get_object_or_404(Transaction, pk=transaction_id, community=community)
+    tx = actions.reverse_transaction(
+        by=request.user,
+        original=original,
+        reason=payload.reason,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, tx)
+
+
+@router.post("/communities/{slug}/timebank/sessions", response={201: SessionOut})
+def record_session(request, slug: str, payload: SessionIn):
+    community = _community(request, slug)
+    members = {
+        m.pk: m
+        for m in Member.objects.filter(
+            community=community, pk__in=[payload.host, *payload.attendees]
+        )
+    }
+    if payload.host not in members:
+        raise actions.LedgerError("host", "The host must be a member of this community.")
+    missing = [i for i in payload.attendees if i not in members]
+    if missing:
+        raise actions.LedgerError("attendees", "Every attendee must be a member of this community.")
+    session = actions.record_session(
+        by=request.user,
+        community=community,
+        title=payload.title,
+        host=members[payload.host],
+        attendees=[members[i] for i in payload.attendees],
+        minutes=payload.minutes,
+        basis=payload.basis,
+        occurred_on=payload.date,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201, session)
+
+
+@router.get("/communities/{slug}/timebank/reports", response=ReportOut)
+def reports(request, slug: str):
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.view_reports", community)
+    return queries.community_report(community)

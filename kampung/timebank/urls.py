@@ -1,0 +1,31 @@
+"""Time bank pages, included under /c/<slug>/timebank/ by kampung/urls.py."""
+
+from django.urls import path
+
+from kampung.timebank import views
+
+urlpatterns = [
+    path("", views.home, name="timebank_home"),
+    path("exchanges/new/", views.exchange_new, name="timebank_exchange_new"),
+    path(
+        "exchanges/<int:exchange_id>/confirm/",
+        views.exchange_confirm,
+        name="timebank_exchange_confirm",
+    ),
+    path(
+        "exchanges/<int:exchange_id>/decline/",
+        views.exchange_decline,
+        name="timebank_exchange_decline",
+    ),
+    path("give/", views.give, name="timebank_give"),
+    path("statement/", views.my_statement, name="timebank_my_statement"),
+    path("accounts/<str:number>/", views.statement, name="timebank_statement"),
+    path(
+        "transactions/<int:transaction_id>/",
+        views.transaction_detail,
+        name="timebank_transaction",
+    ),
+    path("pool/allocate/", views.allocate, name="timebank_allocate"),
+    path("ledger/", views.ledger, name="timebank_ledger"),
+    path("reports/", views.reports, name="timebank_reports"),
+]

@@ -1,0 +1,120 @@
+"""The time bank in a browser: Rosnah records helping Vijay, Vijay confirms, Rosnah
+gives credits to her cousin Wendy in Woking East, and both statements are right. Every
+page passes axe-core's serious and critical checks."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from kampung.timebank import actions
+from kampung.timebank.ledger import format_minutes
+from kampung.timebank.models import Account
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+TB = "/c/kampung-seri-mawar/timebank/"
+
+
+def _serious_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def _switch_to(page, log_in, email):
+    page.context.clear_cookies()
+    log_in(page, email)
+
+
+def test_an_exchange_is_confirmed_and_credits_go_to_a_relative(
+    cast, page, log_in, live_server, shot
+):
+    rosnah, vijay, wendy = (
+        cast.members["resident"],
+        cast.members["volunteer"],
+        cast.members["outsider"],
+    )
+    vijay_number = actions.account_for_member(vijay).number
+    wendy_account = actions.account_for_member(wendy)
+    start = {m.pk: actions.account_for_member(m).balance for m in (rosnah, vijay, wendy)}
+
+    log_in(page, "resident@demo.kampung.test")
+    page.goto(f"{live_server.url}{TB}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Time bank"
+    assert _serious_violations(page) == []
+    shot(page, "timebank-home-resident")
+
+    page.get_by_role("link", name="Record an exchange").click()
+    page.get_by_label("I helped them").check()
+    page.get_by_label("Their account number").fill(vijay_number)
+    page.get_by_label("Hours").fill("1")
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_label("What was done").fill("Carried shopping up to the 9th floor")
+    assert _serious_violations(page) == []
+    shot(page, "timebank-record-exchange")
+    page.get_by_role("button", name="Record the exchange").click()
+    assert page.get_by_text("It will count once").is_visible()
+    assert Account.objects.get(member=rosnah).balance == start[rosnah.pk]
+
+    _switch_to(page, log_in, "volunteer@demo.kampung.test")
+    page.goto(f"{live_server.url}{TB}")
+    assert page.get_by_text("Carried shopping up to the 9th floor").first.is_visible()
+    shot(page, "timebank-confirm")
+    page.get_by_role("button", name="Confirm Carried shopping").click()
+    assert page.get_by_text("Confirmed: 1 h 30 min moved").is_visible()
+    assert Account.objects.get(member=vijay).balance == start[vijay.pk] - 90
+
+    _switch_to(page, log_in, "resident@demo.kampung.test")
+    page.goto(f"{live_server.url}{TB}give/")
+    page.get_by_label("A person (here or in another community)").check()
+    page.get_by_label("Their account number").fill(wendy_account.number)
+    page.get_by_label("Hours").fill("0")
+    page.get_by_label("Minutes").fill("45")
+    page.get_by_label("Note (optional)").fill("For your visits to Auntie")
+    assert _serious_violations(page) == []
+    shot(page, "timebank-give")
+    page.get_by_role("button", name="Give credits").click()
+    assert page.get_by_text("You gave 45 min to Wendy").is_visible()
+    shot(page, "timebank-gift-entry")
+
+    rosnah_balance = start[rosnah.pk] + 90 - 45
+    assert Account.objects.get(member=rosnah).balance == rosnah_balance
+    page.goto(f"{live_server.url}{TB}statement/")
+    rows = page.locator("table.tb-statement tbody tr")
+    assert "For your visits to Auntie" in rows.nth(0).inner_text()
+    assert "−45 min" in rows.nth(0).inner_text()
+    assert "+1 h 30 min" in rows.nth(1).inner_text()
+    assert format_minutes(rosnah_balance) in rows.nth(0).inner_text()
+    assert _serious_violations(page) == []
+    shot(page, "timebank-statement-resident")
+
+    _switch_to(page, log_in, "woking@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/woking-east/timebank/statement/")
+    first = page.locator("table.tb-statement tbody tr").nth(0).inner_text()
+    assert "+45 min" in first and "Rosnah" in first and "Kampung Seri Mawar" in first
+    wendy_balance = start[wendy.pk] + 45
+    assert format_minutes(wendy_balance) in first
+    shot(page, "timebank-statement-relative")
+
+
+def test_coordinator_pages_are_accessible(cast, page, log_in, live_server, shot):
+    log_in(page, "coordinator@demo.kampung.test")
+    for path, name in [
+        ("", "timebank-home-coordinator"),
+        ("reports/", "timebank-reports"),
+        ("pool/allocate/", "timebank-allocate"),
+        ("ledger/", "timebank-ledger"),
+    ]:
+        page.goto(f"{live_server.url}{TB}{path}")
+        assert _serious_violations(page) == [], path
+        shot(page, name)
+    page.goto(f"{live_server.url}{TB}ledger/")
+    page.locator("table tbody tr a").first.click()
+    assert page.get_by_role("button", name="Reverse this entry").is_visible()
+    assert _serious_violations(page) == []
+    shot(page, "timebank-entry-coordinator")
