@@ -118,6 +118,9 @@ class Asset(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # Which spreadsheet row this asset came from (its own id column, or a fingerprint of
+    # name, kind and place), so importing the same file again updates instead of adding.
+    import_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
     last_verified_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     last_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +143,13 @@ class Asset(models.Model):
             ),
             models.Index(fields=["community", "category"], name="asset_category"),
             models.Index(fields=["community", "review_due"], name="asset_review_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "import_key"],
+                condition=models.Q(import_key__isnull=False),
+                name="unique_asset_import_key",
+            )
         ]
 
     def __str__(self) -> str:
