@@ -1,0 +1,99 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kampung.assets.models import Asset, Category
+
+# What each kind of asset means, in the words a participant would use.
+CATEGORY_HINTS = {
+    Category.PERSONAL: _("Someone's skill, know-how or experience"),
+    Category.ASSOCIATION: _("A group or club people run together"),
+    Category.INSTITUTION: _("An organisation: school, shop, clinic, charity, agency"),
+    Category.PLACE: _("A place or space: a void deck, park, kitchen, library, online space"),
+    Category.CONNECTION: _("A link between people or groups: a network, a friendship"),
+}
+SHORT_CATEGORY = {
+    Category.PERSONAL: _("Skill"),
+    Category.ASSOCIATION: _("Group"),
+    Category.INSTITUTION: _("Organisation"),
+    Category.PLACE: _("Place"),
+    Category.CONNECTION: _("Connection"),
+}
+WHERE = [
+    (Asset.LocationKind.POINT, _("At a place (tap the map or type an address)")),
+    (Asset.LocationKind.ONLINE, _("Online")),
+    (Asset.LocationKind.COMES_TO_YOU, _("It comes to you")),
+]
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Name of the event"), max_length=200)
+    held_on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    venue = forms.CharField(label=_("Where it is held (optional)"), max_length=200, required=False)
+    prompt = forms.CharField(
+        label=_("Question for participants (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown on their phones, e.g. “What makes our estate a good place to live?”"),
+    )
+
+
+class ItemForm(forms.Form):
+    """What a participant fills in on their phone, and what the facilitator edits."""
+
+    name = forms.CharField(
+        label=_("What is it?"),
+        max_length=200,
+        help_text=_("A few words, e.g. “Mdm Tan’s sewing”, “Block 12 void deck”, “Youth football”"),
+    )
+    category = forms.ChoiceField(
+        label=_("What kind of thing is it?"),
+        choices=[(value, CATEGORY_HINTS[value]) for value in Category.values],
+        widget=forms.RadioSelect,
+    )
+    location_kind = forms.ChoiceField(
+        label=_("Where is it?"),
+        choices=WHERE,
+        initial=Asset.LocationKind.POINT,
+        widget=forms.RadioSelect,
+    )
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
+    )
+    lng = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
+    )
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=200,
+        required=False,
+        help_text=_("If you did not tap the map, e.g. “next to the wet market”"),
+    )
+    offered_by = forms.CharField(
+        label=_("Who offers it? (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Only name people who are happy to be named."),
+    )
+    description = forms.CharField(
+        label=_("Anything else? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class JoinForm(ItemForm):
+    added_by_name = forms.CharField(
+        label=_("Your first name (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("So the facilitator can thank you."),
+    )

@@ -1,0 +1,356 @@
+"""Workshop pages. Facilitators (community developers) open a workshop, show its link and
+QR code, and run the live board; participants use the link, with or without an account."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kampung import policy
+from kampung.assets.models import Category
+from kampung.views import add_errors, community_for
+from kampung.workshops import actions
+from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
+from kampung.workshops.models import Workshop, WorkshopItem
+from kampung.workshops.qr import qr_svg
+
+PARTICIPANT_KEY = "kampung_workshop_participant"
+
+
+def _workshop(request, slug: str, workshop_id: int) -> Workshop:
+    community = community_for(request, slug)
+    policy.require(request.user, "workshop.run", community)
+    return get_object_or_404(
+        Workshop.objects.select_related("community", "facilitator"),
+        pk=workshop_id,
+        community=community,
+    )
+
+
+def join_url(request, workshop: Workshop) -> str:
+    return request.build_absolute_uri(reverse("workshop_join", args=[workshop.token]))
+
+
+@login_required
+def workshop_list(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "workshop.run", community)
+    workshops = (
+        Workshop.objects.filter(community=community)
+        .select_related("facilitator")
+        .annotate(n_items=Count("items"))
+    )
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = actions.open_workshop(
+                by=request.user, community=community, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Workshop opened. Share the link or QR code below."))
+            return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+    return render(
+        request,
+        "workshops/list.html",
+        {
+            "community": community,
+            "workshops": workshops,
+            "form": form,
+            "page_title": _("Asset-mapping workshops"),
+        },
+    )
+
+
+def _board_state(workshop: Workshop) -> str:
+    """Changes whenever anything on the board changes; the live board polls with it."""
+    agg = workshop.items.aggregate(n=Count("id"), last=Max("updated_at"))
+    last = agg["last"].timestamp() if agg["last"] else 0
+    return f"{agg['n']}-{last:.6f}-{workshop.status}"
+
+
+GROUPS = [
+    (WorkshopItem.Status.NEW, _("New — to look at")),
+    (WorkshopItem.Status.ACCEPTED, _("Accepted — ready to publish")),
+    (WorkshopItem.Status.PUBLISHED, _("On the map")),
+    (WorkshopItem.Status.REJECTED, _("Set aside")),
+    (WorkshopItem.Status.MERGED, _("Merged into another item")),
+]
+
+
+def _board_context(request, workshop: Workshop) -> dict:
+    items = list(workshop.items.select_related("merged_into", "published_asset"))
+    by_status = {status: [] for status, _label in GROUPS}
+    for item in items:
+        item.short_category = SHORT_CATEGORY.get(item.category, item.category)
+        by_status[item.status].append(item)
+    counts = {c: 0 for c in Category.values}
+    for item in items:
+        if item.status != WorkshopItem.Status.MERGED:
+            counts[item.category] += 1
+    points = [
+        {"id": i.pk, "name": i.name, "category": i.category, "lat": i.lat, "lng": i.lng}
+        for i in items
+        if i.lat is not None and i.status != WorkshopItem.Status.MERGED
+    ]
+    return {
+        "community": workshop.community,
+        "workshop": workshop,
+        "groups": [(status, label, by_status[status]) for status, label in GROUPS],
+        "category_counts": [(SHORT_CATEGORY[c], c, counts[c]) for c in Category.values],
+        "n_items": sum(1 for i in items if i.status != WorkshopItem.Status.MERGED),
+        "n_accepted": len(by_status[WorkshopItem.Status.ACCEPTED]),
+        "n_new": len(by_status[WorkshopItem.Status.NEW]),
+        "points_json": json.dumps(points),
+        "state": _board_state(workshop),
+    }
+
+
+@login_required
+def workshop_board(request, slug: str, workshop_id: int):
+    workshop = _workshop(request, slug, workshop_id)
+    context = _board_context(request, workshop)
+    context.update(
+        {
+            "join_url": join_url(request, workshop),
+            "qr": qr_svg(join_url(request, workshop)),
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            "page_title": workshop.title,
+        }
+    )
+    return render(request, "workshops/board.html", context)
+
+
+@login_required
+def workshop_board_live(request, slug: str, workshop_id: int):
+    """The board's items, for htmx polling: 204 (nothing to swap) if nothing changed."""
+    workshop = _workshop(request, slug, workshop_id)
+    if request.GET.get("state") == _board_state(workshop):
+        return HttpResponse(status=204)
+    return render(request, "workshops/_board.html", _board_context(request, workshop))
+
+
+def _board_response(request, workshop: Workshop):
+    if request.htmx:
+        return render(request, "workshops/_board.html", _board_context(request, workshop))
+    return redirect("workshop_board", slug=workshop.community.slug, workshop_id=workshop.pk)
+
+
+def _selected(request) -> list[int]:
+    try:
+        return [int(v) for v in request.POST.getlist("items")]
+    except ValueError:
+        return []
+
+
+def _do(request, workshop, write) -> None:
+    try:
+        write()
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for e in errors:
+                messages.error(request, e)
+
+
+@login_required
+@require_POST
+def workshop_mark(request, slug: str, workshop_id: int):
+    """Accept / set aside / back to new: one item (its button) or all new items."""
+    workshop = _workshop(request, slug, workshop_id)
+    status, ids = request.POST.get("status", ""), _selected(request)
+    one = request.POST.get("one", "")  # an item's own button: "accepted:12"
+    if one:
+        status, _sep, item_id = one.partition(":")
+        ids = [int(item_id)] if item_id.isdigit() else []
+    elif request.POST.get("all_new"):
+        status = WorkshopItem.Status.ACCEPTED
+        ids = list(
+            workshop.items.filter(status=WorkshopItem.Status.NEW).values_list("pk", flat=True)
+        )
+    if not ids:
+        messages.error(request, _("Tick the items first."))
+        return _board_response(request, workshop)
+    _do(
+        request,
+        workshop,
+        lambda: actions.mark_items(by=request.user, workshop=workshop, item_ids=ids, status=status),
+    )
+    return _board_response(request, workshop)
+
+
+@login_required
+@require_POST
+def workshop_merge(request, slug: str, workshop_id: int):
+    workshop = _workshop(request, slug, workshop_id)
+    ids = _selected(request)
+    if len(ids) < 2:
+        messages.error(request, _("Tick at least two items to merge."))
+    else:
+        keep = min(ids)  # the first one added stays; the others join it
+        _do(
+            request,
+            workshop,
+            lambda: messages.success(
+                request,
+                _("Merged into “%(name)s”.")
+                % {
+                    "name": actions.merge_items(
+                        by=request.user, workshop=workshop, keep_id=keep, other_ids=ids
+                    ).name
+                },
+            ),
+        )
+    return _board_response(request, workshop)
+
+
+@login_required
+@require_POST
+def workshop_publish(request, slug: str, workshop_id: int):
+    workshop = _workshop(request, slug, workshop_id)
+
+    def publish():
+        assets = actions.publish_items(by=request.user, workshop=workshop)
+        messages.success(
+            request,
+            _("%(n)s items are now in the asset register.") % {"n": len(assets)},
+        )
+
+    _do(request, workshop, publish)
+    return _board_response(request, workshop)
+
+
+@login_required
+@require_POST
+def workshop_status(request, slug: str, workshop_id: int):
+    workshop = _workshop(request, slug, workshop_id)
+    _do(
+        request,
+        workshop,
+        lambda: actions.set_workshop_status(
+            by=request.user, workshop=workshop, status=request.POST.get("status", "")
+        ),
+    )
+    return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+
+
+@login_required
+def workshop_item_edit(request, slug: str, workshop_id: int, item_id: int):
+    workshop = _workshop(request, slug, workshop_id)
+    item = get_object_or_404(WorkshopItem, pk=item_id, workshop=workshop)
+    initial = {name: getattr(item, name) for name in ItemForm.base_fields}
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = actions.change_item(by=request.user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if request.POST.get("accept"):
+                actions.mark_items(
+                    by=request.user,
+                    workshop=workshop,
+                    item_ids=[item.pk],
+                    status=WorkshopItem.Status.ACCEPTED,
+                )
+            messages.success(request, _("Saved “%(name)s”.") % {"name": item.name})
+            return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+    return render(
+        request,
+        "workshops/item_edit.html",
+        {
+            "community": workshop.community,
+            "workshop": workshop,
+            "item": item,
+            "form": form,
+            "centre": f"{item.lat},{item.lng}"
+            if item.lat is not None
+            else f"{workshop.community.centre_lat},{workshop.community.centre_lng}",
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            "page_title": _("Change “%(name)s”") % {"name": item.name},
+        },
+    )
+
+
+@login_required
+def workshop_poster(request, slug: str, workshop_id: int):
+    """A page to project or print: the QR code and link, large."""
+    workshop = _workshop(request, slug, workshop_id)
+    return render(
+        request,
+        "workshops/poster.html",
+        {
+            "community": workshop.community,
+            "workshop": workshop,
+            "join_url": join_url(request, workshop),
+            "qr": qr_svg(join_url(request, workshop)),
+            "page_title": workshop.title,
+        },
+    )
+
+
+# --- Participants (no login needed) --------------------------------------------------------
+
+
+def _participant_key(request) -> str:
+    key = request.session.get(PARTICIPANT_KEY)
+    if not key:
+        key = secrets.token_hex(16)
+        request.session[PARTICIPANT_KEY] = key
+    return key
+
+
+def workshop_join(request, token: str):
+    workshop = Workshop.objects.select_related("community").filter(token=token).first()
+    if workshop is None:
+        raise Http404
+    key = _participant_key(request)
+    name = request.session.get("kampung_workshop_name", "")
+    form = JoinForm(request.POST or None, initial={"added_by_name": name})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        added_by = data.pop("added_by_name")
+        try:
+            item = actions.add_item(
+                workshop=workshop,
+                participant=key,
+                user=request.user,
+                added_by_name=added_by,
+                **data,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            request.session["kampung_workshop_name"] = added_by
+            messages.success(
+                request,
+                _("Thank you! “%(name)s” is on the board. Add another?") % {"name": item.name},
+            )
+            return redirect("workshop_join", token=token)
+    mine = list(workshop.items.filter(participant=key).order_by("-created_at")[:50])
+    return render(
+        request,
+        "workshops/join.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "mine": mine,
+            "centre": f"{workshop.community.centre_lat},{workshop.community.centre_lng}",
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            "page_title": workshop.title,
+        },
+    )
