@@ -7,6 +7,11 @@
   if (!el || !window.L) { return; }
   var centre = el.dataset.centre.split(",").map(Number);
   var map = L.map(el, { keyboard: true }).setView(centre, 15);
+  // "#area=south,west,north,east" (from the gaps page) opens the map on that area.
+  var area = /^#area=(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$/.exec(window.location.hash);
+  if (area) {
+    map.fitBounds([[Number(area[1]), Number(area[2])], [Number(area[3]), Number(area[4])]]);
+  }
   L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
   var layer = L.layerGroup().addTo(map);
   var colours = { personal: "#7a3e9d", association: "#0b6e4f", institution: "#1d4ed8",
