@@ -1,0 +1,520 @@
+"""Scoring one need against candidates: hard constraints first (each exclusion with a
+plain-language reason), then weighted factors in [0, 1] with explanations.
+
+points = round(weight * score, 2) and total = the sum of the rounded points, kept as
+whole hundredths (``*_cents``) so that what is shown adds up exactly. Hard constraints —
+safeguarding clearance, capacity, paused offers, consent, the asker's own offers,
+online/distance reach and (when the need says so) being free at the time — are never
+traded against points: an excluded candidate is simply not in the list.
+
+This module is the reference: ``CandidateIndex`` (index.py) ranks the same way, faster,
+and tests hold it to this one."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from kampung.matching.core import when
+from kampung.matching.core.synonyms import (
+    ACCESSIBILITY_NAMES,
+    INFERRED,
+    LANGUAGE_NAMES,
+    concepts_in,
+    label,
+    related,
+)
+from kampung.matching.core.text import TextModel, originals, terms
+from kampung.matching.core.types import (
+    CLEARANCE_NAMES,
+    Candidate,
+    Exclusion,
+    Factor,
+    Match,
+    Need,
+)
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "fit": 35.0,  # skill / category fit, synonyms included
+    "text": 10.0,  # wording in common (BM25)
+    "distance": 15.0,
+    "time": 15.0,  # availability overlap
+    "language": 10.0,
+    "access": 5.0,  # accessibility needs met
+    "fairness": 10.0,  # spread the asks
+}
+FACTORS = tuple(DEFAULT_WEIGHTS)
+
+# A candidate with no skill/category fit must at least share this much wording to be
+# suggested at all; otherwise a nearby, free, same-language gardener would be offered
+# for phone help.
+MIN_TEXT = 0.3
+# Someone who "comes to you" without saying how far: assume a neighbourhood's width.
+COMES_TO_YOU_KM = 5.0
+# Distance score halves at this many km.
+HALF_KM = 2.0
+# Fairness score halves after this many asks in the last 30 days.
+HALF_ASKS = 3.0
+# Venue features that do not matter when the helper comes to you or helps online.
+VENUE_FEATURES = frozenset({"step_free", "wheelchair", "accessible_toilet", "quiet_space"})
+EARTH_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def candidate_reach_km(c: Candidate) -> float:
+    if c.travel_km > 0:
+        return c.travel_km
+    return COMES_TO_YOU_KM if c.comes_to_you else 0.0
+
+
+def merged_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    out = dict(DEFAULT_WEIGHTS)
+    if weights:
+        unknown = set(weights) - set(out)
+        if unknown:
+            raise ValueError(f"unknown factor(s): {', '.join(sorted(unknown))}")
+        out.update(weights)
+    if any(w < 0 or not math.isfinite(w) for w in out.values()):
+        raise ValueError("weights must be finite and not negative")
+    return out
+
+
+def cents(weight: float, score: float) -> int:
+    return int(round(weight * score * 100))
+
+
+# --- what is computed once per candidate -------------------------------------------
+
+
+@dataclass
+class Features:
+    """The parts of a candidate that do not depend on the need."""
+
+    codes: dict[str, tuple[float, str | None]]  # code -> (certainty, phrase or None)
+    doc: list[str]
+    tf: Counter
+    mask: int
+
+    @classmethod
+    def of(cls, c: Candidate) -> Features:
+        from kampung.matching.core.synonyms import SKILL_LABELS
+
+        codes: dict[str, tuple[float, str | None]] = {}
+        for code, (strength, phrase) in concepts_in(f"{c.name}. {c.text}").items():
+            codes[code] = (INFERRED * strength, phrase)
+        for code in (*sorted(c.skills), *sorted(c.categories)):
+            codes[code] = (1.0, None)
+        labels = " ".join(SKILL_LABELS.get(code, "") for code in sorted(c.skills))
+        doc = terms(f"{c.name} {c.text} {labels}")
+        return cls(codes=codes, doc=doc, tf=Counter(doc), mask=when.mask(c.availability))
+
+
+# --- what is computed once per need ------------------------------------------------
+
+
+@dataclass
+class NeedContext:
+    need: Need
+    weights: dict[str, float]
+    now: datetime | None
+    code_scores: dict[str, tuple[float, str, str | None]]  # code -> (score, need code, phrase)
+    code_key: tuple  # what code_scores was computed from (a cache key)
+    weight_list: tuple[float, ...]  # the weights in FACTORS order
+    query: dict[str, float]
+    query_words: dict[str, str]
+    times_mask: int
+    occasions: list[tuple[int, object]]  # (bits, date) of occasions still to come
+    need_mask: int
+
+    @classmethod
+    def of(
+        cls,
+        need: Need,
+        text_model: TextModel,
+        weights: Mapping[str, float] | None = None,
+        now: datetime | None = None,
+    ) -> NeedContext:
+        sources: dict[str, tuple[float, str | None]] = {}
+        for code, (strength, phrase) in concepts_in(need.text).items():
+            sources[code] = (INFERRED * strength, phrase)
+        for code in sorted(need.categories):
+            sources[code] = (1.0, None)
+        code_key = tuple(sorted(sources.items()))
+        code_scores = _code_scores(code_key)
+        times_mask = when.mask(need.times)
+        occasions = [
+            (when.occasion_bits(a, b), a.date())
+            for a, b in need.occasions
+            if now is None or b > now
+        ]
+        need_mask = times_mask
+        for bits, _day in occasions:
+            need_mask |= bits
+        return cls(
+            need=need,
+            weights=merged_weights(weights),
+            now=now,
+            code_scores=code_scores,
+            code_key=code_key,
+            weight_list=tuple(merged_weights(weights)[name] for name in FACTORS),
+            query=text_model.query(need.text),
+            query_words=originals(need.text),
+            times_mask=times_mask,
+            occasions=occasions,
+            need_mask=need_mask,
+        )
+
+
+@lru_cache(maxsize=4096)
+def _code_scores(
+    sources: tuple[tuple[str, tuple[float, str | None]], ...],
+) -> dict[str, tuple[float, str, str | None]]:
+    """code -> (how well it answers the need, the need's code, the phrase that said so).
+    Cached: many needs share their codes. Callers must not modify the result."""
+    code_scores: dict[str, tuple[float, str, str | None]] = {}
+    for ncode, (certainty, phrase) in sources:
+        for code, strength in related(ncode).items():
+            s = strength * certainty
+            if s > code_scores.get(code, (0.0, "", None))[0]:
+                code_scores[code] = (s, ncode, phrase)
+    return code_scores
+
+
+def _active_now(c: Candidate, now: datetime | None) -> bool:
+    """Whether the candidate's weekly availability applies now (date windows)."""
+    if not c.available_dates or now is None:
+        return True
+    from datetime import timedelta
+
+    today = now.date()
+    return any(a <= today + timedelta(days=14) and b >= today for a, b in c.available_dates)
+
+
+def available_bits(ctx: NeedContext, c: Candidate, f: Features) -> int:
+    """The part of the need's times the candidate is free for (date windows applied)."""
+    if not c.available_dates:
+        return f.mask & ctx.need_mask
+    out = f.mask & ctx.times_mask if _active_now(c, ctx.now) else 0
+    for bits, day in ctx.occasions:
+        if when.in_windows(day, c.available_dates):
+            out |= f.mask & bits
+    return out
+
+
+# --- the factors ---------------------------------------------------------------------
+
+
+def fit_factor(ctx: NeedContext, f: Features) -> tuple[float, str]:
+    best, why = 0.0, "No skill or category in common"
+    for code, (certainty, cphrase) in f.codes.items():
+        entry = ctx.code_scores.get(code)
+        if entry is None:
+            continue
+        s = entry[0] * certainty
+        if s > best:
+            best, (_s, ncode, phrase) = s, entry
+            offers = f"Offers {label(code)}" if cphrase is None else f"Mentions '{cphrase}'"
+            if ncode == code:
+                tail = f"matches '{phrase}'" if phrase else "the kind of help asked for"
+            else:
+                tail = f"close to {label(ncode)}" + (f" ('{phrase}')" if phrase else "")
+            why = f"{offers} — {tail}"
+    return best, why
+
+
+def text_factor(ctx: NeedContext, f: Features, model: TextModel) -> tuple[float, str]:
+    score = model.relevance(ctx.query, f.tf, len(f.doc))
+    shared = sorted((t for t in ctx.query if t in f.tf), key=lambda t: (-ctx.query[t], t))
+    if not shared:
+        return score, "No words in common with the request"
+    shown = ", ".join(f"'{ctx.query_words.get(t, t)}'" for t in shared[:3])
+    return score, f"Their description shares {shown}"
+
+
+def _distance(ctx: NeedContext, c: Candidate) -> tuple[str, float | None, float] | Exclusion:
+    need = ctx.need
+    if need.mode == "online":
+        if c.online:
+            return ("online", None, 1.0)
+        return Exclusion(c.id, "online", "Does not help online")
+    if c.online and c.lat is None and not c.comes_to_you:
+        if need.mode == "either":
+            return ("online", None, 1.0)
+        return Exclusion(c.id, "online", "Only helps online, and this need is in person")
+    if need.lat is None or need.lng is None or c.lat is None or c.lng is None:
+        return ("in_person", None, 0.5)
+    d = haversine_km(need.lat, need.lng, c.lat, c.lng)
+    reach = max(candidate_reach_km(c), need.travel_km)
+    if d <= reach:
+        return ("in_person", d, 1.0 / (1.0 + d / HALF_KM))
+    if need.mode == "either" and c.online:
+        return ("online", d, 1.0)
+    return Exclusion(
+        c.id, "distance", f"{d:.1f} km away, further than either side can travel ({reach:g} km)"
+    )
+
+
+def _distance_words(ctx: NeedContext, c: Candidate, delivery: str, d: float | None) -> str:
+    if delivery == "online":
+        return "Can help online"
+    if d is None:
+        return "Comes to you; distance not known" if c.comes_to_you else "Distance not known"
+    reach = candidate_reach_km(c)
+    if reach >= d and reach > 0:
+        return f"{d:.1f} km away (can travel {reach:g} km)"
+    return f"{d:.1f} km away, within the {ctx.need.travel_km:g} km you can travel"
+
+
+def time_factor(ctx: NeedContext, c: Candidate, f: Features) -> tuple[float, str]:
+    if not ctx.need_mask:
+        return 1.0, "Any time suits"
+    if not f.mask:
+        return 0.5, "Has not said when they are free"
+    free = available_bits(ctx, c, f)
+    score = free.bit_count() / ctx.need_mask.bit_count()
+    if free:
+        part = "" if score >= 1.0 else " (part of the time you asked for)"
+        return score, f"Free on {when.first_run(free)}, when you need it{part}"
+    if not _active_now(c, ctx.now) or (f.mask & ctx.need_mask):
+        return 0.0, "Away on the dates you need"
+    return 0.0, f"Not free when you need it (free {when.first_run(f.mask)})"
+
+
+def language_factor(ctx: NeedContext, c: Candidate) -> tuple[float, str]:
+    if not ctx.need.languages:
+        return 1.0, "No language asked for"
+    if not c.languages:
+        return 0.5, "Languages not given"
+    shared = sorted(ctx.need.languages & c.languages)
+    if shared:
+        names = " and ".join(LANGUAGE_NAMES.get(x, x) for x in shared)
+        return 1.0, f"Both speak {names}"
+    wanted = ", ".join(LANGUAGE_NAMES.get(x, x) for x in sorted(ctx.need.languages))
+    return 0.0, f"No shared language (asked for {wanted})"
+
+
+def comes_to_person(c: Candidate, delivery: str, d: float | None) -> bool:
+    if delivery == "online":
+        return True
+    reach = candidate_reach_km(c)
+    return reach > 0 and (d is None or d <= reach)
+
+
+def access_factor(
+    ctx: NeedContext, c: Candidate, delivery: str, d: float | None
+) -> tuple[float, str]:
+    wanted = ctx.need.accessibility
+    if not wanted:
+        return 1.0, "No access needs given"
+    venue_free = comes_to_person(c, delivery, d)
+    met = {a for a in wanted if a in c.accessibility or (venue_free and a in VENUE_FEATURES)}
+    score = len(met) / len(wanted)
+    missing = sorted(wanted - met)
+    if not missing:
+        if venue_free and not (wanted & c.accessibility):
+            return score, "Comes to you, so the venue's access does not matter"
+        return score, "Has " + " and ".join(ACCESSIBILITY_NAMES.get(a, a) for a in sorted(met))
+    return score, "Missing " + ", ".join(ACCESSIBILITY_NAMES.get(a, a) for a in missing)
+
+
+def fairness_factor(c: Candidate) -> tuple[float, str]:
+    n = max(0, c.recent_asks)
+    score = 1.0 / (1.0 + n / HALF_ASKS)
+    if n == 0:
+        return score, "Not asked yet this month"
+    times = "once" if n == 1 else f"{n} times"
+    return score, f"Has been asked {times} this month — spreading the asks"
+
+
+# --- putting it together --------------------------------------------------------------
+
+
+def hard_check(ctx: NeedContext, c: Candidate) -> Exclusion | None:
+    need = ctx.need
+    if need.requester_id is not None and c.owner_id == need.requester_id:
+        return Exclusion(c.id, "own", "This is the person asking")
+    if not c.consent:
+        return Exclusion(c.id, "consent", "Has not agreed to be matched")
+    if c.paused:
+        return Exclusion(c.id, "paused", "Paused for now")
+    if c.capacity is not None and c.capacity <= 0:
+        return Exclusion(c.id, "capacity", "At capacity")
+    if c.clearance < need.safeguarding:
+        return Exclusion(
+            c.id,
+            "safeguarding",
+            f"Needs {CLEARANCE_NAMES.get(need.safeguarding, need.safeguarding)}; "
+            f"has {CLEARANCE_NAMES.get(c.clearance, c.clearance)}",
+        )
+    return None
+
+
+def score_candidate(
+    ctx: NeedContext, c: Candidate, f: Features, model: TextModel, explain: bool = True
+) -> Match | Exclusion:
+    """The candidate's Match (or Exclusion). With ``explain=False`` the scores and
+    points are the same but explanations are left empty (for batch shortlists)."""
+    excluded = hard_check(ctx, c)
+    if excluded:
+        return excluded
+    where = _distance(ctx, c)
+    if isinstance(where, Exclusion):
+        return where
+    delivery, d, distance_score = where
+    if not explain:
+        return _quick(ctx, c, f, model, delivery, d, distance_score)
+    time_score, time_words = time_factor(ctx, c, f)
+    if ctx.need.strict_time and ctx.need_mask and f.mask and time_score == 0.0:
+        return Exclusion(c.id, "time", "Not free then")
+    fit_score, fit_words = fit_factor(ctx, f)
+    text_score, text_words = text_factor(ctx, f, model)
+    if fit_score <= 0.0 and text_score < MIN_TEXT:
+        return Exclusion(c.id, "irrelevant", "Offers nothing that matches this need")
+    parts = {
+        "fit": (fit_score, fit_words),
+        "text": (text_score, text_words),
+        "distance": (distance_score, _distance_words(ctx, c, delivery, d)),
+        "time": (time_score, time_words),
+        "language": language_factor(ctx, c),
+        "access": access_factor(ctx, c, delivery, d),
+        "fairness": fairness_factor(c),
+    }
+    return _match(ctx, c, parts, delivery)
+
+
+def _quick(ctx, c, f, model, delivery, d, distance_score) -> Match | Exclusion:
+    """score_candidate without the words: same scores, same points, same exclusions."""
+    scores = _quick_scores(ctx, c, f, model, delivery, d, distance_score)
+    if isinstance(scores, str):
+        return Exclusion(c.id, scores, "")
+    return _match(ctx, c, {n: (s, "") for n, s in zip(FACTORS, scores, strict=True)}, delivery)
+
+
+def quick_total(ctx: NeedContext, c: Candidate, f: Features, model: TextModel) -> int | None:
+    """Just the total (in hundredths) of score_candidate, or None when excluded."""
+    if hard_check(ctx, c) is not None:
+        return None
+    where = _distance(ctx, c)
+    if isinstance(where, Exclusion):
+        return None
+    delivery, d, distance_score = where
+    scores = _quick_scores(ctx, c, f, model, delivery, d, distance_score)
+    if isinstance(scores, str):
+        return None
+    total = 0
+    for weight, score in zip(ctx.weight_list, scores, strict=True):
+        total += int(round(weight * score * 100))
+    return total
+
+
+def _quick_scores(ctx, c, f, model, delivery, d, distance_score) -> tuple[float, ...] | str:
+    need = ctx.need
+    if not ctx.need_mask:
+        time_score = 1.0
+    elif not f.mask:
+        time_score = 0.5
+    else:
+        time_score = available_bits(ctx, c, f).bit_count() / ctx.need_mask.bit_count()
+    if need.strict_time and ctx.need_mask and f.mask and time_score == 0.0:
+        return "time"
+    fit_score = 0.0
+    for code, (certainty, _p) in f.codes.items():
+        entry = ctx.code_scores.get(code)
+        if entry is not None and entry[0] * certainty > fit_score:
+            fit_score = entry[0] * certainty
+    text_score = model.relevance(ctx.query, f.tf, len(f.doc))
+    if fit_score <= 0.0 and text_score < MIN_TEXT:
+        return "irrelevant"
+    if not need.languages:
+        lang = 1.0
+    elif not c.languages:
+        lang = 0.5
+    else:
+        lang = 1.0 if need.languages & c.languages else 0.0
+    if need.accessibility:
+        venue_free = comes_to_person(c, delivery, d)
+        met = sum(
+            1
+            for a in need.accessibility
+            if a in c.accessibility or (venue_free and a in VENUE_FEATURES)
+        )
+        access = met / len(need.accessibility)
+    else:
+        access = 1.0
+    fair = 1.0 / (1.0 + max(0, c.recent_asks) / HALF_ASKS)
+    # In FACTORS order.
+    return (fit_score, text_score, distance_score, time_score, lang, access, fair)
+
+
+def _match(ctx: NeedContext, c: Candidate, parts: dict, delivery: str) -> Match:
+    factors = []
+    total = 0
+    for name in FACTORS:
+        score, words_ = parts[name]
+        weight = ctx.weights[name]
+        pts = cents(weight, score)
+        total += pts
+        factors.append(Factor(name, weight, score, pts / 100, words_))
+    return Match(
+        candidate_id=c.id,
+        total=total / 100,
+        factors=tuple(factors),
+        total_cents=total,
+        kind=c.kind,
+        owner_id=c.owner_id,
+        delivery=delivery,
+    )
+
+
+def id_key(value) -> tuple:
+    """Orders ints before strings, each naturally, so ties break the same way always."""
+    return (0, value, "") if isinstance(value, int) else (1, 0, str(value))
+
+
+def match_order(m: Match) -> tuple:
+    return (-m.total_cents, id_key(m.candidate_id))
+
+
+def rank_with_exclusions(
+    need: Need,
+    candidates: Iterable[Candidate],
+    weights: Mapping[str, float] | None = None,
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+) -> tuple[list[Match], list[Exclusion]]:
+    """Every candidate either as a Match (best first) or as an Exclusion with its
+    reason. Text statistics come from ``candidates`` themselves."""
+    cands = list(candidates)
+    feats = [Features.of(c) for c in cands]
+    model = TextModel.build(f.doc for f in feats)
+    ctx = NeedContext.of(need, model, weights, now)
+    matches: list[Match] = []
+    excluded: list[Exclusion] = []
+    for c, f in zip(cands, feats, strict=True):
+        result = score_candidate(ctx, c, f, model)
+        (excluded if isinstance(result, Exclusion) else matches).append(result)
+    matches.sort(key=match_order)
+    return (matches if limit is None else matches[:limit]), excluded
+
+
+def rank(
+    need: Need,
+    candidates: Iterable[Candidate],
+    weights: Mapping[str, float] | None = None,
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+) -> list[Match]:
+    """Feasible candidates for ``need``, best first, each with its explained factors."""
+    return rank_with_exclusions(need, candidates, weights, now, limit=limit)[0]

@@ -1,0 +1,1 @@
+"""Tests for the plain-Python matching core (kampung.matching.core)."""

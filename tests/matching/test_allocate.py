@@ -1,0 +1,78 @@
+"""Batch allocation: capacities, urgency, and a reason for every unmet need."""
+
+from kampung.matching.core import Candidate, Need, allocate
+
+HOME = (51.3190, -0.5480)
+
+
+def need(i, text="Can someone help me with my phone?", **kw):
+    return Need(id=f"n{i}", text=text, lat=HOME[0], lng=HOME[1], travel_km=1.0, **kw)
+
+
+def helper(i, **kw):
+    base = dict(
+        id=i,
+        owner_id=f"m{i}",
+        skills=frozenset({"it-help"}),
+        text="Happy to help with phones and laptops.",
+        lat=HOME[0] + 0.002,
+        lng=HOME[1],
+        travel_km=2.0,
+        comes_to_you=True,
+        capacity=1,
+    )
+    return Candidate(**{**base, **kw})
+
+
+def test_it_fills_needs_up_to_capacity_and_says_who_is_left_out():
+    result = allocate([need(1), need(2), need(3)], [helper(1), helper(2)])
+    assert len(result.assignments) == 2
+    assert [u.code for u in result.unmet] == ["taken"]
+    assert "at capacity" in result.unmet[0].reason
+    assert result.remaining == {1: 0, 2: 0}
+    assert result.fit_ratio == 1.0
+
+
+def test_urgent_needs_win_scarce_help():
+    result = allocate([need(1, urgency=0), need(2, urgency=3)], [helper(1)])
+    assert [a.need_id for a in result.assignments] == ["n2"]
+
+
+def test_it_maximises_total_fit_rather_than_going_greedily():
+    # n1 fits both helpers, n2 only helper 1: the best total gives helper 1 to n2.
+    near_only = helper(1, lat=HOME[0] + 0.001)
+    far = helper(2, lat=HOME[0] + 0.015, travel_km=2.0)
+    n2 = Need(id="n2", text="help with my phone", lat=HOME[0] - 0.006, lng=HOME[1])
+    result = allocate([need(1), n2], [near_only, far])
+    assert {a.need_id: a.match.candidate_id for a in result.assignments} == {"n1": 2, "n2": 1}
+
+
+def test_unmet_reasons():
+    cases = [
+        (need(1, safeguarding=2), [helper(1, clearance=1)], "safeguarding"),
+        (need(1), [helper(1, paused=True)], "unwilling"),
+        (need(1), [helper(1, capacity=0)], "capacity"),
+        (need(1), [helper(1, lat=HOME[0] + 0.1, travel_km=1)], "distance"),
+        (need(1, text="a haircut please"), [helper(1)], "none"),
+    ]
+    for n, cands, code in cases:
+        result = allocate([n], cands)
+        assert [u.code for u in result.unmet] == [code], (code, result.unmet)
+
+
+def test_no_one_with_a_check_is_free_then():
+    n = need(1, safeguarding=2, times=((1, 600, 720),), strict_time=True)
+    cands = [
+        helper(1, clearance=2, availability=((3, 600, 720),)),
+        helper(2, clearance=0, availability=((1, 600, 720),)),
+    ]
+    result = allocate([n], cands)
+    assert result.unmet[0].code == "time"
+    assert result.unmet[0].reason == (
+        "No one with an enhanced background check who offers this is free then"
+    )
+
+
+def test_weak_matches_can_be_left_for_a_coordinator():
+    result = allocate([need(1)], [helper(1, recent_asks=12)], min_total=99)
+    assert result.unmet[0].code == "weak"
