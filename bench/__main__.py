@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["seed", "assets"]
+BENCHMARKS = ["seed", "assets", "matching", "timebank"]
 OUT = Path("var/bench")
 
 

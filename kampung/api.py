@@ -88,6 +88,15 @@ def _register_routers() -> None:
 
     api.add_router("/", people_router)
     api.add_router("/", assets_router)
+    from kampung.workshops.api import router as workshops_router
+
+    api.add_router("/", workshops_router)
+    from kampung.matching.api import router as matching_router
+
+    api.add_router("/", matching_router)
+    from kampung.timebank.api import router as timebank_router
+
+    api.add_router("/", timebank_router)
 
 
 _register_routers()

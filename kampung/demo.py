@@ -344,4 +344,10 @@ def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
         for i, spec in enumerate(COMMUNITIES)
     ]
     ensure_demo_logins()
+    from kampung.matching.demo import seed_matching
+
+    seed_matching(seed)
+    from kampung.timebank.demo import seed_timebank
+
+    seed_timebank()
     return reports

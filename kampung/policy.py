@@ -185,6 +185,101 @@ RULES.update(
         "asset.edit": lambda c: _staff(c) or _asset_steward(c),
         "asset.verify": lambda c: _staff(c) or _asset_steward(c),
         "asset.export": _any_role,
+        # A spreadsheet can add or change thousands of assets at once.
+        "asset.import": _staff,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+# --- Asset-mapping workshops ---------------------------------------------------------------
+# Participants need no role: the workshop's secret link lets them add items while it is
+# open (kampung.workshops.actions.add_item). Running the board is community developers'.
+
+RULES.update({"workshop.run": _staff})
+ACTIONS = tuple(RULES)
+
+
+# --- Time bank ------------------------------------------------------------------------------
+# Everyone with a role is a member who can earn, save, spend and give their own credits.
+# Community developers record for others, confirm for members without a login (acting
+# on their behalf), allocate from the pool and correct mistakes with reversals.
+
+
+def _own_account(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "member_id", None) == c.member.pk
+
+
+def _for_member_without_login(c: Context) -> bool:
+    return _staff(c) and isinstance(c.obj, Member) and not c.is_self and not c.obj.has_device
+
+
+def _partner_of(c: Context) -> bool:
+    return (
+        c.role == Role.PARTNER
+        and c.member is not None
+        and c.member.organisation_id is not None
+        and getattr(c.obj, "pk", None) == c.member.organisation_id
+    )
+
+
+RULES.update(
+    {
+        "timebank.use": lambda c: c.member is not None and c.member.is_active,
+        "timebank.view_statement": lambda c: _own_account(c) or _staff(c),
+        "timebank.record_for_others": _staff,
+        "timebank.act_for_member": _for_member_without_login,
+        "timebank.confirm_on_behalf": _for_member_without_login,
+        "timebank.charge_organisation": lambda c: _staff(c) or _partner_of(c),
+        "timebank.allocate": _staff,
+        "timebank.reverse": _staff,
+        "timebank.view_ledger": _staff,
+        "timebank.manage_accounts": _staff,
+        "timebank.view_reports": lambda c: _staff(c) or c.role == Role.ANALYST,
+    }
+)
+ACTIONS = tuple(RULES)
+
+
+# --- Needs, offers and matching ------------------------------------------------------------
+
+
+def _party_to_need(c: Context) -> bool:
+    need = c.obj
+    return c.member is not None and (
+        getattr(need, "member_id", None) == c.member.pk
+        or getattr(need, "posted_by_id", None) == c.user.pk
+    )
+
+
+def _helper_of(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "helper_id", None) == c.member.pk
+
+
+def _asker_of(c: Context) -> bool:
+    need = getattr(c.obj, "need", None)
+    return c.member is not None and need is not None and need.member_id == c.member.pk
+
+
+def _offer_owner(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "member_id", None) == c.member.pk
+
+
+RULES.update(
+    {
+        "need.post": lambda c: c.member is not None,
+        "need.post_for_others": _staff,
+        "need.view": lambda c: _staff(c) or _party_to_need(c),
+        "need.view_all": _staff,
+        "need.edit": lambda c: _staff(c) or _party_to_need(c),
+        "offer.post": lambda c: c.member is not None,
+        "offer.edit": lambda c: _staff(c) or _offer_owner(c),
+        "strengths.edit": lambda c: c.is_self or _staff(c),
+        "match.propose": _staff,
+        "match.respond": lambda c: _helper_of(c) or (_staff(c) and not _asker_of(c)),
+        "match.view": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
+        "match.progress": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
+        "match.allocate": _staff,
     }
 )
 ACTIONS = tuple(RULES)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "kampung.people",
     "kampung.audit",
     "kampung.assets",
+    "kampung.timebank",
+    "kampung.workshops",
+    "kampung.matching",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +180,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kampung@localhost")
+# Also send match notifications (asked to help, answered, done) by email; they always
+# show in the site.
+KAMPUNG_EMAIL_NOTIFICATIONS = env_bool("KAMPUNG_EMAIL_NOTIFICATIONS", False)
 
 # --- Security (production) ------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -4,10 +4,13 @@ from django.urls import include, path
 
 from kampung import views
 from kampung.api import api
+from kampung.assets import import_views as asset_import_views
 from kampung.assets import views as asset_views
 from kampung.audit import views as audit_views
 from kampung.communities import views as community_views
+from kampung.matching import views as matching_views
 from kampung.people import views as people_views
+from kampung.workshops import views as workshop_views
 
 community = [
     path("", views.dashboard, name="dashboard"),
@@ -27,9 +30,63 @@ community = [
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("assets/", asset_views.asset_map, name="asset_map"),
     path("assets/new/", asset_views.asset_create, name="asset_create"),
+    path("assets/import/", asset_import_views.asset_import, name="asset_import"),
+    path(
+        "assets/import/template.csv",
+        asset_import_views.asset_import_template,
+        name="asset_import_template",
+    ),
+    path(
+        "assets/import/<str:upload>/",
+        asset_import_views.asset_import_preview,
+        name="asset_import_preview",
+    ),
+    path("assets/gaps/", asset_views.asset_gaps, name="asset_gaps"),
     path("assets/<int:asset_id>/", asset_views.asset_detail, name="asset_detail"),
     path("assets/<int:asset_id>/edit/", asset_views.asset_edit, name="asset_edit"),
     path("assets/<int:asset_id>/checked/", asset_views.asset_verify, name="asset_verify"),
+    path("timebank/", include("kampung.timebank.urls")),
+    path("needs/", matching_views.need_list, name="need_list"),
+    path("needs/new/", matching_views.need_create, name="need_create"),
+    path("needs/allocate/", matching_views.allocate, name="match_allocate"),
+    path("needs/<int:need_id>/", matching_views.need_detail, name="need_detail"),
+    path("needs/<int:need_id>/propose/", matching_views.match_propose, name="match_propose"),
+    path("matches/<int:match_id>/", matching_views.match_detail, name="match_detail"),
+    path("matches/<int:match_id>/answer/", matching_views.match_answer, name="match_answer"),
+    path("matches/<int:match_id>/progress/", matching_views.match_progress, name="match_progress"),
+    path("offers/", matching_views.offer_list, name="offer_list"),
+    path("messages/", matching_views.notifications, name="notifications"),
+    path("workshops/", workshop_views.workshop_list, name="workshop_list"),
+    path("workshops/<int:workshop_id>/", workshop_views.workshop_board, name="workshop_board"),
+    path(
+        "workshops/<int:workshop_id>/live/",
+        workshop_views.workshop_board_live,
+        name="workshop_board_live",
+    ),
+    path("workshops/<int:workshop_id>/mark/", workshop_views.workshop_mark, name="workshop_mark"),
+    path(
+        "workshops/<int:workshop_id>/merge/", workshop_views.workshop_merge, name="workshop_merge"
+    ),
+    path(
+        "workshops/<int:workshop_id>/publish/",
+        workshop_views.workshop_publish,
+        name="workshop_publish",
+    ),
+    path(
+        "workshops/<int:workshop_id>/status/",
+        workshop_views.workshop_status,
+        name="workshop_status",
+    ),
+    path(
+        "workshops/<int:workshop_id>/poster/",
+        workshop_views.workshop_poster,
+        name="workshop_poster",
+    ),
+    path(
+        "workshops/<int:workshop_id>/items/<int:item_id>/",
+        workshop_views.workshop_item_edit,
+        name="workshop_item_edit",
+    ),
 ]
 
 urlpatterns = [
@@ -43,6 +100,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("c/<slug:slug>/", include(community)),
+    # A workshop's session link: participants need no account, only the link.
+    path("w/<str:token>/", workshop_views.workshop_join, name="workshop_join"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

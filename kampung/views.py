@@ -123,3 +123,10 @@ def dashboard(request, slug: str):
         )[:8]
     context["page_title"] = _("%(community)s dashboard") % {"community": community.name}
     return render(request, "kampung/dashboard.html", context)
+
+
+def add_errors(form, exc) -> None:
+    """Put an action's ValidationError on the form: on the field it names, or on the
+    form as a whole for fields the form does not have."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

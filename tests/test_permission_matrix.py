@@ -39,6 +39,37 @@ MATRIX = {
     ("asset.export", None): INSIDERS,
     ("asset.edit", "asset"): STAFF,
     ("asset.verify", "asset"): STAFF,
+    ("asset.import", None): STAFF,
+    ("workshop.run", None): STAFF,
+    # "need": the resident's request; "offer": the volunteer's offer; "match": the
+    # volunteer suggested for the resident's request.
+    ("need.post", None): INSIDERS,
+    ("need.post_for_others", None): STAFF,
+    ("need.view", "need"): STAFF | {"resident"},
+    ("need.view_all", None): STAFF,
+    ("need.edit", "need"): STAFF | {"resident"},
+    ("offer.post", None): INSIDERS,
+    ("offer.edit", "offer"): STAFF | {"volunteer"},
+    ("strengths.edit", "self"): INSIDERS,
+    ("strengths.edit", "other"): STAFF,
+    ("match.propose", "need"): STAFF,
+    ("match.respond", "match"): STAFF | {"volunteer"},
+    ("match.view", "match"): STAFF | {"volunteer", "resident"},
+    ("match.progress", "match"): STAFF | {"volunteer", "resident"},
+    ("match.allocate", None): STAFF,
+    ("timebank.use", None): INSIDERS,
+    ("timebank.view_statement", None): STAFF,
+    ("timebank.record_for_others", None): STAFF,
+    ("timebank.act_for_member", "other"): STAFF,
+    ("timebank.act_for_member", "self"): set(),
+    ("timebank.confirm_on_behalf", "other"): STAFF,
+    ("timebank.confirm_on_behalf", "self"): set(),
+    ("timebank.charge_organisation", None): STAFF,
+    ("timebank.allocate", None): STAFF,
+    ("timebank.reverse", None): STAFF,
+    ("timebank.view_ledger", None): STAFF,
+    ("timebank.manage_accounts", None): STAFF,
+    ("timebank.view_reports", None): STAFF | {"analyst"},
     ("no.such.action", None): set(),
 }
 
@@ -64,7 +95,21 @@ def targets(cast, resident_without_login):
     from kampung.assets.models import Asset
 
     asset = Asset.objects.filter(community=cast.community, steward_member=None).first()
-    return {"other": other, "linked": linked, "asset": asset}
+    from kampung.matching.models import Match, Need, Offer
+
+    need = Need.objects.get(community=cast.community, member=cast.members["resident"])
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = Match.objects.create(
+        need=need, offer=offer, helper=offer.member, proposed_by=cast.user("coordinator")
+    )
+    return {
+        "other": other,
+        "linked": linked,
+        "asset": asset,
+        "need": need,
+        "offer": offer,
+        "match": match,
+    }
 
 
 def test_every_policy_action_is_in_the_matrix():

@@ -1,20 +1,23 @@
 """Asset register endpoints: map data (counts or points for a viewport), list, one
-asset, add, mark as checked, and exports (GeoJSON per RFC 7946, CSV)."""
+asset, add, mark as checked, exports (GeoJSON per RFC 7946, CSV) and import (CSV, XLSX)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import date, datetime
+from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kampung import policy
-from kampung.assets import actions, cellcount, geo
+from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
 from kampung.people.api import _community
@@ -172,7 +175,7 @@ def list_assets(request, slug: str):
     return filtered(request.user, community, _filters(request)).prefetch_related("tags")
 
 
-@router.get("/communities/{slug}/assets/{asset_id}", response=AssetOut)
+@router.get("/communities/{slug}/assets/{int:asset_id}", response=AssetOut)
 def get_asset(request, slug: str, asset_id: int):
     community = _community(request, slug)
     return get_object_or_404(policy.visible_assets(request.user, community), pk=asset_id)
@@ -262,3 +265,100 @@ def export_csv(request, slug: str):
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-assets.csv"'
     return response
+
+
+# --- Import -----------------------------------------------------------------------------
+
+
+class ImportProblemOut(Schema):
+    row: int = Field(..., description="The row as numbered in the spreadsheet (header = 1)")
+    column: str = Field(..., description="The column's header as written in the file")
+    message: str
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    mode: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int = Field(..., description="Rows with problems left out (mode valid_only)")
+    problems: list[ImportProblemOut]
+    warnings: list[str]
+
+
+@router.post("/communities/{slug}/assets/import", response={200: ImportReportOut})
+def import_assets(
+    request,
+    slug: str,
+    file: File[UploadedFile],
+    mode: Form[Literal["all", "valid_only"]] = "all",
+    dry_run: Form[bool] = False,
+):
+    """Import assets from a CSV (UTF-8, comma or semicolon) or XLSX file (first sheet),
+    one asset per row with column names in the first row; `name` and `category` are
+    required. Up to 5 MB and 20,000 rows. Rows are matched to existing assets by `id`
+    (Kampung's, as in the CSV export), `external_id`, or else name, category and place,
+    so sending the same file twice adds nothing.
+
+    `mode=all` imports every row, or nothing when any row has a problem: the answer is
+    then 422 with `error.code` "import_has_problems" and `error.problems`, a list of
+    {row, column, message}. `mode=valid_only` imports the rows without problems and
+    reports the others. `dry_run=true` says what would happen and writes nothing.
+    Community developers and administrators only."""
+    community = _community(request, slug)
+    policy.require(request.user, "asset.import", community)
+    try:
+        importing.check_size(file.size)
+        parsed = importing.read(file.read(), file.name)
+    except importing.ImportFileError as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    try:
+        plan = actions.import_assets(
+            by=request.user, community=community, rows=parsed, mode=mode, dry_run=dry_run
+        )
+    except actions.ImportRefused as exc:
+        from kampung.api import api
+
+        problems = exc.plan.problems
+        fields: dict[str, list[str]] = {}
+        for p in problems:
+            fields.setdefault(f"rows.{p.row}.{p.column}", []).append(p.message)
+        body = {
+            "code": "import_has_problems",
+            "message": str(exc),
+            "fields": fields,
+            "problems": [p.as_dict() for p in problems],
+            "report": exc.plan.report(),
+        }
+        return api.create_response(request, {"error": body}, status=422)
+    return plan.report()
+
+
+@router.get("/communities/{slug}/assets/gaps")
+def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: bool = True):
+    """Assets (and open needs) per category for each area of `size` metres (250, 500 or
+    1000), labelled like a street atlas (A1 is the north-west corner)."""
+    from kampung.assets import gaps
+    from kampung.assets.views import _open_need_points
+
+    community = _community(request, slug)
+    policy.require(request.user, "asset.view_map", community)
+    if size not in gaps.SIZES_M:
+        raise HttpError(422, "size must be one of 250, 500, 1000")
+    assets = (
+        policy.visible_assets(request.user, community)
+        .filter(status=Asset.Status.ACTIVE)
+        .exclude(lat=None)
+        .values_list("lat", "lng", "category")
+    )
+    try:
+        areas = gaps.sort_areas(
+            gaps.grid(assets, _open_need_points(request.user, community), size_m=size), sort, desc
+        )
+    except gaps.TooManyAreas as exc:
+        raise HttpError(422, str(exc)) from None
+    except ValueError:
+        raise HttpError(422, "sort must be area, assets, needs, gap or assets:<category>") from None
+    return {"size_m": size, "areas": [a.as_dict() for a in areas]}

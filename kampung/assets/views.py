@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
-from kampung.assets import actions
+from kampung.assets import actions, gaps
 from kampung.assets.forms import AssetForm
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, filtered
@@ -22,6 +22,13 @@ from kampung.audit.models import AuditEvent
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.views import community_for
 
+SHORT_CATEGORY_LABELS = {
+    Category.PERSONAL: gettext_lazy("Skills"),
+    Category.ASSOCIATION: gettext_lazy("Groups"),
+    Category.INSTITUTION: gettext_lazy("Organisations"),
+    Category.PLACE: gettext_lazy("Places"),
+    Category.CONNECTION: gettext_lazy("Connections"),
+}
 DAY_NAMES = [gettext_lazy(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
 
 
@@ -160,3 +167,88 @@ def asset_verify(request, slug: str, asset_id: int):
     actions.verify_asset(by=request.user, asset=asset)
     messages.success(request, _("Thank you — marked as checked today."))
     return redirect("asset_detail", slug=slug, asset_id=asset.pk)
+
+
+def _open_need_points(user, community) -> list[tuple[float, float, str]]:
+    """Open needs with a place, as (lat, lng, category), that `user` may count. Needs
+    belong to the matching app; without it there are none to count."""
+    from django.apps import apps
+
+    if not apps.is_installed("kampung.matching"):
+        return []
+    from kampung.matching.queries import open_need_points
+
+    return open_need_points(user, community)
+
+
+@login_required
+def asset_gaps(request, slug: str):
+    """Where needs outnumber assets: counts per area as a shaded map and a sortable table."""
+    community = community_for(request, slug)
+    policy.require(request.user, "asset.view_map", community)
+    try:
+        size = int(request.GET.get("size", 500))
+    except ValueError:
+        size = 500
+    size = size if size in gaps.SIZES_M else 500
+    sort = request.GET.get("sort", "gap")
+    descending = request.GET.get("dir", "desc") != "asc"
+    assets = (
+        policy.visible_assets(request.user, community)
+        .filter(status=Asset.Status.ACTIVE)
+        .exclude(lat=None)
+        .values_list("lat", "lng", "category")
+    )
+    needs = _open_need_points(request.user, community)
+    error = ""
+    try:
+        areas = gaps.grid(assets, needs, size_m=size)
+        areas = gaps.sort_areas(areas, sort, descending)
+    except gaps.TooManyAreas:
+        areas, error = [], _("Too many areas to show at this size: choose larger areas.")
+    except ValueError:
+        sort, areas = "gap", gaps.sort_areas(gaps.grid(assets, needs, size_m=size), "gap", True)
+    categories = list(Category.choices)
+    for area in areas:
+        area.asset_counts = [area.assets.get(code, 0) for code, _label in categories]
+    columns = [("area", _("Area"))]
+    columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
+    columns += [("assets", _("All assets"))]
+    if needs:
+        columns += [("needs", _("Open needs")), ("gap", _("Needs minus assets"))]
+    headers = []
+    for key, label in columns:
+        current = key == sort
+        flip = "asc" if current and descending else "desc"
+        headers.append(
+            {
+                "label": label,
+                "href": f"?size={size}&sort={key}&dir={flip}",
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    worst = max((a.gap for a in areas), default=0)
+    most = max((a.n_assets for a in areas), default=0)
+    return render(
+        request,
+        "assets/gaps.html",
+        {
+            "community": community,
+            "areas": areas,
+            "areas_json": [a.as_dict() for a in areas],
+            "categories": categories,
+            "headers": headers,
+            "sizes": gaps.SIZES_M,
+            "size": size,
+            "sort": sort,
+            "descending": descending,
+            "has_needs": bool(needs),
+            "n_needs": len(needs),
+            "worst_gap": worst,
+            "most_assets": most,
+            "error": error,
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            "page_title": _("Gaps: where needs outnumber assets"),
+        },
+    )

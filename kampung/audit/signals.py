@@ -11,13 +11,15 @@ from django.dispatch import receiver
 from kampung.audit import log
 from kampung.audit.models import AuditEvent
 
-AUDITED_APPS = {"communities", "people", "assets"}
+AUDITED_APPS = {"communities", "people", "assets", "workshops", "matching", "timebank"}
 # Only the login timestamp changes on each login; that is covered by the login event.
 IGNORED_FIELDS = {"last_login"}
 
 
 def _audited(sender) -> bool:
-    return sender._meta.app_label in AUDITED_APPS
+    # AUDIT_EXEMPT: records that are their own append-only trail (the time bank's
+    # ledger postings and transactions) would only be copied here.
+    return sender._meta.app_label in AUDITED_APPS and not getattr(sender, "AUDIT_EXEMPT", False)
 
 
 @receiver(pre_save)

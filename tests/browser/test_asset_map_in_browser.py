@@ -34,3 +34,15 @@ def test_an_asset_page_shows_freshness_and_history(cast, page, log_in, live_serv
     assert page.get_by_text("marked as checked today").is_visible()
     shot(page, "asset-detail-mobile")
     assert _serious_violations(page) == []
+
+
+def test_the_gaps_page_shades_areas_and_sorts(cast, page, log_in, live_server, shot):
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    log_in(page, "coordinator@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/kampung-seri-mawar/assets/")
+    page.get_by_role("link", name="Gaps by area").click()
+    page.wait_for_selector("#gap-map path.leaflet-interactive", timeout=10_000)
+    page.get_by_role("link", name="All assets").click()
+    assert page.locator("th[aria-sort=descending]").inner_text().startswith("All assets")
+    shot(page, "asset-gaps-mobile")
+    assert _serious_violations(page) == []

@@ -1,0 +1,496 @@
+"""Writes for needs, offers, strengths profiles and matches. Each is one transaction;
+bad input raises ValidationError naming the field and nothing is stored.
+
+A match's life: proposed -> accepted or declined by the helper -> in progress ->
+completed (minutes given and feedback from both sides) or cancelled. Contact details
+show to both sides from acceptance on (Match.contacts_shared). Hard constraints are
+checked again by the core when a match is proposed, so a stale page cannot break them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kampung import policy
+from kampung.assets import actions as asset_actions
+from kampung.assets.models import Asset, Category, Tag
+from kampung.matching import candidates as cand
+from kampung.matching import core
+from kampung.matching.models import (
+    Clearance,
+    Match,
+    Mode,
+    Need,
+    Notification,
+    Offer,
+    StrengthsProfile,
+    Urgency,
+)
+from kampung.people.models import ConsentPurpose, Member
+from kampung.people.skills import LANGUAGE_NAMES
+
+NEED_FIELDS = {
+    "title", "description", "mode", "lat", "lng", "times", "needed_from", "needed_by",
+    "urgency", "languages", "accessibility", "safeguarding", "for_household",
+}  # fmt: skip
+OFFER_FIELDS = {
+    "kind", "title", "description", "location_kind", "lat", "lng", "travel_km",
+    "availability", "languages", "accessibility", "capacity",
+}  # fmt: skip
+
+
+def _tags(codes) -> list[Tag]:
+    codes = list(dict.fromkeys(codes or ()))
+    tags = list(Tag.objects.filter(code__in=codes))
+    missing = set(codes) - {t.code for t in tags}
+    if missing:
+        raise ValidationError(
+            {"tags": _("Unknown category: %(v)s.") % {"v": ", ".join(sorted(missing))}}
+        )
+    return tags
+
+
+def _check_common(obj, errors: dict, *, slots_field: str) -> None:
+    try:
+        asset_actions.validate_opening_hours(getattr(obj, slots_field))
+    except ValidationError as exc:
+        errors[slots_field] = [
+            m.replace("Opening time", _("Time")) for m in exc.message_dict["opening_hours"]
+        ]
+    unknown = [code for code in obj.languages if code not in LANGUAGE_NAMES]
+    if unknown:
+        errors["languages"] = _("Unknown language: %(v)s.") % {"v": ", ".join(map(str, unknown))}
+    unknown = [a for a in obj.accessibility if a not in asset_actions.ACCESSIBILITY]
+    if unknown:
+        errors["accessibility"] = _("Unknown accessibility need: %(v)s.") % {
+            "v": ", ".join(map(str, unknown))
+        }
+    if (obj.lat is None) != (obj.lng is None):
+        errors["lat"] = _("Give both latitude and longitude, or neither.")
+
+
+def _validate_need(need: Need) -> None:
+    errors: dict = {}
+    need.title = (need.title or "").strip()
+    need.description = (need.description or "").strip()
+    if not need.title:
+        errors["title"] = _("Say in a few words what you need.")
+    if not need.description:
+        errors["description"] = _("Tell us a little more, so the right person can help.")
+    if need.mode not in Mode.values:
+        errors["mode"] = _("Choose in person, online, or either.")
+    if need.mode == Mode.IN_PERSON and need.lat is None:
+        errors.setdefault("lat", _("Say where, so we can find someone nearby."))
+    if need.needed_from and need.needed_by and need.needed_from > need.needed_by:
+        errors["needed_by"] = _("The end date is before the start date.")
+    _check_common(need, errors, slots_field="times")
+    if errors:
+        raise ValidationError(errors)
+    need.full_clean(exclude=["tags", "member", "organisation", "posted_by", "community"])
+
+
+@transaction.atomic
+def post_need(*, by, community, tags=(), member: Member | None = None, **fields) -> Need:
+    """A member asks for something, or a community developer asks for a member."""
+    policy.require(by, "need.post", community)
+    unknown = set(fields) - NEED_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    me = policy.membership(by, community)
+    if member is not None and member != me:
+        policy.require(by, "need.post_for_others", community)
+        if member.community_id != community.pk:
+            raise ValidationError({"member": _("That person is not in this community.")})
+    need = Need(community=community, member=member or me, posted_by=by, **fields)
+    if need.lat is None and need.member and need.member.area_lat is not None:
+        if need.mode != Mode.ONLINE:
+            need.lat, need.lng = need.member.area_lat, need.member.area_lng
+    tag_objs = _tags(tags)
+    _validate_need(need)
+    need.save()
+    need.tags.set(tag_objs)
+    return need
+
+
+@transaction.atomic
+def close_need(*, by, need: Need, status: str = Need.Status.CLOSED) -> Need:
+    policy.require(by, "need.edit", need.community, need)
+    need.status = status
+    need.save(update_fields=["status", "updated_at"])
+    return need
+
+
+def _validate_offer(offer: Offer) -> None:
+    errors: dict = {}
+    offer.title = (offer.title or "").strip()
+    if not offer.title:
+        errors["title"] = _("Say in a few words what you offer.")
+    if offer.kind not in Offer.Kind.values:
+        errors["kind"] = _("Choose a skill, time, something to give or lend, or a space.")
+    if offer.location_kind not in Asset.LocationKind.values:
+        errors["location_kind"] = _("Choose where.")
+    if not (0 <= (offer.travel_km or 0) <= 200):
+        errors["travel_km"] = _("Give a distance between 0 and 200 km.")
+    if not offer.capacity or offer.capacity < 1:
+        errors["capacity"] = _("At least one request at a time.")
+    if offer.location_kind == Asset.LocationKind.POINT and offer.lat is None:
+        errors.setdefault("lat", _("Give the place on the map."))
+    _check_common(offer, errors, slots_field="availability")
+    if errors:
+        raise ValidationError(errors)
+    offer.full_clean(exclude=["tags", "member", "organisation", "asset", "community"])
+
+
+def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
+    """A member's skill is also a personal asset on the map: the offer is the one
+    source of truth and the asset follows it (private unless they show their profile)."""
+    if offer.kind != Offer.Kind.SKILL or offer.member_id is None:
+        return
+    shows = offer.member.consents.active().filter(purpose=ConsentPurpose.PROFILE_VISIBLE).exists()
+    fields = {
+        "name": offer.title,
+        "category": Category.PERSONAL,
+        "description": offer.description,
+        "location_kind": Asset.LocationKind.COMES_TO_YOU
+        if offer.location_kind == Asset.LocationKind.POINT and offer.lat is None
+        else offer.location_kind,
+        "lat": offer.lat,
+        "lng": offer.lng,
+        "languages": offer.languages,
+        "accessibility": offer.accessibility,
+        "status": {"active": "active", "paused": "paused", "closed": "closed"}[offer.status],
+        "steward_member": offer.member,
+    }
+    codes = [t.code for t in tags]
+    if offer.asset_id is None:
+        fields["visibility"] = Asset.Visibility.MEMBERS if shows else Asset.Visibility.PRIVATE
+        asset = Asset(community=offer.community, source=Asset.Source.MANUAL, **fields)
+        asset.last_verified_at, asset.last_verified_by = timezone.now(), by
+        asset.review_due = timezone.localdate() + asset_actions.REVIEW_EVERY
+        asset.save()
+        asset.tags.set(tags)
+        offer.asset = asset
+        offer.save(update_fields=["asset"])
+    else:
+        asset = offer.asset
+        for name, value in fields.items():
+            setattr(asset, name, value)
+        asset.save()
+        asset.tags.set(Tag.objects.filter(code__in=codes))
+
+
+@transaction.atomic
+def post_offer(
+    *, by, community, tags=(), member: Member | None = None, organisation=None, **fields
+):
+    policy.require(by, "offer.post", community)
+    unknown = set(fields) - OFFER_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    me = policy.membership(by, community)
+    if organisation is not None:
+        if not (
+            policy.can(by, "need.view_all", community)
+            or (me and me.organisation_id == organisation.pk)
+        ):
+            raise ValidationError({"organisation": _("You cannot offer for that organisation.")})
+        member = None
+    elif member is not None and member != me:
+        policy.require(by, "member.act_on_behalf", community, member)
+    else:
+        member = me
+    offer = Offer(community=community, member=member, organisation=organisation, **fields)
+    _validate_offer(offer)
+    offer.save()
+    tag_objs = _tags(tags)
+    offer.tags.set(tag_objs)
+    _mirror_to_asset(by, offer, tag_objs)
+    return offer
+
+
+@transaction.atomic
+def change_offer(*, by, offer: Offer, tags=None, status=None, **fields) -> Offer:
+    policy.require(by, "offer.edit", offer.community, offer)
+    unknown = set(fields) - OFFER_FIELDS
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    for name, value in fields.items():
+        setattr(offer, name, value)
+    if status is not None:
+        if status not in Offer.Status.values:
+            raise ValidationError({"status": _("Choose open, paused or closed.")})
+        offer.status = status
+    _validate_offer(offer)
+    offer.save()
+    tag_objs = _tags(tags) if tags is not None else list(offer.tags.all())
+    if tags is not None:
+        offer.tags.set(tag_objs)
+    _mirror_to_asset(by, offer, tag_objs)
+    return offer
+
+
+@transaction.atomic
+def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
+    policy.require(by, "strengths.edit", member.community, member)
+    allowed = {
+        "interests", "lived_experience", "availability", "travel_km", "open_to_requests",
+    }  # fmt: skip
+    if policy.can(by, "need.view_all", member.community):
+        allowed |= {"clearance", "clearance_checked_on"}  # only staff record checks
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    profile, _created = StrengthsProfile.objects.get_or_create(member=member)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    errors: dict = {}
+    try:
+        asset_actions.validate_opening_hours(profile.availability)
+    except ValidationError:
+        errors["availability"] = _("Times need a day and HH:MM start and end, start first.")
+    if not (0 <= profile.travel_km <= 200):
+        errors["travel_km"] = _("Give a distance between 0 and 200 km.")
+    if errors:
+        raise ValidationError(errors)
+    profile.full_clean(exclude=["member"])
+    profile.save()
+    return profile
+
+
+# --- Matches ---------------------------------------------------------------------------------
+
+
+def notify(member: Member | None, text: str, url: str = "") -> None:
+    if member is None:
+        return
+    Notification.objects.create(member=member, text=text[:300], url=url[:300])
+    if settings.KAMPUNG_EMAIL_NOTIFICATIONS and member.email:
+        send_mail(f"Kampung: {text[:60]}", f"{text}\n\n{url}", None, [member.email])
+
+
+def _match_url(match: Match) -> str:
+    return reverse("match_detail", args=[match.need.community.slug, match.pk])
+
+
+@transaction.atomic
+def propose_match(*, by, need: Need, candidate_id: str, note: str = "") -> Match:
+    """Suggest a candidate for a need. The core re-checks every hard constraint with
+    today's data; a candidate it excludes cannot be proposed."""
+    policy.require(by, "match.propose", need.community, need)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status != Need.Status.OPEN:
+        raise ValidationError({"need": _("This need is no longer open.")})
+    try:
+        kind, pk = cand.resolve(candidate_id)
+    except ValueError:
+        raise ValidationError({"candidate": _("Unknown candidate.")}) from None
+    pool = [c for c in cand.candidates_for(by, need.community) if c.id == f"{kind}:{pk}"]
+    if not pool:
+        raise ValidationError({"candidate": _("That offer or asset is not available.")})
+    matches, excluded = core.rank_with_exclusions(cand.need_to_core(need), pool, now=timezone.now())
+    if excluded:
+        raise ValidationError({"candidate": excluded[0].reason})
+    scored = matches[0]
+    match = Match(need=need, proposed_by=by, note=note.strip(), score=scored.total)
+    match.factors = [
+        {"name": f.name, "points": f.points, "weight": f.weight, "explanation": f.explanation}
+        for f in scored.factors
+    ]
+    if kind == "offer":
+        match.offer = Offer.objects.get(pk=pk)
+        match.helper = match.offer.member
+    elif kind == "profile":
+        match.helper = Member.objects.get(pk=pk)
+    else:
+        match.asset = Asset.objects.get(pk=pk)
+        match.helper = match.asset.steward_member
+    if match.helper is None:
+        # A place or an organisation's offer: nobody to ask, the suggestion stands.
+        match.status = Match.Status.ACCEPTED
+        match.answered_at = timezone.now()
+    match.save()
+    if match.helper is not None:
+        notify(
+            match.helper,
+            _("You have been asked to help: %(need)s") % {"need": need.title},
+            _match_url(match),
+        )
+    notify(
+        need.member,
+        _("A suggestion for your request “%(need)s”") % {"need": need.title},
+        _match_url(match),
+    )
+    return match
+
+
+@transaction.atomic
+def answer_match(*, by, match: Match, accept: bool, reason: str = "") -> Match:
+    match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
+    policy.require(by, "match.respond", match.need.community, match)
+    if match.status != Match.Status.PROPOSED:
+        raise ValidationError({"status": _("This suggestion has already been answered.")})
+    match.status = Match.Status.ACCEPTED if accept else Match.Status.DECLINED
+    match.decline_reason = "" if accept else reason.strip()[:300]
+    match.answered_at = timezone.now()
+    match.save()
+    if accept:
+        Need.objects.filter(pk=match.need_id, status=Need.Status.OPEN).update(
+            status=Need.Status.MATCHED
+        )
+    text = (
+        _("%(who)s said yes to “%(need)s”: you can now see each other's contact details.")
+        if accept
+        else _("%(who)s cannot help with “%(need)s” this time.")
+    ) % {"who": match.helper or _("The helper"), "need": match.need.title}
+    notify(match.need.member, text, _match_url(match))
+    return match
+
+
+@transaction.atomic
+def start_match(*, by, match: Match) -> Match:
+    match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
+    policy.require(by, "match.progress", match.need.community, match)
+    if match.status != Match.Status.ACCEPTED:
+        raise ValidationError({"status": _("Only an accepted match can start.")})
+    match.status, match.started_at = Match.Status.IN_PROGRESS, timezone.now()
+    match.save()
+    return match
+
+
+@transaction.atomic
+def complete_match(*, by, match: Match, minutes: int, feedback: str = "") -> Match:
+    """Done: the time given, and feedback from whoever records it (each side can add
+    theirs; the first one to record finishes the match)."""
+    match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
+    community = match.need.community
+    policy.require(by, "match.progress", community, match)
+    me = policy.membership(by, community)
+    if match.status in (Match.Status.ACCEPTED, Match.Status.IN_PROGRESS):
+        if (
+            not isinstance(minutes, int)
+            or isinstance(minutes, bool)
+            or not (0 < minutes <= 24 * 60)
+        ):
+            raise ValidationError(
+                {
+                    "minutes": _(
+                        "Give the time given in whole minutes, more than 0 and at most 24 hours."
+                    )
+                }
+            )
+        match.minutes_given = minutes
+        match.status, match.finished_at = Match.Status.COMPLETED, timezone.now()
+        Need.objects.filter(pk=match.need_id).update(status=Need.Status.MET)
+    elif match.status != Match.Status.COMPLETED:
+        raise ValidationError({"status": _("Only an accepted or started match can be completed.")})
+    feedback = feedback.strip()[:2000]
+    if feedback:
+        if me is not None and me.pk == match.helper_id:
+            match.feedback_from_helper = feedback
+        else:
+            match.feedback_from_asker = feedback
+    match.save()
+    other = match.need.member if me is not None and me.pk == match.helper_id else match.helper
+    notify(
+        other,
+        _("“%(need)s” is marked done. Thank you!") % {"need": match.need.title},
+        _match_url(match),
+    )
+    return match
+
+
+@transaction.atomic
+def cancel_match(*, by, match: Match, reason: str = "") -> Match:
+    match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
+    policy.require(by, "match.progress", match.need.community, match)
+    if match.status in (Match.Status.COMPLETED, Match.Status.CANCELLED, Match.Status.DECLINED):
+        raise ValidationError({"status": _("This match is already finished.")})
+    match.status, match.finished_at = Match.Status.CANCELLED, timezone.now()
+    match.decline_reason = reason.strip()[:300]
+    match.save()
+    if not match.need.matches.filter(
+        status__in=[Match.Status.ACCEPTED, Match.Status.IN_PROGRESS]
+    ).exists():
+        Need.objects.filter(pk=match.need_id).update(status=Need.Status.OPEN)
+    return match
+
+
+@transaction.atomic
+def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], list]:
+    """Batch allocation: propose the best overall set of matches for many open needs
+    at once, respecting capacities and hard constraints. Returns (proposed, unmet)."""
+    policy.require(by, "match.allocate", community)
+    needs = list(
+        Need.objects.filter(community=community, status=Need.Status.OPEN)
+        .exclude(matches__status__in=cand.OPEN_MATCHES)
+        .prefetch_related("tags")
+    )
+    if need_ids is not None:
+        wanted = set(need_ids)
+        needs = [n for n in needs if n.pk in wanted]
+    by_id = {n.pk: n for n in needs}
+    result = core.allocate(
+        [cand.need_to_core(n) for n in needs],
+        cand.candidates_for(by, community),
+        now=timezone.now(),
+    )
+    proposed = []
+    for a in result.assignments:
+        proposed.append(
+            propose_match(by=by, need=by_id[a.need_id], candidate_id=a.match.candidate_id)
+        )
+    unmet = [(by_id[u.need_id], u.reason) for u in result.unmet]
+    return proposed, unmet
+
+
+__all__ = [
+    "Clearance",
+    "Urgency",
+    "allocate_open_needs",
+    "answer_match",
+    "cancel_match",
+    "change_offer",
+    "close_need",
+    "complete_match",
+    "post_need",
+    "post_offer",
+    "propose_match",
+    "save_strengths",
+    "start_match",
+]
+
+
+def record_in_timebank(*, by, match: Match):
+    """A completed match becomes a time-bank exchange in one step: the helper earns the
+    minutes given, the person helped spends them. It posts once the other side confirms
+    (the side recording it has confirmed already). Safe to repeat: the match is the
+    idempotency key, so a second click returns the same exchange."""
+    from kampung.timebank import actions as timebank
+
+    match = Match.objects.select_related("need__community", "need__member", "helper").get(
+        pk=match.pk
+    )
+    policy.require(by, "match.progress", match.need.community, match)
+    if match.status != Match.Status.COMPLETED or not match.minutes_given:
+        raise ValidationError(
+            {"status": _("Only a completed match with time given can be recorded.")}
+        )
+    if match.helper is None or match.need.member is None:
+        raise ValidationError(
+            {"status": _("A time-bank exchange needs a helper and a person helped.")}
+        )
+    return timebank.record_exchange(
+        by=by,
+        community=match.need.community,
+        provider=match.helper,
+        receiver=match.need.member,
+        minutes=match.minutes_given,
+        description=match.need.title[:300],
+        match_id=match.pk,
+        idempotency_key=f"match-{match.pk}",
+    )

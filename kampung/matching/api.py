@@ -1,0 +1,277 @@
+"""Needs, offers and matches through the API, with the same rules as the pages:
+post a need or an offer, read a need's explained candidates, propose, answer, complete,
+and batch-allocate open needs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from kampung import policy
+from kampung.matching import actions
+from kampung.matching import candidates as cand
+from kampung.matching.models import Match, Need, Offer
+from kampung.people.api import _community
+from kampung.people.models import Member
+
+router = Router(tags=["matching"])
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class Slot(Schema):
+    day: int = Field(..., ge=0, le=6)
+    opens: str = Field(..., pattern=HHMM)
+    closes: str = Field(..., pattern=HHMM)
+
+
+class NeedIn(Schema):
+    title: str = Field(..., max_length=200)
+    description: str
+    tags: list[str] = []
+    mode: str = "in_person"
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    times: list[Slot] = []
+    needed_from: date | None = None
+    needed_by: date | None = None
+    urgency: int = Field(1, ge=0, le=3)
+    languages: list[str] = []
+    accessibility: list[str] = []
+    safeguarding: int = Field(0, ge=0, le=2)
+    for_household: bool = False
+    member_id: int | None = Field(None, description="Ask for another member (staff only).")
+
+
+class NeedOut(Schema):
+    id: int
+    title: str
+    description: str
+    tags: list[str]
+    mode: str
+    urgency: int
+    safeguarding: int
+    status: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [t.code for t in obj.tags.all()]
+
+
+class OfferIn(Schema):
+    kind: str
+    title: str = Field(..., max_length=200)
+    description: str = ""
+    tags: list[str] = []
+    location_kind: str = "comes_to_you"
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    travel_km: float = Field(1.0, ge=0, le=200)
+    availability: list[Slot] = []
+    languages: list[str] = []
+    accessibility: list[str] = []
+    capacity: int = Field(1, ge=1, le=50)
+
+
+class OfferOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    asset_id: int | None = None
+
+
+class FactorOut(Schema):
+    name: str
+    weight: float
+    points: float
+    explanation: str
+
+
+class CandidateOut(Schema):
+    candidate_id: str
+    kind: str
+    total: float
+    factors: list[FactorOut]
+
+
+class ExclusionOut(Schema):
+    candidate_id: str
+    code: str
+    reason: str
+
+
+class CandidatesOut(Schema):
+    candidates: list[CandidateOut]
+    excluded: list[ExclusionOut]
+
+
+class ProposeIn(Schema):
+    candidate_id: str = Field(..., description="offer:<id>, profile:<member id> or asset:<id>")
+    note: str = ""
+
+
+class MatchOut(Schema):
+    id: int
+    need_id: int
+    status: str
+    score: float
+    factors: list[dict]
+    minutes_given: int | None
+    contacts: list[dict]
+
+    @staticmethod
+    def resolve_contacts(obj):
+        if not obj.contacts_shared:
+            return []
+        people = [p for p in (obj.need.member, obj.helper) if p is not None]
+        return [{"name": p.display_name, "phone": p.phone, "email": p.email} for p in people]
+
+
+class AnswerIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+class CompleteIn(Schema):
+    minutes: int = Field(..., description="Time given, in whole minutes (0 adds feedback only).")
+    feedback: str = ""
+
+
+def _need(request, community, need_id) -> Need:
+    need = get_object_or_404(Need, pk=need_id, community=community)
+    policy.require(request.user, "need.view", community, need)
+    return need
+
+
+def _match(request, community, match_id) -> Match:
+    match = get_object_or_404(
+        Match.objects.select_related("need__member", "helper"),
+        pk=match_id,
+        need__community=community,
+    )
+    policy.require(request.user, "match.view", community, match)
+    return match
+
+
+@router.get("/communities/{slug}/needs", response=list[NeedOut])
+def list_needs(request, slug: str, status: str = "open"):
+    community = _community(request, slug)
+    policy.require(request.user, "need.post", community)
+    return cand.needs_of(request.user, community).filter(status=status).prefetch_related("tags")
+
+
+@router.post("/communities/{slug}/needs", response={201: NeedOut})
+def post_need(request, slug: str, payload: NeedIn):
+    community = _community(request, slug)
+    data = payload.dict()
+    member_id = data.pop("member_id")
+    member = get_object_or_404(Member, pk=member_id, community=community) if member_id else None
+    need = actions.post_need(by=request.user, community=community, member=member, **data)
+    return Status(201, need)
+
+
+@router.get("/communities/{slug}/needs/{need_id}", response=NeedOut)
+def get_need(request, slug: str, need_id: int):
+    return _need(request, _community(request, slug), need_id)
+
+
+@router.get("/communities/{slug}/needs/{need_id}/candidates", response=CandidatesOut)
+def need_candidates(request, slug: str, need_id: int, limit: int = 10):
+    """Ranked candidates with each factor's points (they add up to the total), and the
+    candidates left out with the hard rule that excludes them."""
+    community = _community(request, slug)
+    need = _need(request, community, need_id)
+    policy.require(request.user, "match.propose", community, need)
+    ranked, excluded = cand.rank_need(request.user, need, limit=max(1, min(limit, 100)))
+    return {
+        "candidates": [
+            {
+                "candidate_id": str(m.candidate_id),
+                "kind": m.kind,
+                "total": m.total,
+                "factors": [f.__dict__ for f in m.factors],
+            }
+            for m in ranked
+        ],
+        "excluded": [
+            {"candidate_id": str(e.candidate_id), "code": e.code, "reason": e.reason}
+            for e in excluded
+            if e.code != "irrelevant"
+        ],
+    }
+
+
+@router.post("/communities/{slug}/needs/{need_id}/matches", response={201: MatchOut})
+def propose(request, slug: str, need_id: int, payload: ProposeIn):
+    community = _community(request, slug)
+    need = _need(request, community, need_id)
+    match = actions.propose_match(
+        by=request.user, need=need, candidate_id=payload.candidate_id, note=payload.note
+    )
+    return Status(201, match)
+
+
+@router.get("/communities/{slug}/matches/{match_id}", response=MatchOut)
+def get_match(request, slug: str, match_id: int):
+    return _match(request, _community(request, slug), match_id)
+
+
+@router.post("/communities/{slug}/matches/{match_id}/answer", response=MatchOut)
+def answer(request, slug: str, match_id: int, payload: AnswerIn):
+    community = _community(request, slug)
+    match = _match(request, community, match_id)
+    return actions.answer_match(
+        by=request.user, match=match, accept=payload.accept, reason=payload.reason
+    )
+
+
+@router.post("/communities/{slug}/matches/{match_id}/start", response=MatchOut)
+def start(request, slug: str, match_id: int):
+    community = _community(request, slug)
+    return actions.start_match(by=request.user, match=_match(request, community, match_id))
+
+
+@router.post("/communities/{slug}/matches/{match_id}/complete", response=MatchOut)
+def complete(request, slug: str, match_id: int, payload: CompleteIn):
+    community = _community(request, slug)
+    match = _match(request, community, match_id)
+    return actions.complete_match(
+        by=request.user, match=match, minutes=payload.minutes, feedback=payload.feedback
+    )
+
+
+@router.post("/communities/{slug}/matches/{match_id}/cancel", response=MatchOut)
+def cancel(request, slug: str, match_id: int, reason: str = ""):
+    community = _community(request, slug)
+    return actions.cancel_match(
+        by=request.user, match=_match(request, community, match_id), reason=reason
+    )
+
+
+@router.post("/communities/{slug}/allocations")
+def allocate(request, slug: str):
+    """Propose the best overall set of matches for all open needs without one."""
+    community = _community(request, slug)
+    proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
+    return {
+        "proposed": [{"match_id": m.pk, "need_id": m.need_id, "score": m.score} for m in proposed],
+        "unmet": [{"need_id": n.pk, "reason": reason} for n, reason in unmet],
+    }
+
+
+@router.post("/communities/{slug}/offers", response={201: OfferOut})
+def post_offer(request, slug: str, payload: OfferIn):
+    community = _community(request, slug)
+    return Status(201, actions.post_offer(by=request.user, community=community, **payload.dict()))
+
+
+@router.get("/communities/{slug}/offers", response=list[OfferOut])
+def my_offers(request, slug: str):
+    community = _community(request, slug)
+    policy.require(request.user, "offer.post", community)
+    me = policy.membership(request.user, community)
+    return Offer.objects.filter(community=community, member=me)

@@ -1,0 +1,203 @@
+"""From the database to the matching core's plain data: needs, offers, strengths
+profiles and assets become core.Need / core.Candidate values."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kampung import policy
+from kampung.assets.models import Asset, Category
+from kampung.matching import core
+from kampung.matching.core.types import CLEARANCE_NONE, Slot
+from kampung.matching.models import Match, Need, Offer, StrengthsProfile
+
+OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
+PROFILE_CAPACITY = 2  # requests at once for someone matched on their strengths
+FAIRNESS_DAYS = 30
+
+
+def minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def slots(value) -> tuple[Slot, ...]:
+    """[{"day": 0, "opens": "09:00", "closes": "12:00"}] -> ((0, 540, 720),)"""
+    return tuple((int(s["day"]), minutes(s["opens"]), minutes(s["closes"])) for s in value or ())
+
+
+def need_to_core(need: Need) -> core.Need:
+    occasions = ()
+    if need.needed_from or need.needed_by:
+        tz = timezone.get_current_timezone()
+        start = need.needed_from or timezone.localdate()
+        end = need.needed_by or start + timedelta(days=28)
+        occasions = (
+            (
+                datetime.combine(start, time(0, 0), tz),
+                datetime.combine(end, time(23, 59), tz),
+            ),
+        )
+    codes = frozenset(t.code for t in need.tags.all())
+    return core.Need(
+        id=need.pk,
+        text=f"{need.title}. {need.description}",
+        categories=codes,
+        lat=need.lat,
+        lng=need.lng,
+        mode=need.mode,
+        travel_km=0.0,
+        times=slots(need.times),
+        occasions=occasions if not need.times else (),
+        urgency=need.urgency,
+        languages=frozenset(need.languages),
+        accessibility=frozenset(need.accessibility),
+        safeguarding=need.safeguarding,
+        requester_id=f"member:{need.member_id}" if need.member_id else None,
+    )
+
+
+def _asks(community) -> dict[int, int]:
+    since = timezone.now() - timedelta(days=FAIRNESS_DAYS)
+    rows = (
+        Match.objects.filter(
+            need__community=community, proposed_at__gte=since, helper__isnull=False
+        )
+        .values("helper")
+        .annotate(n=Count("id"))
+    )
+    return {r["helper"]: r["n"] for r in rows}
+
+
+def _open_counts(community) -> tuple[dict[int, int], dict[int, int]]:
+    rows = Match.objects.filter(need__community=community, status__in=OPEN_MATCHES)
+    by_offer = dict(rows.exclude(offer=None).values_list("offer").annotate(n=Count("id")))
+    by_helper = dict(
+        rows.filter(offer=None).exclude(helper=None).values_list("helper").annotate(n=Count("id"))
+    )
+    return by_offer, by_helper
+
+
+def candidates_for(user, community) -> list[core.Candidate]:
+    """Every offer, willing strengths profile and shared asset `user` may suggest."""
+    asks = _asks(community)
+    by_offer, by_helper = _open_counts(community)
+    out: list[core.Candidate] = []
+    offers = (
+        Offer.objects.filter(community=community)
+        .exclude(status=Offer.Status.CLOSED)
+        .select_related("member__strengths", "organisation")
+        .prefetch_related("tags")
+    )
+    for o in offers:
+        profile = getattr(o.member, "strengths", None) if o.member_id else None
+        out.append(
+            core.Candidate(
+                id=f"offer:{o.pk}",
+                kind="offer",
+                owner_id=f"member:{o.member_id}" if o.member_id else f"org:{o.organisation_id}",
+                name=o.title,
+                categories=frozenset(t.code for t in o.tags.all() if t.scheme != "skill"),
+                # An offer is about what it offers, not everything its author can do
+                # (their other skills are in their strengths profile).
+                skills=frozenset(t.code for t in o.tags.all() if t.scheme == "skill"),
+                text=o.description,
+                lat=o.lat if o.lat is not None else (o.member.area_lat if o.member_id else None),
+                lng=o.lng if o.lng is not None else (o.member.area_lng if o.member_id else None),
+                online=o.location_kind == Asset.LocationKind.ONLINE,
+                comes_to_you=o.location_kind == Asset.LocationKind.COMES_TO_YOU,
+                travel_km=o.travel_km,
+                availability=slots(o.availability),
+                languages=frozenset(o.languages or (o.member.languages if o.member_id else ())),
+                accessibility=frozenset(o.accessibility),
+                clearance=profile.clearance if profile else CLEARANCE_NONE,
+                capacity=max(0, o.capacity - by_offer.get(o.pk, 0)),
+                paused=o.status == Offer.Status.PAUSED,
+                consent=True,  # posting an offer is asking to be matched
+                recent_asks=asks.get(o.member_id, 0) if o.member_id else 0,
+            )
+        )
+    with_offers = {o.member_id for o in offers if o.member_id}
+    profiles = (
+        StrengthsProfile.objects.filter(member__community=community, member__is_active=True)
+        .exclude(member_id__in=with_offers)
+        .select_related("member")
+    )
+    for p in profiles:
+        m = p.member
+        out.append(
+            core.Candidate(
+                id=f"profile:{m.pk}",
+                kind="profile",
+                owner_id=f"member:{m.pk}",
+                name=m.display_name,
+                skills=frozenset(m.skills),
+                text=f"{p.interests}\n{p.lived_experience}",
+                lat=m.area_lat,
+                lng=m.area_lng,
+                comes_to_you=True,
+                travel_km=p.travel_km,
+                availability=slots(p.availability),
+                languages=frozenset(m.languages),
+                clearance=p.clearance,
+                capacity=max(0, PROFILE_CAPACITY - by_helper.get(m.pk, 0)),
+                consent=p.open_to_requests,
+                recent_asks=asks.get(m.pk, 0),
+            )
+        )
+    assets = (
+        policy.visible_assets(user, community)
+        .exclude(category=Category.PERSONAL)  # people are matched through offers and profiles
+        .filter(status__in=[Asset.Status.ACTIVE, Asset.Status.PAUSED])
+        .prefetch_related("tags")
+    )
+    for a in assets:
+        out.append(
+            core.Candidate(
+                id=f"asset:{a.pk}",
+                kind="asset",
+                owner_id=f"member:{a.steward_member_id}" if a.steward_member_id else None,
+                name=a.name,
+                categories=frozenset(t.code for t in a.tags.all() if t.scheme != "skill"),
+                skills=frozenset(t.code for t in a.tags.all() if t.scheme == "skill"),
+                text=f"{a.subtype}\n{a.description}",
+                lat=a.lat,
+                lng=a.lng,
+                online=a.location_kind == Asset.LocationKind.ONLINE,
+                comes_to_you=a.location_kind == Asset.LocationKind.COMES_TO_YOU,
+                availability=slots(a.opening_hours),
+                languages=frozenset(a.languages),
+                accessibility=frozenset(a.accessibility),
+                capacity=None,
+                paused=a.status == Asset.Status.PAUSED,
+            )
+        )
+    return out
+
+
+def rank_need(user, need: Need, limit: int = 10):
+    """(matches, exclusions) for one need, best first."""
+    return core.rank_with_exclusions(
+        need_to_core(need), candidates_for(user, need.community), now=timezone.now(), limit=limit
+    )
+
+
+def resolve(candidate_id: str) -> tuple[str, int]:
+    kind, _sep, pk = str(candidate_id).partition(":")
+    if kind not in ("offer", "profile", "asset") or not pk.isdigit():
+        raise ValueError(candidate_id)
+    return kind, int(pk)
+
+
+def needs_of(user, community):
+    """Needs `user` may see: their own (and their household's); all for staff."""
+    qs = Need.objects.filter(community=community)
+    if policy.can(user, "need.view_all", community):
+        return qs
+    me = policy.membership(user, community)
+    if me is None:
+        return qs.none()
+    return qs.filter(Q(member=me) | Q(posted_by=user))

@@ -1,0 +1,148 @@
+"""Demo needs, offers and strengths: the volunteer login offers phone help, the resident
+login has asked for it, and a few neighbours offer and ask for other things."""
+
+from __future__ import annotations
+
+import random
+
+from kampung.audit.context import acting
+from kampung.communities.models import Community
+from kampung.matching import actions
+from kampung.matching.models import Clearance, Need, Urgency
+from kampung.people.models import Member, Role
+
+TUE_THU_AFTERNOON = [
+    {"day": 1, "opens": "14:00", "closes": "18:00"},
+    {"day": 3, "opens": "14:00", "closes": "18:00"},
+]
+OFFERS = [
+    ("skill", "Lifts to clinic appointments", "I drive and can take you to the polyclinic "
+     "or hospital and wait.", "driving", Clearance.BASIC),
+    ("time", "Cooking an extra portion", "I cook every evening and can make a plate for "
+     "a neighbour who can't cook right now.", "cooking", Clearance.NONE),
+    ("time", "A cup of tea and a chat", "Happy to visit an older neighbour once a week "
+     "for company.", "befriending", Clearance.ENHANCED),
+    ("skill", "Homework help for primary school", "Maths and English, after school.",
+     "tutoring", Clearance.ENHANCED),
+    ("skill", "Small repairs at home", "Leaking taps, shelves, loose door handles.",
+     "diy-repairs", Clearance.BASIC),
+    ("skill", "Sewing and alterations", "Hems, buttons, school uniforms.", "sewing",
+     Clearance.NONE),
+]  # fmt: skip
+NEEDS = [
+    ("A lift to the polyclinic", "I have a check-up on Tuesday morning and my knee is bad; "
+     "I can't take the bus.", Urgency.SOON, Clearance.BASIC),
+    ("Company for my father", "My father lives alone since my mother passed. He would "
+     "enjoy someone to talk to in the afternoons.", Urgency.NORMAL, Clearance.ENHANCED),
+    ("Hot meals for a few days", "Just out of hospital and can't stand long enough to cook.",
+     Urgency.URGENT, Clearance.NONE),
+    ("My son needs help with maths", "Primary 5, struggling with fractions.",
+     Urgency.NORMAL, Clearance.ENHANCED),
+    ("Fix a dripping kitchen tap", "It drips all night.", Urgency.WHENEVER, Clearance.BASIC),
+]  # fmt: skip
+
+
+def seed_matching(seed: int = 1) -> None:
+    rng = random.Random(seed)
+    for community in Community.objects.filter(slug__in=["kampung-seri-mawar", "woking-east"]):
+        coordinator = (
+            Member.objects.filter(community=community, role__in=[Role.COORDINATOR, Role.ADMIN])
+            .exclude(user=None)
+            .select_related("user")
+            .first()
+        )
+        if coordinator is None or Need.objects.filter(community=community).exists():
+            continue
+        by = coordinator.user
+        people = list(
+            Member.objects.filter(community=community, user=None, is_active=True)
+            .exclude(area_lat=None)
+            .order_by("pk")[:40]
+        )
+        rng.shuffle(people)
+        with acting(by, via="cli"):
+            volunteer = (
+                Member.objects.filter(community=community, role=Role.VOLUNTEER)
+                .exclude(user=None)
+                .first()
+            )
+            if volunteer is not None:
+                if volunteer.area_lat is None:
+                    volunteer.area_lat = community.centre_lat + 0.002
+                    volunteer.area_lng = community.centre_lng + 0.001
+                    volunteer.phone = volunteer.phone or "+65 8123 4567"
+                    volunteer.save()
+                actions.save_strengths(
+                    by=by,
+                    member=volunteer,
+                    availability=TUE_THU_AFTERNOON,
+                    travel_km=3.0,
+                    clearance=Clearance.BASIC,
+                    open_to_requests=True,
+                    interests="Technology, teaching older people to use their phones",
+                )
+                actions.post_offer(
+                    by=by,
+                    community=community,
+                    member=volunteer,
+                    kind="skill",
+                    title="Help with phones, tablets and video calls",
+                    description="Setting up a new smartphone, WhatsApp, video calls with "
+                    "family, the HealthHub app.",
+                    tags=["it-help"],
+                    location_kind="comes_to_you",
+                    travel_km=3.0,
+                    availability=TUE_THU_AFTERNOON,
+                    languages=["en", "ta"],
+                    capacity=2,
+                )
+            for (kind, title, text, skill, clearance), person in zip(OFFERS, people, strict=False):
+                actions.save_strengths(
+                    by=by, member=person, clearance=clearance, open_to_requests=True, travel_km=2.0
+                )
+                actions.post_offer(
+                    by=by,
+                    community=community,
+                    member=person,
+                    kind=kind,
+                    title=title,
+                    description=text,
+                    tags=[skill],
+                    location_kind="comes_to_you",
+                    travel_km=2.0,
+                    languages=person.languages,
+                )
+            resident = (
+                Member.objects.filter(community=community, role=Role.RESIDENT)
+                .exclude(user=None)
+                .first()
+            )
+            if resident is not None:
+                if resident.area_lat is None:
+                    resident.area_lat = community.centre_lat - 0.001
+                    resident.area_lng = community.centre_lng + 0.002
+                    resident.phone = resident.phone or "+65 9876 5432"
+                    resident.save()
+                actions.post_need(
+                    by=by,
+                    community=community,
+                    member=resident,
+                    title="Help setting up my new phone",
+                    description="My grandson gave me a smartphone. I would like to make "
+                    "video calls to my family and use WhatsApp.",
+                    urgency=Urgency.NORMAL,
+                    languages=["en", "ms"],
+                )
+            for (title, text, urgency, clearance), person in zip(
+                NEEDS, people[len(OFFERS) :], strict=False
+            ):
+                actions.post_need(
+                    by=by,
+                    community=community,
+                    member=person,
+                    title=title,
+                    description=text,
+                    urgency=urgency,
+                    safeguarding=clearance,
+                    languages=person.languages,
+                )

@@ -1,0 +1,130 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kampung.assets.actions import ACCESSIBILITY
+from kampung.assets.models import Asset, Tag
+from kampung.matching.models import Clearance, Mode, Offer, Urgency
+from kampung.people.skills import LANGUAGE_NAMES
+
+
+def _kind_choices():
+    skills = [(t.code, t.title) for t in Tag.objects.filter(scheme="skill").order_by("title")]
+    services = [
+        (t.code, t.title) for t in Tag.objects.filter(scheme="oe", parent_code="").order_by("title")
+    ]
+    return [
+        ("", _("Not sure — let the text speak")),
+        (_("Skills"), skills),
+        (_("Services"), services),
+    ]
+
+
+class NeedForm(forms.Form):
+    title = forms.CharField(
+        label=_("What do you need?"),
+        max_length=200,
+        help_text=_("In a few words, e.g. “A lift to the polyclinic on Tuesday”"),
+    )
+    description = forms.CharField(
+        label=_("Tell us more"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What would help, and anything the helper should know."),
+    )
+    tag = forms.ChoiceField(label=_("What kind of help is it? (optional)"), required=False)
+    mode = forms.ChoiceField(
+        label=_("How"), choices=Mode.choices, initial=Mode.IN_PERSON, widget=forms.RadioSelect
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("How soon"),
+        choices=Urgency.choices,
+        coerce=int,
+        initial=Urgency.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    needed_from = forms.DateField(
+        label=_("From (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    needed_by = forms.DateField(
+        label=_("By (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you are comfortable in"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(LANGUAGE_NAMES.items()),
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=_("Anything the place or helper must have"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(k, _(v)) for k, v in ACCESSIBILITY.items()],
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff=False, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = _kind_choices()
+        if staff:
+            self.fields["member"] = forms.ModelChoiceField(
+                label=_("Who is it for?"),
+                queryset=members,
+                required=False,
+                empty_label=_("Me"),
+            )
+            self.fields["safeguarding"] = forms.TypedChoiceField(
+                label=_("Background check the helper needs"),
+                choices=Clearance.choices,
+                coerce=int,
+                initial=Clearance.NONE,
+                widget=forms.RadioSelect,
+            )
+
+
+class OfferForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you offer?"), choices=Offer.Kind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(
+        label=_("In a few words"),
+        max_length=200,
+        help_text=_("e.g. “Help with phones and tablets”, “Lifts to appointments”"),
+    )
+    description = forms.CharField(
+        label=_("More about it (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    tag = forms.ChoiceField(label=_("What kind of help is it? (optional)"), required=False)
+    location_kind = forms.ChoiceField(
+        label=_("Where"),
+        choices=Asset.LocationKind.choices,
+        initial=Asset.LocationKind.COMES_TO_YOU,
+        widget=forms.RadioSelect,
+    )
+    travel_km = forms.FloatField(
+        label=_("How far you can go (km)"), min_value=0, max_value=200, initial=2
+    )
+    capacity = forms.IntegerField(
+        label=_("How many requests you can take at once"), min_value=1, max_value=50, initial=1
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(LANGUAGE_NAMES.items()),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = _kind_choices()
+
+
+class CompleteForm(forms.Form):
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=1)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
+    feedback = forms.CharField(
+        label=_("How did it go? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,262 @@
+"""Needs, offers, strengths profiles, matches and in-site notifications.
+
+Permission rules are in kampung.policy; writes go through kampung.matching.actions; the
+ranking is kampung.matching.core (no Django)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kampung.assets.models import Asset, Tag
+from kampung.communities.models import (
+    Community,
+    Organisation,
+    latitude_validators,
+    longitude_validators,
+)
+from kampung.people.models import Member
+
+
+class Clearance(models.IntegerChoices):
+    NONE = 0, _("None needed")
+    BASIC = 1, _("Basic check (identity and references)")
+    ENHANCED = 2, _("Enhanced background check (home visits, vulnerable adults, children)")
+
+
+class Urgency(models.IntegerChoices):
+    WHENEVER = 0, _("Whenever someone can")
+    NORMAL = 1, _("In the next few weeks")
+    SOON = 2, _("This week")
+    URGENT = 3, _("Urgent: in the next day or two")
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online or by phone")
+    EITHER = "either", _("Either is fine")
+
+
+class StrengthsProfile(models.Model):
+    """What a member brings: skills are on the member record (Member.skills); this adds
+    interests, lived experience, availability, reach and background-check status."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="strengths")
+    interests = models.TextField(_("interests"), blank=True)
+    lived_experience = models.TextField(_("lived experience I am willing to share"), blank=True)
+    availability = models.JSONField(_("when I am usually free"), default=list, blank=True)
+    travel_km = models.FloatField(_("how far I can travel (km)"), default=1.0)
+    clearance = models.PositiveSmallIntegerField(
+        _("background check"), choices=Clearance.choices, default=Clearance.NONE
+    )
+    clearance_checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    open_to_requests = models.BooleanField(
+        _("community developers may suggest me for requests"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Strengths of {self.member}"
+
+    @property
+    def community_id(self) -> int:
+        return self.member.community_id
+
+
+class Offer(models.Model):
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("A skill")
+        TIME = "time", _("Time (a hand, company)")
+        ITEM = "item", _("Something to give or lend")
+        SPACE = "space", _("A space to use")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Open")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="offers")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="offers"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
+    kind = models.CharField(_("what you offer"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("in a few words"), max_length=200)
+    description = models.TextField(_("more about it"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="offers")
+    location_kind = models.CharField(
+        _("where"), max_length=16, choices=Asset.LocationKind.choices, default="comes_to_you"
+    )
+    lat = models.FloatField(null=True, blank=True, validators=latitude_validators)
+    lng = models.FloatField(null=True, blank=True, validators=longitude_validators)
+    travel_km = models.FloatField(_("how far you can go (km)"), default=1.0)
+    availability = models.JSONField(_("when"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("how many requests at once"), default=1, help_text=_("At least 1.")
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    # A member's skill is also a personal asset on the map: one record, kept in step.
+    asset = models.OneToOneField(
+        Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def offerer(self):
+        return self.member or self.organisation
+
+
+class Need(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MATCHED = "matched", _("Someone is helping")
+        MET = "met", _("Met")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="needs")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs",
+        help_text=_("The person asking (or acting for their household)."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="needs"
+    )
+    for_household = models.BooleanField(_("for my household"), default=False)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("what do you need?"), max_length=200)
+    description = models.TextField(_("tell us more"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="needs")
+    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    lat = models.FloatField(null=True, blank=True, validators=latitude_validators)
+    lng = models.FloatField(null=True, blank=True, validators=longitude_validators)
+    times = models.JSONField(_("times that suit"), default=list, blank=True)
+    needed_from = models.DateField(_("from"), null=True, blank=True)
+    needed_by = models.DateField(_("by"), null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("how soon"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    accessibility = models.JSONField(_("accessibility needs"), default=list, blank=True)
+    safeguarding = models.PositiveSmallIntegerField(
+        _("background check needed"), choices=Clearance.choices, default=Clearance.NONE
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-urgency", "created_at", "id"]
+        indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Suggested, waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        IN_PROGRESS = "in_progress", _("Under way")
+        COMPLETED = "completed", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="matches"
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="matches"
+    )
+    helper = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="helping",
+        help_text=_("The member who would help (from their offer or strengths profile)."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    score = models.FloatField(default=0)
+    factors = models.JSONField(default=list)  # as shown when proposed
+    note = models.TextField(_("note"), blank=True)
+    decline_reason = models.CharField(max_length=300, blank=True)
+    minutes_given = models.PositiveIntegerField(null=True, blank=True)
+    feedback_from_helper = models.TextField(blank=True)
+    feedback_from_asker = models.TextField(blank=True)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offer__isnull=False)
+                | models.Q(asset__isnull=False)
+                | models.Q(helper__isnull=False),
+                name="match_has_a_candidate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ← {self.candidate_name}"
+
+    @property
+    def community_id(self) -> int:
+        return self.need.community_id
+
+    @property
+    def candidate_name(self) -> str:
+        if self.offer_id:
+            return str(self.offer)
+        if self.asset_id:
+            return str(self.asset)
+        return str(self.helper)
+
+    @property
+    def contacts_shared(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.IN_PROGRESS, self.Status.COMPLETED)
+
+
+class Notification(models.Model):
+    """A message in the site for one member (and by email where configured)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def community_id(self) -> int:
+        return self.member.community_id

@@ -1,0 +1,344 @@
+"""Pages for needs, offers and matches: post a need on a phone, the coordinator's view of
+a need with explained candidates, a match's page for both sides, and batch allocation."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kampung import policy
+from kampung.matching import actions
+from kampung.matching import candidates as cand
+from kampung.matching.forms import CompleteForm, NeedForm, OfferForm
+from kampung.matching.models import Match, Need, Notification, Offer
+from kampung.people.models import Member
+from kampung.views import add_errors, community_for
+
+FACTOR_NAMES = {
+    "fit": _("Skill or service fit"),
+    "text": _("Words in common"),
+    "distance": _("Distance"),
+    "time": _("Free at the right time"),
+    "language": _("Shared language"),
+    "access": _("Accessibility"),
+    "fairness": _("Spreading the asks"),
+    "urgency": _("Urgency"),
+}
+
+
+@login_required
+def need_list(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "need.post", community)
+    staff = policy.can(request.user, "need.view_all", community)
+    needs = cand.needs_of(request.user, community).select_related("member").prefetch_related("tags")
+    status = request.GET.get("status", "open")
+    if status in Need.Status.values:
+        needs = needs.filter(status=status)
+    return render(
+        request,
+        "matching/need_list.html",
+        {
+            "community": community,
+            "needs": needs[:200],
+            "status": status,
+            "statuses": Need.Status.choices,
+            "staff": staff,
+            "page_title": _("Requests for help") if staff else _("My requests"),
+        },
+    )
+
+
+@login_required
+def need_create(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "need.post", community)
+    staff = policy.can(request.user, "need.post_for_others", community)
+    members = Member.objects.in_community(community).order_by("display_name") if staff else None
+    form = NeedForm(request.POST or None, staff=staff, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        tag = data.pop("tag")
+        try:
+            need = actions.post_need(
+                by=request.user, community=community, tags=[tag] if tag else [], **data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your request is in; a community developer will look for someone."),
+            )
+            return redirect("need_detail", slug=slug, need_id=need.pk)
+    return render(
+        request,
+        "matching/need_form.html",
+        {"community": community, "form": form, "page_title": _("Ask for help")},
+    )
+
+
+def _need(request, community, need_id) -> Need:
+    need = get_object_or_404(
+        Need.objects.select_related("member", "posted_by").prefetch_related("tags"),
+        pk=need_id,
+        community=community,
+    )
+    policy.require(request.user, "need.view", community, need)
+    return need
+
+
+def _factor_rows(factors) -> list[dict]:
+    return [
+        {
+            "name": FACTOR_NAMES.get(f["name"], f["name"]),
+            "points": f["points"],
+            "weight": f["weight"],
+            "pct": int(round(100 * f["points"] / f["weight"])) if f["weight"] else 0,
+            "explanation": f["explanation"],
+        }
+        for f in factors
+    ]
+
+
+def _candidate_label(candidate_id: str, names: dict) -> str:
+    return names.get(candidate_id, candidate_id)
+
+
+@login_required
+def need_detail(request, slug: str, need_id: int):
+    community = community_for(request, slug)
+    need = _need(request, community, need_id)
+    context = {
+        "community": community,
+        "need": need,
+        "matches": need.matches.select_related("offer", "asset", "helper"),
+        "page_title": need.title,
+        "can_propose": policy.can(request.user, "match.propose", community, need)
+        and need.status == Need.Status.OPEN,
+    }
+    if context["can_propose"]:
+        pool = cand.candidates_for(request.user, community)
+        names = {c.id: c for c in pool}
+        from kampung.matching import core
+
+        ranked, excluded = core.rank_with_exclusions(
+            cand.need_to_core(need), pool, now=timezone.now(), limit=10
+        )
+        context["candidates"] = [
+            {
+                "id": m.candidate_id,
+                "name": names[m.candidate_id].name,
+                "kind": m.kind,
+                "total": m.total,
+                "factors": _factor_rows(
+                    [
+                        {"name": f.name, "points": f.points, "weight": f.weight,
+                         "explanation": f.explanation}
+                        for f in m.factors
+                    ]
+                ),
+            }
+            for m in ranked
+        ]  # fmt: skip
+        reasons = Counter(e.code for e in excluded if e.code != "irrelevant")
+        examples = {}
+        for e in excluded:
+            examples.setdefault(e.code, e.reason)
+        context["excluded"] = [(code, n, examples[code]) for code, n in reasons.most_common()]
+    return render(request, "matching/need_detail.html", context)
+
+
+@login_required
+@require_POST
+def match_propose(request, slug: str, need_id: int):
+    community = community_for(request, slug)
+    need = _need(request, community, need_id)
+    try:
+        match = actions.propose_match(
+            by=request.user,
+            need=need,
+            candidate_id=request.POST.get("candidate", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("need_detail", slug=slug, need_id=need.pk)
+    messages.success(
+        request,
+        _("Suggested %(who)s. They will see it on their Kampung page.")
+        % {"who": match.candidate_name},
+    )
+    return redirect("match_detail", slug=slug, match_id=match.pk)
+
+
+def _match(request, community, match_id) -> Match:
+    match = get_object_or_404(
+        Match.objects.select_related("need__member", "need__community", "offer", "asset", "helper"),
+        pk=match_id,
+        need__community=community,
+    )
+    policy.require(request.user, "match.view", community, match)
+    return match
+
+
+@login_required
+def match_detail(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    me = policy.membership(request.user, community)
+    is_helper = me is not None and me.pk == match.helper_id
+    from kampung.timebank.models import Exchange
+
+    exchange = Exchange.objects.filter(match_id=match.pk).first()
+    return render(
+        request,
+        "matching/match_detail.html",
+        {
+            "community": community,
+            "match": match,
+            "need": match.need,
+            "factors": _factor_rows(match.factors),
+            "is_helper": is_helper,
+            "exchange": exchange,
+            "can_answer": match.status == Match.Status.PROPOSED
+            and policy.can(request.user, "match.respond", community, match),
+            "can_progress": policy.can(request.user, "match.progress", community, match),
+            "complete_form": CompleteForm(),
+            "page_title": _("Request: %(need)s") % {"need": match.need.title},
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_answer(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    accept = request.POST.get("answer") == "yes"
+    try:
+        actions.answer_match(
+            by=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    else:
+        messages.success(
+            request,
+            _("Thank you for saying yes! You can now see how to get in touch.")
+            if accept
+            else _("Thanks for letting us know."),
+        )
+    return redirect("match_detail", slug=slug, match_id=match.pk)
+
+
+@login_required
+@require_POST
+def match_progress(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    step = request.POST.get("step")
+    try:
+        if step == "start":
+            actions.start_match(by=request.user, match=match)
+            messages.success(request, _("Marked as under way."))
+        elif step == "complete":
+            form = CompleteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+            total = form.cleaned_data["hours"] * 60 + form.cleaned_data["minutes"]
+            actions.complete_match(
+                by=request.user, match=match, minutes=total, feedback=form.cleaned_data["feedback"]
+            )
+            messages.success(request, _("Marked as done. Thank you!"))
+        elif step == "timebank":
+            actions.record_in_timebank(by=request.user, match=match)
+            messages.success(
+                request,
+                _("Recorded in the time bank. It counts once the other side confirms it there."),
+            )
+        elif step == "cancel":
+            actions.cancel_match(
+                by=request.user, match=match, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Cancelled."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    return redirect("match_detail", slug=slug, match_id=match.pk)
+
+
+@login_required
+def offer_list(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "offer.post", community)
+    me = policy.membership(request.user, community)
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        tag = data.pop("tag")
+        try:
+            actions.post_offer(
+                by=request.user, community=community, tags=[tag] if tag else [], **data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you! Your offer is in."))
+            return redirect("offer_list", slug=slug)
+    helping = Match.objects.filter(helper=me).select_related("need").order_by("-proposed_at")[:50]
+    return render(
+        request,
+        "matching/offer_list.html",
+        {
+            "community": community,
+            "offers": Offer.objects.filter(community=community, member=me).prefetch_related("tags"),
+            "helping": helping,
+            "form": form,
+            "page_title": _("What I offer"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def allocate(request, slug: str):
+    community = community_for(request, slug)
+    try:
+        proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
+    except ValidationError as exc:
+        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+        return redirect("need_list", slug=slug)
+    return render(
+        request,
+        "matching/allocation.html",
+        {
+            "community": community,
+            "proposed": proposed,
+            "unmet": unmet,
+            "page_title": _("Suggestions for all open requests"),
+        },
+    )
+
+
+@login_required
+def notifications(request, slug: str):
+    community = community_for(request, slug)
+    me = policy.membership(request.user, community)
+    items = Notification.objects.filter(member=me)[:100] if me else []
+    page = render(
+        request,
+        "matching/notifications.html",
+        {"community": community, "items": items, "page_title": _("Messages")},
+    )
+    if me:
+        Notification.objects.filter(member=me, read_at=None).update(read_at=timezone.now())
+    return page

@@ -1,0 +1,53 @@
+"""Matching end to end in real browsers: a coordinator opens the demo's phone-help
+request, sees explained candidates, suggests the volunteer; the volunteer sees the
+message, says yes, sees the contact details, and marks it done."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_dashboard_in_browser import _serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_need_is_matched_accepted_and_completed(cast, browser, page, log_in, live_server, shot):
+    from kampung.matching.models import Match
+
+    log_in(page, "coordinator@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/kampung-seri-mawar/")
+    page.get_by_role("link", name="Requests").first.click()
+    page.get_by_role("link", name="Help setting up my new phone").click()
+    first = page.get_by_test_id("candidate").first
+    expect(first).to_contain_text("Help with phones, tablets and video calls")
+    expect(first).to_contain_text("Skill or service fit")
+    shot(page, "need-candidates-mobile")
+    assert _serious_violations(page) == []
+    first.get_by_role("button", name="Suggest").click()
+    expect(page.get_by_text("Suggested, waiting for an answer")).to_be_visible()
+
+    vol_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    vol = vol_ctx.new_page()
+    log_in(vol, "volunteer@demo.kampung.test")
+    vol.goto(f"{live_server.url}/c/kampung-seri-mawar/messages/")
+    vol.get_by_role(
+        "link", name="You have been asked to help: Help setting up my new phone"
+    ).click()
+    expect(
+        vol.get_by_text("Contact details show here once the helper has said yes.")
+    ).to_be_visible()
+    vol.get_by_role("button", name="Yes, I can help").click()
+    expect(vol.get_by_text("Rosnah (resident):")).to_be_visible()
+    vol.get_by_label("Hours").fill("1")
+    vol.get_by_label("Minutes").fill("30")
+    vol.get_by_label("How did it go? (optional)").fill("We set up WhatsApp video calls.")
+    vol.get_by_role("button", name="Mark as done").click()
+    expect(vol.get_by_text("Marked as done. Thank you!")).to_be_visible()
+    vol.get_by_role("button", name="Record 90 minutes in the time bank").click()
+    expect(vol.get_by_text("In the time bank: Waiting for confirmation.")).to_be_visible()
+    shot(vol, "match-done-mobile")
+    assert _serious_violations(vol) == []
+    match = Match.objects.get()
+    assert (match.status, match.minutes_given) == ("completed", 90)
+    vol_ctx.close()

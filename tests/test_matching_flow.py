@@ -1,0 +1,232 @@
+"""Needs, offers and matches through the Django side: the demo need gets sensible,
+explained candidates; the lifecycle runs; hard rules and permissions hold; bad input
+names the field."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from kampung.assets.models import Asset
+from kampung.matching import actions
+from kampung.matching import candidates as cand
+from kampung.matching.models import Match, Need, Notification, Offer
+
+
+@pytest.fixture
+def phone_need(cast) -> Need:
+    return Need.objects.get(community=cast.community, title="Help setting up my new phone")
+
+
+def test_the_demo_phone_need_ranks_the_phone_volunteer_first(cast, phone_need):
+    ranked, _excluded = cand.rank_need(cast.user("coordinator"), phone_need)
+    assert ranked, "no candidates"
+    first = ranked[0]
+    offer = Offer.objects.get(pk=int(first.candidate_id.split(":")[1]))
+    assert offer.member == cast.members["volunteer"]
+    assert sum(f.points for f in first.factors) == pytest.approx(first.total)
+    fit = first.factor("fit")
+    assert fit.points > 0 and fit.explanation
+
+
+def test_the_whole_lifecycle(cast, phone_need):
+    coordinator, volunteer = cast.user("coordinator"), cast.user("volunteer")
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(by=coordinator, need=phone_need, candidate_id=f"offer:{offer.pk}")
+    assert match.status == "proposed" and not match.contacts_shared
+    assert Notification.objects.filter(member=cast.members["volunteer"]).exists()
+    with pytest.raises(PermissionDenied):  # the person asking cannot answer for the helper
+        actions.answer_match(by=cast.user("resident"), match=match, accept=True)
+    actions.answer_match(by=volunteer, match=match, accept=True)
+    match.refresh_from_db()
+    phone_need.refresh_from_db()
+    assert match.contacts_shared and phone_need.status == "matched"
+    actions.start_match(by=volunteer, match=match)
+    with pytest.raises(ValidationError) as caught:
+        actions.complete_match(by=volunteer, match=match, minutes=0)
+    assert "minutes" in caught.value.message_dict
+    actions.complete_match(by=volunteer, match=match, minutes=90, feedback="Lovely afternoon")
+    actions.complete_match(by=cast.user("resident"), match=match, minutes=0, feedback="Thank you!")
+    match.refresh_from_db()
+    phone_need.refresh_from_db()
+    assert (match.status, match.minutes_given, phone_need.status) == ("completed", 90, "met")
+    assert match.feedback_from_helper == "Lovely afternoon"
+    assert match.feedback_from_asker == "Thank you!"
+
+
+def test_a_candidate_without_the_background_check_cannot_be_proposed(cast):
+    need = Need.objects.get(community=cast.community, title="Company for my father")
+    offer = Offer.objects.get(member=cast.members["volunteer"])  # basic check only
+    with pytest.raises(ValidationError) as caught:
+        actions.propose_match(
+            by=cast.user("coordinator"), need=need, candidate_id=f"offer:{offer.pk}"
+        )
+    assert "candidate" in caught.value.message_dict
+    ranked, _ = cand.rank_need(cast.user("coordinator"), need)
+    for m in ranked:
+        if m.candidate_id.startswith("offer:"):
+            o = Offer.objects.get(pk=int(m.candidate_id.split(":")[1]))
+            assert o.member.strengths.clearance >= need.safeguarding
+
+
+def test_paused_offers_are_never_suggested(cast, phone_need):
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    actions.change_offer(by=cast.user("volunteer"), offer=offer, status="paused")
+    ranked, _ = cand.rank_need(cast.user("coordinator"), phone_need)
+    assert f"offer:{offer.pk}" not in {m.candidate_id for m in ranked}
+    offer.asset.refresh_from_db()
+    assert offer.asset.status == "paused"  # the map follows the offer
+
+
+@pytest.mark.parametrize(
+    "fields,field",
+    [
+        ({"title": "", "description": "x"}, "title"),
+        ({"title": "Help", "description": "   "}, "description"),
+        ({"title": "Help", "description": "x", "tags": ["no-such-category"]}, "tags"),
+        ({"title": "Help", "description": "x", "lat": 100.0, "lng": 1.0}, "lat"),
+        ({"title": "Help", "description": "x",
+          "times": [{"day": 1, "opens": "18:00", "closes": "09:00"}]}, "times"),
+    ],
+)  # fmt: skip
+def test_a_bad_need_names_the_field_and_stores_nothing(cast, fields, field):
+    before = Need.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        actions.post_need(by=cast.user("resident"), community=cast.community, **fields)
+    assert field in caught.value.message_dict
+    assert Need.objects.count() == before
+
+
+def test_a_members_skill_offer_is_their_personal_asset(cast):
+    offer = actions.post_offer(
+        by=cast.user("resident"),
+        community=cast.community,
+        kind="skill",
+        title="Batik painting",
+        tags=["arts-crafts"],
+    )
+    assert (
+        offer.asset.category == "personal"
+        and offer.asset.steward_member == cast.members["resident"]
+    )
+    assert offer.asset.visibility in (Asset.Visibility.PRIVATE, Asset.Visibility.MEMBERS)
+
+
+def test_batch_allocation_proposes_and_explains_the_rest(cast):
+    proposed, unmet = actions.allocate_open_needs(
+        by=cast.user("coordinator"), community=cast.community
+    )
+    assert proposed
+    assert all(reason for _need, reason in unmet)
+    helpers = [m.offer_id for m in proposed if m.offer_id]
+    for offer_id in set(helpers):
+        assert helpers.count(offer_id) <= Offer.objects.get(pk=offer_id).capacity
+    with pytest.raises(PermissionDenied):
+        actions.allocate_open_needs(by=cast.user("volunteer"), community=cast.community)
+
+
+def test_pages_coordinator_sees_candidates_and_proposes(client, cast, phone_need):
+    client.force_login(cast.user("coordinator"))
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "Who could help" in body and "Suggest" in body
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    response = client.post(
+        reverse("match_propose", args=[cast.community.slug, phone_need.pk]),
+        {"candidate": f"offer:{offer.pk}"},
+    )
+    match = Match.objects.get(need=phone_need)
+    assert response.url == reverse("match_detail", args=[cast.community.slug, match.pk])
+
+
+def test_a_resident_sees_only_their_own_requests(client, cast, phone_need):
+    other = (
+        Need.objects.exclude(member=cast.members["resident"])
+        .filter(community=cast.community)
+        .first()
+    )
+    client.force_login(cast.user("resident"))
+    assert (
+        client.get(reverse("need_detail", args=[cast.community.slug, other.pk])).status_code == 403
+    )
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    assert page.status_code == 200 and "Who could help" not in page.content.decode()
+    listing = client.get(reverse("need_list", args=[cast.community.slug])).content.decode()
+    assert "Help setting up my new phone" in listing and other.title not in listing
+
+
+def test_the_api_runs_the_same_flow(client, cast, phone_need):
+    base = f"/api/v1/communities/{cast.community.slug}"
+    client.force_login(cast.user("coordinator"))
+    listed = client.get(f"{base}/needs/{phone_need.pk}/candidates").json()
+    top = listed["candidates"][0]
+    assert round(sum(f["points"] for f in top["factors"]), 2) == top["total"]
+    created = client.post(
+        f"{base}/needs/{phone_need.pk}/matches",
+        {"candidate_id": top["candidate_id"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["contacts"] == []
+    match_id = created.json()["id"]
+    client.force_login(cast.user("volunteer"))
+    answered = client.post(
+        f"{base}/matches/{match_id}/answer", {"accept": True}, content_type="application/json"
+    )
+    assert answered.status_code == 200 and len(answered.json()["contacts"]) == 2
+    done = client.post(
+        f"{base}/matches/{match_id}/complete", {"minutes": 45}, content_type="application/json"
+    )
+    assert done.json()["status"] == "completed" and done.json()["minutes_given"] == 45
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"title": "Lift", "description": "x", "tags": ["nope"]}, "tags"),
+        ({"title": "Lift", "description": "x", "lat": 91, "lng": 0}, "lat"),
+        ({"title": "Lift", "description": ""}, "description"),
+        ({"title": "Lift", "description": "x",
+          "times": [{"day": 9, "opens": "09:00", "closes": "10:00"}]}, "times"),
+    ],
+)  # fmt: skip
+def test_the_api_refuses_a_bad_need_naming_the_field(client, cast, body, field):
+    client.force_login(cast.user("resident"))
+    before = Need.objects.count()
+    response = client.post(
+        f"/api/v1/communities/{cast.community.slug}/needs", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert any(k.startswith(field) for k in response.json()["error"]["fields"]), response.json()
+    assert Need.objects.count() == before
+
+
+def test_the_api_allocates_for_staff_only(client, cast):
+    url = f"/api/v1/communities/{cast.community.slug}/allocations"
+    client.force_login(cast.user("resident"))
+    assert client.post(url).status_code == 403
+    client.force_login(cast.user("coordinator"))
+    body = client.post(url).json()
+    assert body["proposed"] and all(u["reason"] for u in body["unmet"])
+
+
+def test_a_completed_match_becomes_a_time_bank_exchange_once(cast, phone_need):
+    from kampung.timebank.models import Exchange
+
+    volunteer = cast.user("volunteer")
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
+    )
+    with pytest.raises(ValidationError):  # not done yet
+        actions.record_in_timebank(by=volunteer, match=match)
+    actions.answer_match(by=volunteer, match=match, accept=True)
+    actions.complete_match(by=volunteer, match=match, minutes=60)
+    first = actions.record_in_timebank(by=volunteer, match=match)
+    again = actions.record_in_timebank(by=volunteer, match=match)
+    assert first.pk == again.pk and Exchange.objects.filter(match_id=match.pk).count() == 1
+    assert (first.provider, first.receiver, first.minutes) == (
+        cast.members["volunteer"],
+        cast.members["resident"],
+        60,
+    )
