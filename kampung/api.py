@@ -51,7 +51,8 @@ def error(request, status: int, code: str, message: str, fields: dict | None = N
 def on_invalid_request(request, exc):
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        where = ("body", "query", "path", "payload", "form", "file")
+        loc = [str(p) for p in item.get("loc", ()) if p not in where]
         fields.setdefault(".".join(loc) or "request", []).append(item.get("msg", "invalid"))
     return error(request, 422, "invalid", "Some fields are not valid.", fields)
 

@@ -469,8 +469,7 @@ def test_the_api_refuses_a_file_with_problems_naming_rows_and_columns(cast, clie
         {"file": SimpleUploadedFile("b.csv", _csv(GOOD)), "mode": "some"},
         headers=api_headers,
     )
-    # (kampung.api names form fields "form.<name>")
-    assert bad_mode.status_code == 422 and "form.mode" in bad_mode.json()["error"]["fields"]
+    assert bad_mode.status_code == 422 and "mode" in bad_mode.json()["error"]["fields"]
 
 
 def test_the_import_endpoint_is_documented_and_asset_ids_still_resolve(cast, client):
