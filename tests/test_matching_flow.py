@@ -230,3 +230,42 @@ def test_a_completed_match_becomes_a_time_bank_exchange_once(cast, phone_need):
         cast.members["resident"],
         60,
     )
+
+
+def test_a_member_saves_strengths_and_an_offer_with_times_on_the_page(client, cast):
+    from kampung.matching.models import StrengthsProfile
+
+    client.force_login(cast.user("resident"))
+    url = reverse("offer_list", args=[cast.community.slug])
+    response = client.post(url, {
+        "which": "strengths", "interests": "Gardening", "availability": ["0-morning", "2-evening"],
+        "travel_km": "2", "open_to_requests": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    profile = StrengthsProfile.objects.get(member=cast.members["resident"])
+    assert profile.open_to_requests and profile.availability == [
+        {"day": 0, "opens": "09:00", "closes": "12:00"},
+        {"day": 2, "opens": "17:00", "closes": "21:00"},
+    ]
+    response = client.post(url, {
+        "which": "offer", "kind": "time", "title": "Watering plants while you're away",
+        "location_kind": "comes_to_you", "travel_km": "1", "capacity": "2",
+        "availability": ["5-morning"],
+    })  # fmt: skip
+    assert response.status_code == 302
+    offer = Offer.objects.get(title="Watering plants while you're away")
+    assert offer.availability == [{"day": 5, "opens": "09:00", "closes": "12:00"}]
+    page = client.get(url).content.decode()
+    import re
+
+    assert "Watering plants" in page
+    assert re.search(r'value="0-morning"[^>]*checked', page)
+    assert not re.search(r'value="1-morning"[^>]*checked', page)
+
+
+def test_the_person_asking_sees_places_that_may_help_but_no_people(client, cast, phone_need):
+    client.force_login(cast.user("resident"))
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    body = page.content.decode()
+    assert "Who could help" not in body and "Suggest" not in body
+    assert "Vijay" not in body

@@ -6,6 +6,44 @@ from kampung.assets.models import Asset, Tag
 from kampung.matching.models import Clearance, Mode, Offer, Urgency
 from kampung.people.skills import LANGUAGE_NAMES
 
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+PARTS = {
+    "morning": ("09:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "21:00"),
+}
+WHEN_CHOICES = [(f"{d}-{part}", f"{DAYS[d]} {part}") for d in range(7) for part in PARTS]
+
+
+def slots_from_when(values) -> list[dict]:
+    """["1-afternoon"] -> [{"day": 1, "opens": "12:00", "closes": "17:00"}]"""
+    out = []
+    for value in values:
+        day, _sep, part = value.partition("-")
+        opens, closes = PARTS[part]
+        out.append({"day": int(day), "opens": opens, "closes": closes})
+    return out
+
+
+def when_from_slots(slots) -> list[str]:
+    by_times = {v: k for k, v in PARTS.items()}
+    return [
+        f"{s['day']}-{by_times[(s['opens'], s['closes'])]}"
+        for s in slots or ()
+        if (s["opens"], s["closes"]) in by_times
+    ]
+
+
+class WhenField(forms.MultipleChoiceField):
+    """Weekly availability as ticks: each day's morning, afternoon and evening."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", WHEN_CHOICES)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
 
 def _kind_choices():
     skills = [(t.code, t.title) for t in Tag.objects.filter(scheme="skill").order_by("title")]
@@ -59,6 +97,9 @@ class NeedForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(k, _(v)) for k, v in ACCESSIBILITY.items()],
     )
+    for_household = forms.BooleanField(
+        label=_("This is for my household, not only me"), required=False
+    )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
@@ -108,6 +149,7 @@ class OfferForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("How many requests you can take at once"), min_value=1, max_value=50, initial=1
     )
+    availability = WhenField(label=_("When you are usually free (optional)"))
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,
@@ -118,6 +160,34 @@ class OfferForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = _kind_choices()
+
+    def clean_availability(self):
+        return slots_from_when(self.cleaned_data["availability"])
+
+
+class StrengthsForm(forms.Form):
+    interests = forms.CharField(
+        label=_("What you enjoy and care about (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lived_experience = forms.CharField(
+        label=_(
+            "Experience you are willing to share with someone going through the same (optional)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: caring for a parent with dementia, recovering from depression."),
+    )
+    availability = WhenField(label=_("When you are usually free"))
+    travel_km = forms.FloatField(label=_("How far you can travel (km)"), min_value=0, max_value=200)
+    open_to_requests = forms.BooleanField(
+        label=_("Community developers may ask me when someone needs what I can do"),
+        required=False,
+    )
+
+    def clean_availability(self):
+        return slots_from_when(self.cleaned_data["availability"])
 
 
 class CompleteForm(forms.Form):

@@ -16,8 +16,14 @@ from django.views.decorators.http import require_POST
 from kampung import policy
 from kampung.matching import actions
 from kampung.matching import candidates as cand
-from kampung.matching.forms import CompleteForm, NeedForm, OfferForm
-from kampung.matching.models import Match, Need, Notification, Offer
+from kampung.matching.forms import (
+    CompleteForm,
+    NeedForm,
+    OfferForm,
+    StrengthsForm,
+    when_from_slots,
+)
+from kampung.matching.models import Match, Need, Notification, Offer, StrengthsProfile
 from kampung.people.models import Member
 from kampung.views import add_errors, community_for
 
@@ -124,6 +130,19 @@ def need_detail(request, slug: str, need_id: int):
         "can_propose": policy.can(request.user, "match.propose", community, need)
         and need.status == Need.Status.OPEN,
     }
+    if not context["can_propose"] and need.status == Need.Status.OPEN:
+        # The person asking sees places, groups and organisations that may help (not
+        # people: a person is only suggested by a community developer, with their yes).
+        from kampung.matching import core
+
+        pool = [c for c in cand.candidates_for(request.user, community) if c.kind == "asset"]
+        names = {c.id: c.name for c in pool}
+        ranked = core.rank(cand.need_to_core(need), pool, now=timezone.now(), limit=5)
+        context["self_help"] = [
+            {"name": names[m.candidate_id], "asset_id": int(str(m.candidate_id).split(":")[1]),
+             "why": m.factor("fit").explanation or m.factor("text").explanation}
+            for m in ranked
+        ]  # fmt: skip
     if context["can_propose"]:
         pool = cand.candidates_for(request.user, community)
         names = {c.id: c for c in pool}
@@ -281,8 +300,28 @@ def offer_list(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "offer.post", community)
     me = policy.membership(request.user, community)
-    form = OfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    profile = StrengthsProfile.objects.filter(member=me).first() if me else None
+    which = request.POST.get("which", "offer")
+    form = OfferForm(request.POST if which == "offer" else None)
+    strengths = StrengthsForm(
+        request.POST if which == "strengths" else None,
+        initial={
+            "interests": profile.interests if profile else "",
+            "lived_experience": profile.lived_experience if profile else "",
+            "availability": when_from_slots(profile.availability) if profile else [],
+            "travel_km": profile.travel_km if profile else 1.0,
+            "open_to_requests": profile.open_to_requests if profile else False,
+        },
+    )
+    if request.method == "POST" and which == "strengths" and me and strengths.is_valid():
+        try:
+            actions.save_strengths(by=request.user, member=me, **strengths.cleaned_data)
+        except ValidationError as exc:
+            add_errors(strengths, exc)
+        else:
+            messages.success(request, _("Your strengths are saved."))
+            return redirect("offer_list", slug=slug)
+    if request.method == "POST" and which == "offer" and form.is_valid():
         data = dict(form.cleaned_data)
         tag = data.pop("tag")
         try:
@@ -303,6 +342,7 @@ def offer_list(request, slug: str):
             "offers": Offer.objects.filter(community=community, member=me).prefetch_related("tags"),
             "helping": helping,
             "form": form,
+            "strengths": strengths,
             "page_title": _("What I offer"),
         },
     )
