@@ -19,6 +19,7 @@ writers, which gives the same guarantee.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -246,9 +247,12 @@ def _post(
             f"WHERE id IN ({marks}) ORDER BY id{lock}",
             ids,
         )
-        locked = cursor.fetchall()
+        locked = {row[0]: row for row in cursor.fetchall()}
         after: dict[int, int] = {}
-        for pk, balance, lower, upper, is_open in locked:
+        # Check in the order the lines were given (the source first), so that when
+        # both sides would break a limit the error names the same side every time.
+        for pk in (pk for pk in merged if pk in locked):
+            _pk, balance, lower, upper, is_open = locked[pk]
             amount, field = merged[pk], fields[pk]
             new = balance + amount
             if not is_open:
@@ -298,9 +302,18 @@ def _post(
     return tx
 
 
+# The idempotency key row being served (set by _idempotent) and whether the posting
+# statement already linked it to its transaction: one round trip fewer per transfer.
+_key_pending: contextvars.ContextVar[int | None] = contextvars.ContextVar("key", default=None)
+# (the id of the transaction the key was linked to)
+_key_recorded: contextvars.ContextVar[int | None] = contextvars.ContextVar("keyed", default=None)
+
+
 def _write_in_one_statement(cursor, tx: Transaction, ids, merged, after) -> None:
-    """PostgreSQL: the transaction, its postings and the new balances in one round
-    trip (data-modifying CTEs), which is most of what a transfer costs."""
+    """PostgreSQL: the transaction, its postings, the new balances and the link from the
+    idempotency key in one round trip (data-modifying CTEs), which is most of what a
+    transfer costs."""
+    key_id = _key_pending.get()
     rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(ids))
     cursor.execute(
         f"""WITH tx AS (
@@ -313,7 +326,10 @@ def _write_in_one_statement(cursor, tx: Transaction, ids, merged, after) -> None
               SELECT tx.id, account_id, amount, balance_after FROM tx, lines ORDER BY account_id),
             balances AS (
               UPDATE timebank_account a SET balance = lines.balance_after
-                FROM lines WHERE a.id = lines.account_id)
+                FROM lines WHERE a.id = lines.account_id),
+            keyed AS (
+              UPDATE timebank_idempotencykey SET transaction_id = (SELECT id FROM tx)
+                WHERE id = %s)
             SELECT id FROM tx""",  # noqa: S608 (placeholders only)
         [
             tx.community_id,
@@ -326,9 +342,12 @@ def _write_in_one_statement(cursor, tx: Transaction, ids, merged, after) -> None
             tx.on_behalf_of_id,
             tx.reverses_id,
             *[v for pk in ids for v in (pk, merged[pk], after[pk])],
+            key_id,
         ],
     )
     tx.pk = cursor.fetchone()[0]
+    if key_id is not None:
+        _key_recorded.set(tx.pk)
     tx._state.adding = False
 
 
@@ -355,13 +374,28 @@ def _idempotent(by, key, action: str, body: dict, work):
             )
             row = cursor.fetchone()
         if row is not None:
-            result = work()
-            column = "exchange_id" if isinstance(result, Exchange) else "transaction_id"
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE timebank_idempotencykey SET {column} = %s WHERE id = %s",  # noqa: S608 (fixed names)
-                    [result.pk, row[0]],
-                )
+            pending = _key_pending.set(row[0])
+            recorded = _key_recorded.set(None)
+            try:
+                result = work()
+                linked = isinstance(result, Transaction) and _key_recorded.get() == result.pk
+            finally:
+                _key_pending.reset(pending)
+                _key_recorded.reset(recorded)
+            if not linked:
+                # Set both columns: a posting made on the way may have linked the key
+                # to its transaction already.
+                is_exchange = isinstance(result, Exchange)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE timebank_idempotencykey SET transaction_id = %s, "
+                        "exchange_id = %s WHERE id = %s",
+                        [
+                            None if is_exchange else result.pk,
+                            result.pk if is_exchange else None,
+                            row[0],
+                        ],
+                    )
             return result
     return _replay(IdempotencyKey.objects.get(user=by, key=key), action, digest)
 
