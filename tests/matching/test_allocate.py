@@ -76,3 +76,19 @@ def test_no_one_with_a_check_is_free_then():
 def test_weak_matches_can_be_left_for_a_coordinator():
     result = allocate([need(1)], [helper(1, recent_asks=12)], min_total=99)
     assert result.unmet[0].code == "weak"
+
+
+def test_two_processes_give_exactly_the_same_allocation_as_one():
+    from bench.matching import make_candidates, make_needs
+    from kampung.matching.core import CandidateIndex, allocate
+
+    cands, hubs = make_candidates(3000, 11)
+    needs = make_needs(400, 12, hubs)
+    index = CandidateIndex.build(cands)
+    one = allocate(needs, index, workers=1)
+    two = allocate(needs, index, workers=2)
+    assert one.objective == two.objective and one.upper_bound == two.upper_bound
+    assert [(a.need_id, a.match.candidate_id) for a in one.assignments] == [
+        (a.need_id, a.match.candidate_id) for a in two.assignments
+    ]
+    assert [u.need_id for u in one.unmet] == [u.need_id for u in two.unmet]

@@ -13,6 +13,8 @@ objective divided by that bound, so 1.0 means provably optimal."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +65,7 @@ def allocate(
     *,
     top_k: int = 10,
     min_total: float = 0.0,
+    workers: int | None = None,
 ) -> Allocation:
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix
@@ -82,14 +85,15 @@ def allocate(
     contexts = [index.context(need, weights, now) for need in needs]
     # Needs asking for the same kinds of help share one category-fit computation (the
     # index caches a few hundred), so take them together.
-    for i in sorted(range(len(needs)), key=lambda i: id(contexts[i].code_scores)):
-        need, ctx = needs[i], contexts[i]
-        sl = index.shortlist(ctx, top_k, explain=False)
-        p = priority(need)
-        shortlist_sizes[i] = len(sl.scored)
-        best_cents[i] = sl.scored[0][0] if sl.scored else 0
-        outside[i] = p * sl.outside_bound_cents if sl.outside_bound_cents >= min_cents else 0.0
-        for total_cents, row in sl.scored:
+    order = sorted(range(len(needs)), key=lambda i: id(contexts[i].code_scores))
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(needs) >= PARALLEL_FROM else 1
+    for i, scored, outside_cents in _shortlists(index, contexts, order, top_k, workers):
+        p = priority(needs[i])
+        shortlist_sizes[i] = len(scored)
+        best_cents[i] = scored[0][0] if scored else 0
+        outside[i] = p * outside_cents if outside_cents >= min_cents else 0.0
+        for total_cents, row in scored:
             if total_cents >= min_cents:
                 edge_need.append(i)
                 edge_row.append(row)
@@ -187,6 +191,47 @@ def allocate(
         fit_ratio=ratio,
         remaining=remaining,
     )
+
+
+PARALLEL_FROM = 2000  # needs; below this, starting processes costs more than it saves
+
+
+def _shortlist_chunk(args):
+    index, contexts, _unused, top_k = _FORKED
+    (chunk,) = args
+    out = []
+    for i in chunk:
+        sl = index.shortlist(contexts[i], top_k, explain=False)
+        out.append((i, sl.scored, sl.outside_bound_cents))
+    return out
+
+
+_FORKED: tuple = ()
+
+
+def _shortlists(index, contexts, order, top_k, workers):
+    """Each need's shortlist: (need position, [(total_cents, row)], bound outside it).
+    With workers > 1 (and the fork start method, as on Linux), the needs are split
+    between processes that share the index copy-on-write; the result is the same."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for i in order:
+            sl = index.shortlist(contexts[i], top_k, explain=False)
+            yield i, sl.scored, sl.outside_bound_cents
+        return
+    global _FORKED
+    chunks = [order[k::workers] for k in range(workers)]
+    _FORKED = (index, contexts, None, top_k)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            found = {
+                i: (scored, bound)
+                for part in pool.map(_shortlist_chunk, [(c,) for c in chunks])
+                for i, scored, bound in part
+            }
+    finally:
+        _FORKED = ()
+    for i in order:  # the same order as one process: the same LP, the same answer
+        yield i, *found[i]
 
 
 def _repair(chosen, e_need, e_row, w, index, cap_row) -> np.ndarray:
