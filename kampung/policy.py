@@ -276,7 +276,16 @@ RULES.update(
         "offer.edit": lambda c: _staff(c) or _offer_owner(c),
         "strengths.edit": lambda c: c.is_self or _staff(c),
         "match.propose": _staff,
-        "match.respond": lambda c: _helper_of(c) or (_staff(c) and not _asker_of(c)),
+        # The helper answers; a community developer only for a helper without a login.
+        "match.respond": lambda c: (
+            _helper_of(c)
+            or (
+                _staff(c)
+                and not _asker_of(c)
+                and getattr(c.obj, "helper", None) is not None
+                and not c.obj.helper.has_device
+            )
+        ),
         "match.view": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.progress": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.allocate": _staff,

@@ -269,3 +269,51 @@ def test_the_person_asking_sees_places_that_may_help_but_no_people(client, cast,
     body = page.content.decode()
     assert "Who could help" not in body and "Suggest" not in body
     assert "Vijay" not in body
+
+
+def test_both_sides_recording_a_match_make_one_exchange(cast, phone_need):
+    from kampung.timebank.models import Exchange
+
+    volunteer, resident = cast.user("volunteer"), cast.user("resident")
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
+    )
+    actions.answer_match(by=volunteer, match=match, accept=True)
+    actions.complete_match(by=volunteer, match=match, minutes=30)
+    first = actions.record_in_timebank(by=volunteer, match=match)
+    second = actions.record_in_timebank(by=resident, match=match)
+    assert first.pk == second.pk and Exchange.objects.filter(match_id=match.pk).count() == 1
+
+
+def test_staff_cannot_say_yes_for_a_helper_who_has_a_login(cast, phone_need):
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
+    )
+    with pytest.raises(PermissionDenied):
+        actions.answer_match(by=cast.user("coordinator"), match=match, accept=True)
+
+
+def test_private_assets_are_never_suggested(cast, phone_need):
+    Asset.objects.filter(community=cast.community).update(visibility=Asset.Visibility.PRIVATE)
+    pool = cand.candidates_for(cast.user("coordinator"), cast.community)
+    assert not [c for c in pool if c.kind == "asset"]
+
+
+def test_cancelling_does_not_reopen_a_closed_need(cast, phone_need):
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
+    )
+    actions.close_need(by=cast.user("resident"), need=phone_need)
+    actions.cancel_match(by=cast.user("coordinator"), match=match)
+    phone_need.refresh_from_db()
+    assert phone_need.status == "closed"
+
+
+def test_an_in_person_need_without_a_place_uses_the_neighbourhood_centre(cast):
+    need = actions.post_need(
+        by=cast.user("analyst"), community=cast.community, title="Help", description="Moving a sofa"
+    )
+    assert need.lat is not None

@@ -53,7 +53,7 @@ MATRIX = {
     ("strengths.edit", "self"): INSIDERS,
     ("strengths.edit", "other"): STAFF,
     ("match.propose", "need"): STAFF,
-    ("match.respond", "match"): STAFF | {"volunteer"},
+    ("match.respond", "match"): {"volunteer"},  # staff only for helpers without a login
     ("match.view", "match"): STAFF | {"volunteer", "resident"},
     ("match.progress", "match"): STAFF | {"volunteer", "resident"},
     ("match.allocate", None): STAFF,

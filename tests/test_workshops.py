@@ -266,13 +266,19 @@ def test_the_api_runs_a_workshop(client, cast):
     anonymous = client.__class__()
     added = anonymous.post(
         f"/api/v1/workshops/{token}/items",
-        {"name": "Library corner", "category": "place", "lat": 1.35, "lng": 103.94},
+        {
+            "name": "Library corner",
+            "category": "place",
+            "lat": 1.35,
+            "lng": 103.94,
+            "participant": "device-0001",
+        },
         content_type="application/json",
     )
     assert added.status_code == 201, added.content
     bad = anonymous.post(
         f"/api/v1/workshops/{token}/items",
-        {"name": "x", "category": "nope"},
+        {"name": "x", "category": "nope", "participant": "device-0001"},
         content_type="application/json",
     )
     assert bad.status_code == 422 and "category" in bad.json()["error"]["fields"]
@@ -296,3 +302,20 @@ def test_the_api_refuses_residents(client, cast, workshop):
     client.force_login(cast.user("resident"))
     response = client.get(f"/api/v1/communities/{cast.community.slug}/workshops/{workshop.pk}")
     assert response.status_code == 403
+
+
+def test_a_name_with_markup_stays_text_on_the_board(client, cast, workshop):
+    _add(workshop, name="</script><img src=x onerror=alert(1)>")
+    client.force_login(cast.user("coordinator"))
+    body = client.get(reverse("workshop_board", args=[cast.community.slug, workshop.pk]))
+    html = body.content.decode()
+    assert "<img src=x" not in html and "</script><img" not in html
+
+
+def test_the_api_needs_a_participant_key(client, workshop):
+    response = client.post(
+        f"/api/v1/workshops/{workshop.token}/items",
+        {"name": "Garden", "category": "place", "location_kind": "online"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "participant" in response.json()["error"]["fields"]

@@ -107,9 +107,13 @@ def post_need(*, by, community, tags=(), member: Member | None = None, **fields)
         if member.community_id != community.pk:
             raise ValidationError({"member": _("That person is not in this community.")})
     need = Need(community=community, member=member or me, posted_by=by, **fields)
-    if need.lat is None and need.member and need.member.area_lat is not None:
-        if need.mode != Mode.ONLINE:
+    if need.lat is None and need.mode != Mode.ONLINE:
+        # Where the person lives (their area on their record), or else the middle of
+        # the neighbourhood: distances are then rough, never a reason to refuse.
+        if need.member and need.member.area_lat is not None:
             need.lat, need.lng = need.member.area_lat, need.member.area_lng
+        elif fields.get("lng") is None:
+            need.lat, need.lng = community.centre_lat, community.centre_lng
     tag_objs = _tags(tags)
     _validate_need(need)
     need.save()
@@ -120,6 +124,8 @@ def post_need(*, by, community, tags=(), member: Member | None = None, **fields)
 @transaction.atomic
 def close_need(*, by, need: Need, status: str = Need.Status.CLOSED) -> Need:
     policy.require(by, "need.edit", need.community, need)
+    if status not in (Need.Status.CLOSED, Need.Status.MET):
+        raise ValidationError({"status": _("Choose closed or met.")})
     need.status = status
     need.save(update_fields=["status", "updated_at"])
     return need
@@ -270,7 +276,17 @@ def notify(member: Member | None, text: str, url: str = "") -> None:
         return
     Notification.objects.create(member=member, text=text[:300], url=url[:300])
     if settings.KAMPUNG_EMAIL_NOTIFICATIONS and member.email:
-        send_mail(f"Kampung: {text[:60]}", f"{text}\n\n{url}", None, [member.email])
+        # Only once the change is committed: a rolled-back match sends no email, and a
+        # mail server error cannot undo the match.
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Kampung: {text[:60]}",
+                f"{text}\n\n{url}",
+                None,
+                [member.email],
+                fail_silently=True,
+            )
+        )
 
 
 def _match_url(match: Match) -> str:
@@ -392,8 +408,12 @@ def complete_match(*, by, match: Match, minutes: int, feedback: str = "") -> Mat
     if feedback:
         if me is not None and me.pk == match.helper_id:
             match.feedback_from_helper = feedback
-        else:
+        elif me is not None and me.pk == match.need.member_id:
             match.feedback_from_asker = feedback
+        else:
+            raise ValidationError(
+                {"feedback": _("Feedback comes from the helper or the person helped.")}
+            )
     match.save()
     other = match.need.member if me is not None and me.pk == match.helper_id else match.helper
     notify(
@@ -416,7 +436,9 @@ def cancel_match(*, by, match: Match, reason: str = "") -> Match:
     if not match.need.matches.filter(
         status__in=[Match.Status.ACCEPTED, Match.Status.IN_PROGRESS]
     ).exists():
-        Need.objects.filter(pk=match.need_id).update(status=Need.Status.OPEN)
+        Need.objects.filter(pk=match.need_id, status=Need.Status.MATCHED).update(
+            status=Need.Status.OPEN
+        )
     return match
 
 
@@ -465,17 +487,26 @@ __all__ = [
 ]
 
 
+@transaction.atomic
 def record_in_timebank(*, by, match: Match):
     """A completed match becomes a time-bank exchange in one step: the helper earns the
     minutes given, the person helped spends them. It posts once the other side confirms
     (the side recording it has confirmed already). Safe to repeat: the match is the
     idempotency key, so a second click returns the same exchange."""
     from kampung.timebank import actions as timebank
+    from kampung.timebank.models import Exchange
 
-    match = Match.objects.select_related("need__community", "need__member", "helper").get(
-        pk=match.pk
+    match = (
+        Match.objects.select_for_update()
+        .select_related("need__community", "need__member", "helper")
+        .get(pk=match.pk)
     )
     policy.require(by, "match.progress", match.need.community, match)
+    # One exchange per match, whoever records it (the row lock above serialises the two
+    # sides clicking at once).
+    existing = Exchange.objects.filter(match_id=match.pk).first()
+    if existing is not None:
+        return existing
     if match.status != Match.Status.COMPLETED or not match.minutes_given:
         raise ValidationError(
             {"status": _("Only a completed match with time given can be recorded.")}

@@ -151,6 +151,8 @@ def candidates_for(user, community) -> list[core.Candidate]:
     assets = (
         policy.visible_assets(user, community)
         .exclude(category=Category.PERSONAL)  # people are matched through offers and profiles
+        # Only what members may see: a suggestion is shown to the person asking.
+        .filter(visibility__in=[Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS])
         .filter(status__in=[Asset.Status.ACTIVE, Asset.Status.PAUSED])
         .prefetch_related("tags")
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
@@ -28,14 +29,13 @@ from kampung.people.models import Member
 from kampung.views import add_errors, community_for
 
 FACTOR_NAMES = {
-    "fit": _("Skill or service fit"),
-    "text": _("Words in common"),
-    "distance": _("Distance"),
-    "time": _("Free at the right time"),
-    "language": _("Shared language"),
-    "access": _("Accessibility"),
-    "fairness": _("Spreading the asks"),
-    "urgency": _("Urgency"),
+    "fit": gettext_lazy("Skill or service fit"),
+    "text": gettext_lazy("Words in common"),
+    "distance": gettext_lazy("Distance"),
+    "time": gettext_lazy("Free at the right time"),
+    "language": gettext_lazy("Shared language"),
+    "access": gettext_lazy("Accessibility"),
+    "fairness": gettext_lazy("Spreading the asks"),
 }
 
 
@@ -112,10 +112,6 @@ def _factor_rows(factors) -> list[dict]:
         }
         for f in factors
     ]
-
-
-def _candidate_label(candidate_id: str, names: dict) -> str:
-    return names.get(candidate_id, candidate_id)
 
 
 @login_required

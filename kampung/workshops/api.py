@@ -77,7 +77,11 @@ class ItemIn(Schema):
 class JoinItemIn(ItemIn):
     added_by_name: str = Field("", max_length=100)
     participant: str = Field(
-        "", max_length=32, description="Any opaque key of the participant's own, to group items."
+        ...,
+        min_length=8,
+        max_length=32,
+        description="An opaque key the participant's device keeps (e.g. a random UUID): "
+        "it groups their items and caps how many one person can add.",
     )
 
 

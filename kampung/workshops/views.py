@@ -3,7 +3,6 @@ QR code, and run the live board; participants use the link, with or without an a
 
 from __future__ import annotations
 
-import json
 import secrets
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
@@ -82,11 +82,11 @@ def _board_state(workshop: Workshop) -> str:
 
 
 GROUPS = [
-    (WorkshopItem.Status.NEW, _("New — to look at")),
-    (WorkshopItem.Status.ACCEPTED, _("Accepted — ready to publish")),
-    (WorkshopItem.Status.PUBLISHED, _("On the map")),
-    (WorkshopItem.Status.REJECTED, _("Set aside")),
-    (WorkshopItem.Status.MERGED, _("Merged into another item")),
+    (WorkshopItem.Status.NEW, gettext_lazy("New — to look at")),
+    (WorkshopItem.Status.ACCEPTED, gettext_lazy("Accepted — ready to publish")),
+    (WorkshopItem.Status.PUBLISHED, gettext_lazy("On the map")),
+    (WorkshopItem.Status.REJECTED, gettext_lazy("Set aside")),
+    (WorkshopItem.Status.MERGED, gettext_lazy("Merged into another item")),
 ]
 
 
@@ -113,7 +113,7 @@ def _board_context(request, workshop: Workshop) -> dict:
         "n_items": sum(1 for i in items if i.status != WorkshopItem.Status.MERGED),
         "n_accepted": len(by_status[WorkshopItem.Status.ACCEPTED]),
         "n_new": len(by_status[WorkshopItem.Status.NEW]),
-        "points_json": json.dumps(points),
+        "points": points,
         "state": _board_state(workshop),
     }
 

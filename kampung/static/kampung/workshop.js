@@ -11,6 +11,13 @@
   var colours = { personal: "#7a3e9d", association: "#0b6e4f", institution: "#1d4ed8",
                   place: "#b45309", connection: "#be123c" };
 
+  // Names come from participants: always text, never HTML.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function tiles(map, el) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
   }
@@ -80,7 +87,7 @@
       points.forEach(function (p) {
         L.circleMarker([p.lat, p.lng], { radius: 8, weight: 2, color: "#fff",
           fillColor: colours[p.category] || "#333", fillOpacity: 0.95 })
-          .bindTooltip(p.name).addTo(layer);
+          .bindTooltip(textNode(p.name)).addTo(layer);
         bounds.push([p.lat, p.lng]);
       });
       if (bounds.length && !fitted) { bmap.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] }); fitted = true; }
