@@ -91,3 +91,17 @@ def test_open_needs_appear_for_staff_and_not_for_residents(client, cast):
     assert "Open needs" in body and "Needs minus assets" in body
     client.force_login(cast.user("resident"))
     assert "Needs minus assets" not in client.get(url).content.decode()
+
+
+def test_one_or_two_needs_in_an_area_are_never_shown_exactly():
+    areas = {
+        a.label: a
+        for a in gaps.grid(
+            [(1.36, 103.94, "place")],
+            [(1.36, 103.94, "personal"), (1.35, 103.94, "place")] + [(1.34, 103.94, "place")] * 3,
+            size_m=500,
+        )
+    }
+    one = areas["A1"].as_dict()
+    assert one["n_needs"] is None and one["needs"] == {} and one["gap"] == -1
+    assert areas["A5"].as_dict()["n_needs"] == 3 and areas["A5"].as_dict()["needs"] == {"place": 3}

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 METRES_PER_DEGREE = 111_320.0
 SIZES_M = (250, 500, 1000)
-MAX_AREAS = 2_500  # a grid bigger than this is unreadable; callers pick a larger size
+MAX_AREAS = 2_500
+# Open needs are about people: an area with only one or two is shown as "fewer than
+# 3", never the exact number or its kinds, so a count cannot point to a household.
+SMALL_COUNT = 3  # a grid bigger than this is unreadable; callers pick a larger size
 
 
 @dataclass
@@ -37,18 +40,26 @@ class Area:
         return sum(self.needs.values())
 
     @property
+    def needs_shown(self) -> int | None:
+        """The number of open needs as it may be shown: None for 1 or 2."""
+        n = self.n_needs
+        return None if 0 < n < SMALL_COUNT else n
+
+    @property
     def gap(self) -> int:
-        """Open needs minus assets: above zero, needs outnumber what is there."""
-        return self.n_needs - self.n_assets
+        """Open needs (as shown; a hidden small count as 0) minus assets: above zero,
+        needs outnumber what is there."""
+        return (self.needs_shown or 0) - self.n_assets
 
     def as_dict(self) -> dict:
+        shown = self.needs_shown
         return {
             "label": self.label,
             "bbox": [self.west, self.south, self.east, self.north],
             "assets": dict(self.assets),
-            "needs": dict(self.needs),
+            "needs": dict(self.needs) if shown else {},
             "n_assets": self.n_assets,
-            "n_needs": self.n_needs,
+            "n_needs": shown,
             "gap": self.gap,
         }
 
@@ -123,7 +134,7 @@ def grid(
 SORTS = {
     "area": lambda a: (a.row, a.col),
     "assets": lambda a: a.n_assets,
-    "needs": lambda a: a.n_needs,
+    "needs": lambda a: a.needs_shown or 0,
     "gap": lambda a: a.gap,
 }
 
@@ -135,7 +146,11 @@ def sort_areas(areas: list[Area], key: str, descending: bool) -> list[Area]:
         fn = SORTS[key]
     elif key.startswith(("assets:", "needs:")):
         side, _, category = key.partition(":")
-        fn = lambda a: getattr(a, side).get(category, 0)  # noqa: E731
+        fn = lambda a: (  # noqa: E731
+            a.assets.get(category, 0)
+            if side == "assets"
+            else (a.as_dict()["needs"].get(category, 0))
+        )
     else:
         raise ValueError(f"unknown sort {key!r}")
     ordered = sorted(areas, key=lambda a: (a.row, a.col))

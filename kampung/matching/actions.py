@@ -294,7 +294,7 @@ def _match_url(match: Match) -> str:
 
 
 @transaction.atomic
-def propose_match(*, by, need: Need, candidate_id: str, note: str = "") -> Match:
+def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=None) -> Match:
     """Suggest a candidate for a need. The core re-checks every hard constraint with
     today's data; a candidate it excludes cannot be proposed."""
     policy.require(by, "match.propose", need.community, need)
@@ -305,7 +305,13 @@ def propose_match(*, by, need: Need, candidate_id: str, note: str = "") -> Match
         kind, pk = cand.resolve(candidate_id)
     except ValueError:
         raise ValidationError({"candidate": _("Unknown candidate.")}) from None
-    pool = [c for c in cand.candidates_for(by, need.community) if c.id == f"{kind}:{pk}"]
+    # `pool`: the candidates a batch allocation already read (capacities as they were
+    # before the batch, which the allocation itself kept within).
+    pool = [
+        c
+        for c in (pool if pool is not None else cand.candidates_for(by, need.community))
+        if c.id == f"{kind}:{pk}"
+    ]
     if not pool:
         raise ValidationError({"candidate": _("That offer or asset is not available.")})
     matches, excluded = core.rank_with_exclusions(cand.need_to_core(need), pool, now=timezone.now())
@@ -456,15 +462,14 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
         wanted = set(need_ids)
         needs = [n for n in needs if n.pk in wanted]
     by_id = {n.pk: n for n in needs}
-    result = core.allocate(
-        [cand.need_to_core(n) for n in needs],
-        cand.candidates_for(by, community),
-        now=timezone.now(),
-    )
+    pool = cand.candidates_for(by, community)
+    result = core.allocate([cand.need_to_core(n) for n in needs], pool, now=timezone.now())
     proposed = []
     for a in result.assignments:
         proposed.append(
-            propose_match(by=by, need=by_id[a.need_id], candidate_id=a.match.candidate_id)
+            propose_match(
+                by=by, need=by_id[a.need_id], candidate_id=a.match.candidate_id, pool=pool
+            )
         )
     unmet = [(by_id[u.need_id], u.reason) for u in result.unmet]
     return proposed, unmet
