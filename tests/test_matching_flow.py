@@ -317,3 +317,27 @@ def test_an_in_person_need_without_a_place_uses_the_neighbourhood_centre(cast):
         by=cast.user("analyst"), community=cast.community, title="Help", description="Moving a sofa"
     )
     assert need.lat is not None
+
+
+def test_an_offer_at_a_place_uses_the_members_area_or_says_what_to_do(cast):
+    volunteer = cast.members["volunteer"]  # the demo gives the volunteer an area
+    offer = actions.post_offer(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        kind="space",
+        title="My living room for a reading group",
+        location_kind="point",
+    )
+    assert (offer.lat, offer.lng) == (volunteer.area_lat, volunteer.area_lng)
+    nowhere = cast.members["analyst"]
+    nowhere.area_lat = nowhere.area_lng = None
+    nowhere.save()
+    with pytest.raises(ValidationError) as caught:
+        actions.post_offer(
+            by=cast.user("analyst"),
+            community=cast.community,
+            kind="space",
+            title="A room",
+            location_kind="point",
+        )
+    assert "location_kind" in caught.value.message_dict

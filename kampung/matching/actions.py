@@ -145,7 +145,13 @@ def _validate_offer(offer: Offer) -> None:
     if not offer.capacity or offer.capacity < 1:
         errors["capacity"] = _("At least one request at a time.")
     if offer.location_kind == Asset.LocationKind.POINT and offer.lat is None:
-        errors.setdefault("lat", _("Give the place on the map."))
+        errors.setdefault(
+            "location_kind",
+            _(
+                "We do not know where that is: choose “comes to you” or online, or ask a "
+                "community developer to put your place on the map."
+            ),
+        )
     _check_common(offer, errors, slots_field="availability")
     if errors:
         raise ValidationError(errors)
@@ -211,6 +217,13 @@ def post_offer(
     else:
         member = me
     offer = Offer(community=community, member=member, organisation=organisation, **fields)
+    if offer.location_kind == Asset.LocationKind.POINT and offer.lat is None:
+        # "At a place" from a form without a map: the member's or organisation's own place.
+        place = member or organisation
+        lat = getattr(place, "area_lat", None) or getattr(place, "lat", None)
+        lng = getattr(place, "area_lng", None) or getattr(place, "lng", None)
+        if lat is not None and lng is not None:
+            offer.lat, offer.lng = lat, lng
     _validate_offer(offer)
     offer.save()
     tag_objs = _tags(tags)
