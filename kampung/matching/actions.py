@@ -515,7 +515,7 @@ def record_in_timebank(*, by, match: Match):
     from kampung.timebank.models import Exchange
 
     match = (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("need__community", "need__member", "helper")
         .get(pk=match.pk)
     )
