@@ -90,7 +90,7 @@ GROUPS = [
 ]
 
 
-def _board_context(request, workshop: Workshop) -> dict:
+def _board_context(workshop: Workshop) -> dict:
     items = list(workshop.items.select_related("merged_into", "published_asset"))
     by_status = {status: [] for status, _label in GROUPS}
     for item in items:
@@ -121,7 +121,7 @@ def _board_context(request, workshop: Workshop) -> dict:
 @login_required
 def workshop_board(request, slug: str, workshop_id: int):
     workshop = _workshop(request, slug, workshop_id)
-    context = _board_context(request, workshop)
+    context = _board_context(workshop)
     context.update(
         {
             "join_url": join_url(request, workshop),
@@ -140,12 +140,12 @@ def workshop_board_live(request, slug: str, workshop_id: int):
     workshop = _workshop(request, slug, workshop_id)
     if request.GET.get("state") == _board_state(workshop):
         return HttpResponse(status=204)
-    return render(request, "workshops/_board.html", _board_context(request, workshop))
+    return render(request, "workshops/_board.html", _board_context(workshop))
 
 
 def _board_response(request, workshop: Workshop):
     if request.htmx:
-        return render(request, "workshops/_board.html", _board_context(request, workshop))
+        return render(request, "workshops/_board.html", _board_context(workshop))
     return redirect("workshop_board", slug=workshop.community.slug, workshop_id=workshop.pk)
 
 
@@ -156,7 +156,7 @@ def _selected(request) -> list[int]:
         return []
 
 
-def _do(request, workshop, write) -> None:
+def _do(request, write) -> None:
     try:
         write()
     except ValidationError as exc:
@@ -185,7 +185,6 @@ def workshop_mark(request, slug: str, workshop_id: int):
         return _board_response(request, workshop)
     _do(
         request,
-        workshop,
         lambda: actions.mark_items(by=request.user, workshop=workshop, item_ids=ids, status=status),
     )
     return _board_response(request, workshop)
@@ -202,7 +201,6 @@ def workshop_merge(request, slug: str, workshop_id: int):
         keep = min(ids)  # the first one added stays; the others join it
         _do(
             request,
-            workshop,
             lambda: messages.success(
                 request,
                 _("Merged into “%(name)s”.")
@@ -228,7 +226,7 @@ def workshop_publish(request, slug: str, workshop_id: int):
             _("%(n)s items are now in the asset register.") % {"n": len(assets)},
         )
 
-    _do(request, workshop, publish)
+    _do(request, publish)
     return _board_response(request, workshop)
 
 
@@ -238,7 +236,6 @@ def workshop_status(request, slug: str, workshop_id: int):
     workshop = _workshop(request, slug, workshop_id)
     _do(
         request,
-        workshop,
         lambda: actions.set_workshop_status(
             by=request.user, workshop=workshop, status=request.POST.get("status", "")
         ),
