@@ -20,3 +20,19 @@ def unread_messages(context, community) -> int:
     if member is None:
         return 0
     return Notification.objects.filter(member=member, read_at=None).count()
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, page: str, *sections: str):
+    """{% nav_current "timebank_home" "timebank_" %}: aria-current="page" on the page
+    itself, aria-current="true" on any page of its section (url names starting with one
+    of `sections`), so people can see where they are on subpages too."""
+    from django.utils.safestring import mark_safe
+
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = getattr(match, "url_name", None) or ""
+    if name == page:
+        return mark_safe('aria-current="page"')  # noqa: S308 (a constant)
+    if any(name.startswith(s) for s in sections):
+        return mark_safe('aria-current="true"')  # noqa: S308 (a constant)
+    return ""

@@ -182,9 +182,30 @@ def close_account(*, by, account: Account) -> Account:
     """A closed account keeps its history but can no longer send or receive credits."""
     policy.require(by, "timebank.manage_accounts", account.community, account)
     locked = Account.objects.select_for_update().get(pk=account.pk)
+    if locked.kind == Account.Kind.POOL:
+        raise LedgerError("account", "The community pool cannot be closed.")
     locked.is_open = False
     locked.save(update_fields=["is_open"])
     return locked
+
+
+@transaction.atomic
+def reopen_account(*, by, account: Account) -> Account:
+    """Undo a closing: the account can send and receive credits again."""
+    policy.require(by, "timebank.manage_accounts", account.community, account)
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    locked.is_open = True
+    locked.save(update_fields=["is_open"])
+    return locked
+
+
+def open_organisation_account(*, by, community, organisation) -> Account:
+    """An account for an organisation working in this community, from which it can pay
+    for care given to people who cannot give time back. No lower limit until a
+    community developer sets one: the organisation underwrites what it pays."""
+    policy.require(by, "timebank.manage_accounts", community)
+    with transaction.atomic():
+        return organisation_account(community, organisation)
 
 
 # --- The ledger core ----------------------------------------------------------------------

@@ -171,6 +171,11 @@ class Account(models.Model):
         return "" if self.lower_limit is None else format_minutes(self.lower_limit)
 
     @property
+    def owe_limit_display(self) -> str:
+        """How much the account may owe, as a positive time ("10 h")."""
+        return "" if self.lower_limit is None else format_minutes(-self.lower_limit)
+
+    @property
     def available_minutes(self) -> int | None:
         return None if self.lower_limit is None else self.balance - self.lower_limit
 

@@ -26,6 +26,20 @@ urlpatterns = [
         name="timebank_transaction",
     ),
     path("pool/allocate/", views.allocate, name="timebank_allocate"),
+    path("sessions/", views.session_new, name="timebank_sessions"),
+    path("care/new/", views.care_new, name="timebank_care_new"),
+    path("accounts/", views.accounts, name="timebank_accounts"),
+    path("accounts/clearing/open/", views.clearing_open, name="timebank_clearing_open"),
+    path(
+        "organisations/<int:organisation_id>/account/",
+        views.organisation_account_open,
+        name="timebank_organisation_account_open",
+    ),
+    path(
+        "accounts/<str:number>/settings/",
+        views.account_settings,
+        name="timebank_account_settings",
+    ),
     path("ledger/", views.ledger, name="timebank_ledger"),
     path("reports/", views.reports, name="timebank_reports"),
 ]

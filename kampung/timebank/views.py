@@ -10,17 +10,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kampung import policy
+from kampung.audit.log import record_view
+from kampung.communities.models import Organisation
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
-from kampung.timebank.forms import AllocationForm, ExchangeForm, GiftForm, KeyedForm, ReverseForm
+from kampung.timebank.forms import (
+    AllocationForm,
+    CareForm,
+    ExchangeForm,
+    GiftForm,
+    KeyedForm,
+    LimitsForm,
+    ReverseForm,
+    SessionForm,
+)
 from kampung.timebank.ledger import format_minutes
-from kampung.timebank.models import Account, Exchange, Transaction
+from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
 from kampung.views import community_for
 
 
@@ -264,6 +276,9 @@ def _account_or_404(request, community, number: str) -> Account:
 def statement(request, slug: str, number: str):
     community = community_for(request, slug)
     account = _account_or_404(request, community, number)
+    if account.member is not None and account.member.user_id != request.user.pk:
+        # Staff reading someone's statement is a view of their personal record.
+        record_view(account.member, viewer=request.user, reason="Viewed their time bank statement")
     if request.GET.get("format") == "csv":
         return _statement_csv(account)
     page = Paginator(queries.statement_lines(account), 50).get_page(request.GET.get("page"))
@@ -275,6 +290,7 @@ def statement(request, slug: str, number: str):
             "account": account,
             "page": page,
             "page_title": _("Statement: %(name)s") % {"name": account.label},
+            "can_manage": policy.can(request.user, "timebank.manage_accounts", community, account),
         },
     )
 
@@ -482,5 +498,241 @@ def reports(request, slug: str):
             "exchanged": format_minutes(report["minutes_exchanged"]),
             "older_given": format_minutes(report["minutes_given_by_older"]),
             "page_title": _("Time bank reports"),
+        },
+    )
+
+
+# --- For community developers: sessions, care paid by organisations, accounts ------------
+
+
+@login_required
+def session_new(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "timebank.record_for_others", community)
+    form = SessionForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = actions.record_session(
+                by=request.user,
+                community=community,
+                title=data["title"],
+                host=data["host"],
+                attendees=data["attendees"],
+                minutes=data["total_minutes"],
+                basis=data["basis"],
+                occurred_on=data["occurred_on"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc, {"minutes": "hours"})
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(title)s, %(n)s people, posted as entry #%(id)s.")
+                % {
+                    "title": session.title,
+                    "n": session.attendees.count(),
+                    "id": session.transaction_id,
+                },
+            )
+            return redirect("timebank_sessions", slug=community.slug)
+    recent = (
+        GroupSession.objects.filter(community=community)
+        .select_related("host")
+        .prefetch_related("attendees")
+        .order_by("-occurred_on", "-id")[:20]
+    )
+    return render(
+        request,
+        "timebank/sessions.html",
+        {
+            "community": community,
+            "form": form,
+            "recent": recent,
+            "page_title": _("Group sessions"),
+        },
+    )
+
+
+@login_required
+def care_new(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "timebank.record_for_others", community)
+    form = CareForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange = actions.record_exchange(
+                by=request.user,
+                community=community,
+                provider=data["provider"],
+                receiver=data["receiver"],
+                minutes=data["total_minutes"],
+                description=data["description"],
+                occurred_on=data["occurred_on"],
+                paid_by=data["paid_by"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc, {"minutes": "hours"})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Recorded: %(provider)s helped %(receiver)s for %(time)s. It counts once "
+                    "both confirm; confirm for anyone without a login below."
+                )
+                % {
+                    "provider": exchange.provider,
+                    "receiver": exchange.receiver,
+                    "time": exchange.minutes_display,
+                },
+            )
+            return redirect("timebank_home", slug=community.slug)
+    return render(
+        request,
+        "timebank/form.html",
+        {
+            "community": community,
+            "form": form,
+            "page_title": _("Record help for others"),
+            "lead": _(
+                "Write down help that two members gave each other when they cannot record "
+                "it themselves, or care an organisation pays for. Both people (or you, for "
+                "anyone without a login) then confirm it."
+            ),
+            "submit": _("Record"),
+        },
+    )
+
+
+ACCOUNT_ORDER = {"pool": 0, "clearing": 1, "organisation": 2, "member": 3}
+
+
+@login_required
+def accounts(request, slug: str):
+    community = community_for(request, slug)
+    policy.require(request.user, "timebank.view_ledger", community)
+    can_manage = policy.can(request.user, "timebank.manage_accounts", community)
+    pool = actions.pool_account(community)
+    clearing = actions.clearing_account(community)
+    org_accounts = list(
+        Account.objects.filter(community=community, kind=Account.Kind.ORGANISATION)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    without_account = Organisation.objects.filter(communities=community).exclude(
+        pk__in=[a.organisation_id for a in org_accounts]
+    )
+    query = (request.GET.get("q") or "").strip()
+    members = Account.objects.filter(community=community, kind=Account.Kind.MEMBER).select_related(
+        "member"
+    )
+    if query:
+        members = members.filter(
+            Q(member__display_name__icontains=query) | Q(number__icontains=query.upper())
+        )
+    page = Paginator(members.order_by("member__display_name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "timebank/accounts.html",
+        {
+            "community": community,
+            "shared": [pool, *([clearing] if clearing else [])],
+            "clearing": clearing,
+            "org_accounts": org_accounts,
+            "without_account": without_account.order_by("name"),
+            "page": page,
+            "query": query,
+            "can_manage": can_manage,
+            "page_title": _("Time bank accounts"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def clearing_open(request, slug: str):
+    community = community_for(request, slug)
+    actions.open_clearing_account(by=request.user, community=community)
+    messages.success(
+        request,
+        _(
+            "The clearing account is open. Members can now give credits to people in other "
+            "communities that have one too."
+        ),
+    )
+    return redirect("timebank_accounts", slug=community.slug)
+
+
+@login_required
+@require_POST
+def organisation_account_open(request, slug: str, organisation_id: int):
+    community = community_for(request, slug)
+    organisation = get_object_or_404(Organisation, pk=organisation_id, communities=community)
+    try:
+        account = actions.open_organisation_account(
+            by=request.user, community=community, organisation=organisation
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s has a time bank account: %(number)s.")
+            % {"name": organisation.name, "number": account.number},
+        )
+    return redirect("timebank_accounts", slug=community.slug)
+
+
+@login_required
+def account_settings(request, slug: str, number: str):
+    community = community_for(request, slug)
+    account = get_object_or_404(
+        Account.objects.select_related("member", "organisation"),
+        number=number.upper(),
+        community=community,
+    )
+    policy.require(request.user, "timebank.manage_accounts", community, account)
+    form = LimitsForm(
+        request.POST if request.POST.get("do") == "limits" else None,
+        initial=LimitsForm.initial_for(account),
+    )
+    if request.method == "POST":
+        do = request.POST.get("do")
+        try:
+            if do == "limits":
+                if form.is_valid():
+                    actions.set_limits(
+                        by=request.user,
+                        account=account,
+                        lower_limit=form.cleaned_data["lower_limit"],
+                        upper_limit=form.cleaned_data["upper_limit"],
+                    )
+                    messages.success(request, _("Limits saved."))
+                    return redirect("timebank_account_settings", slug=slug, number=account.number)
+            elif do == "close":
+                actions.close_account(by=request.user, account=account)
+                messages.success(request, _("The account is closed. Its history is kept."))
+                return redirect("timebank_account_settings", slug=slug, number=account.number)
+            elif do == "reopen":
+                actions.reopen_account(by=request.user, account=account)
+                messages.success(request, _("The account is open again."))
+                return redirect("timebank_account_settings", slug=slug, number=account.number)
+        except ValidationError as exc:
+            _errors_to_form(
+                form, exc, {"lower_limit": "may_owe", "upper_limit": "may_hold", "account": None}
+            )
+    return render(
+        request,
+        "timebank/account_settings.html",
+        {
+            "community": community,
+            "account": account,
+            "form": form,
+            "page_title": _("Account settings: %(name)s") % {"name": account.label},
         },
     )

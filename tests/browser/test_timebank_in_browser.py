@@ -118,3 +118,53 @@ def test_coordinator_pages_are_accessible(cast, page, log_in, live_server, shot)
     assert page.get_by_role("button", name="Reverse this entry").is_visible()
     assert _serious_violations(page) == []
     shot(page, "timebank-entry-coordinator")
+
+
+def test_a_coordinator_records_a_session_and_manages_an_account(
+    cast, page, log_in, live_server, shot
+):
+    from kampung.people.models import Member
+    from kampung.timebank.models import GroupSession
+
+    host, *came = list(
+        Member.objects.filter(community=cast.community, user__isnull=True, is_active=True).order_by(
+            "display_name"
+        )[:3]
+    )
+    log_in(page, "coordinator@demo.kampung.test")
+    page.goto(f"{live_server.url}{TB}")
+    page.get_by_role("link", name="Group sessions").click()
+    assert (
+        page.get_by_role("link", name="Time bank", exact=True).get_attribute("aria-current")
+        == "true"
+    )
+    page.get_by_label("What was the session?").fill("Chair yoga at the hall")
+    page.get_by_label("Who ran it?").select_option(str(host.pk))
+    finder = page.get_by_label("Find a person in the list")
+    for person in came:
+        finder.fill(person.display_name)
+        page.get_by_label(person.display_name, exact=True).check()
+    finder.fill("")
+    assert "2 ticked" in page.locator("#attendee-count").inner_text()
+    page.get_by_label("How long was it? Hours").fill("1")
+    page.get_by_label("The host earns the session's time once").check()
+    assert _serious_violations(page) == []
+    shot(page, "timebank-session-form")
+    page.get_by_role("button", name="Record the session").click()
+    assert "Recorded: Chair yoga at the hall, 2 people" in page.locator(".messages").inner_text()
+    session = GroupSession.objects.get(title="Chair yoga at the hall")
+    assert {m.pk for m in session.attendees.all()} == {m.pk for m in came}
+
+    page.goto(f"{live_server.url}{TB}accounts/")
+    assert _serious_violations(page) == []
+    shot(page, "timebank-accounts")
+    page.get_by_label("Find by name or account number").fill(host.display_name)
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name=f"Settings — {host.display_name}").click()
+    page.get_by_label("May owe up to (hours)").fill("2")
+    page.get_by_role("button", name="Save limits").click()
+    assert "Limits saved." in page.locator(".messages").inner_text()
+    assert _serious_violations(page) == []
+    shot(page, "timebank-account-settings")
+    account = actions.account_for_member(host)
+    assert account.lower_limit == -120
