@@ -341,3 +341,42 @@ def test_an_offer_at_a_place_uses_the_members_area_or_says_what_to_do(cast):
             location_kind="point",
         )
     assert "location_kind" in caught.value.message_dict
+
+
+def test_the_person_asking_marks_their_request_sorted_or_withdraws_it(client, cast, phone_need):
+    client.force_login(cast.user("resident"))
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    assert "I no longer need this" in page.content.decode()
+    url = reverse("need_close", args=[cast.community.slug, phone_need.pk])
+    assert client.post(url, {"status": "bogus"}).status_code == 302
+    phone_need.refresh_from_db()
+    assert phone_need.status == Need.Status.OPEN  # a bad status changes nothing
+    assert client.post(url, {"status": "met"}).status_code == 302
+    phone_need.refresh_from_db()
+    assert phone_need.status == Need.Status.MET
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    assert "I no longer need this" not in page.content.decode()
+    # Someone else's request cannot be closed by a resident.
+    other = Need.objects.filter(community=cast.community, status="open").exclude(
+        member=cast.members["resident"]
+    )[0]
+    url = reverse("need_close", args=[cast.community.slug, other.pk])
+    assert client.post(url, {"status": "closed"}).status_code == 403
+
+
+def test_a_member_pauses_resumes_and_withdraws_an_offer_on_the_page(client, cast):
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    client.force_login(cast.user("volunteer"))
+    url = reverse("offer_status", args=[cast.community.slug, offer.pk])
+    assert (
+        "Pause for now"
+        in client.get(reverse("offer_list", args=[cast.community.slug])).content.decode()
+    )
+    for status in ("paused", "active", "closed"):
+        assert client.post(url, {"status": status}).status_code == 302
+        offer.refresh_from_db()
+        assert offer.status == status
+    offer.asset.refresh_from_db()
+    assert offer.asset.status != "active"  # the map follows the offer
+    client.force_login(cast.user("resident"))
+    assert client.post(url, {"status": "active"}).status_code == 403

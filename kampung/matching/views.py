@@ -125,6 +125,8 @@ def need_detail(request, slug: str, need_id: int):
         "page_title": need.title,
         "can_propose": policy.can(request.user, "match.propose", community, need)
         and need.status == Need.Status.OPEN,
+        "can_close": policy.can(request.user, "need.edit", community, need)
+        and need.status in (Need.Status.OPEN, Need.Status.MATCHED),
     }
     if not context["can_propose"] and need.status == Need.Status.OPEN:
         # The person asking sees places, groups and organisations that may help (not
@@ -378,3 +380,48 @@ def notifications(request, slug: str):
     if me:
         Notification.objects.filter(member=me, read_at=None).update(read_at=timezone.now())
     return page
+
+
+@login_required
+@require_POST
+def need_close(request, slug: str, need_id: int):
+    """The person asking (or a community developer) says the request is sorted, or
+    withdraws it."""
+    community = community_for(request, slug)
+    need = _need(request, community, need_id)
+    status = request.POST.get("status", "")
+    try:
+        actions.close_need(by=request.user, need=need, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Marked as sorted. Thank you for letting us know.")
+            if status == Need.Status.MET
+            else _("Withdrawn. Nobody new will be asked to help with it."),
+        )
+    return redirect("need_detail", slug=slug, need_id=need.pk)
+
+
+OFFER_STATUS_MESSAGES = {
+    Offer.Status.PAUSED: gettext_lazy("Paused. Nobody will be asked about it until you resume."),
+    Offer.Status.ACTIVE: gettext_lazy("Your offer is open again."),
+    Offer.Status.CLOSED: gettext_lazy("Withdrawn. Thank you for offering."),
+}
+
+
+@login_required
+@require_POST
+def offer_status(request, slug: str, offer_id: int):
+    """Pause, resume or withdraw one of my offers (its asset on the map follows)."""
+    community = community_for(request, slug)
+    offer = get_object_or_404(Offer, pk=offer_id, community=community)
+    status = request.POST.get("status", "")
+    try:
+        actions.change_offer(by=request.user, offer=offer, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, OFFER_STATUS_MESSAGES[status])
+    return redirect("offer_list", slug=slug)
