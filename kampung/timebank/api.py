@@ -2,18 +2,27 @@
 exchanges (record, confirm, decline), gifts, the pool, reversals, group sessions and
 reports. Every write takes an `idempotency_key`: send the same key again (after a
 timeout, say) and you get the original result; a different request with a used key is
-refused with 409. Amounts are whole minutes."""
+refused with 409. Amounts are whole minutes.
+
+Community developers also manage the accounts themselves: list every account (filter by
+kind, search by name or number), set an account's lowest and highest balance, close and
+reopen accounts, and open the community's clearing account or an organisation's account.
+These account-management calls change settings only, never balances, so they take no
+idempotency key: sending one again leaves the account as the first call did."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kampung import policy
 from kampung.api import api, error
+from kampung.communities.models import Organisation
 from kampung.people.api import _community
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
@@ -59,6 +68,25 @@ class AccountOut(Schema):
     lower_limit_minutes: int | None = Field(None, alias="lower_limit")
     upper_limit_minutes: int | None = Field(None, alias="upper_limit")
     is_open: bool
+
+
+# Limits far beyond any real balance, but inside the database's 64-bit integers.
+LIMIT_BOUND = 1_000_000 * 60
+
+
+def _limit(which: str):
+    return Field(
+        ...,
+        ge=-LIMIT_BOUND,
+        le=LIMIT_BOUND,
+        description=f"The {which} balance allowed, in minutes (negative: the account may owe "
+        "that much); null for no limit. Required: send null explicitly to remove the limit.",
+    )
+
+
+class LimitsIn(Schema):
+    lower_limit_minutes: int | None = _limit("lowest")
+    upper_limit_minutes: int | None = _limit("highest")
 
 
 class StatementLineOut(Schema):
@@ -380,6 +408,146 @@ def record_session(request, slug: str, payload: SessionIn):
         idempotency_key=payload.idempotency_key,
     )
     return Status(201, session)
+
+
+# --- Managing accounts (community developers) ------------------------------------------------
+
+_KIND_ORDER = Case(
+    When(kind=Account.Kind.POOL, then=Value(0)),
+    When(kind=Account.Kind.CLEARING, then=Value(1)),
+    When(kind=Account.Kind.ORGANISATION, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+# What the action's errors call a field, and what this API calls it.
+_LIMIT_FIELDS = {"lower_limit": "lower_limit_minutes", "upper_limit": "upper_limit_minutes"}
+
+
+def _clean_number(number: str) -> str:
+    """The form account numbers are stored in: "abcd efgh" and "ABCDEFGH" are ABCD-EFGH."""
+    cleaned = (number or "").strip().upper().replace(" ", "")
+    if len(cleaned) == 8 and "-" not in cleaned:
+        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned
+
+
+def _managed_account(request, slug: str, number: str) -> Account:
+    """The account `number` in this community, for someone who may manage accounts there.
+    Permission comes first, so others cannot learn which numbers exist (403, not 404)."""
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.manage_accounts", community)
+    return get_object_or_404(
+        Account.objects.select_related("member", "organisation", "community"),
+        number=_clean_number(number),
+        community=community,
+    )
+
+
+def _renamed(exc: actions.LedgerError, names: dict[str, str]) -> actions.LedgerError:
+    """The same refusal (same kind, same message), naming the field as this API's request
+    body does. A LedgerError always names exactly one field."""
+    field, messages = next(iter(exc.message_dict.items()))
+    return type(exc)(names.get(field, field), messages[0])
+
+
+@router.get("/communities/{slug}/timebank/accounts", response=list[AccountOut])
+@paginate
+def list_accounts(
+    request,
+    slug: str,
+    # Plain str, checked below: @paginate's wrapper cannot resolve Account.Kind here.
+    kind: str = Query("", description="Only this kind: member, organisation, pool or clearing."),
+    q: str = Query("", description="Part of a member's or organisation's name, or a number."),
+):
+    """Every account in the community: the pool, the clearing account, organisations,
+    then members by name."""
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.view_ledger", community)
+    accounts = Account.objects.filter(community=community).select_related("member", "organisation")
+    if kind:
+        if kind not in Account.Kind.values:
+            raise actions.LedgerError("kind", f"Choose one of: {', '.join(Account.Kind.values)}.")
+        accounts = accounts.filter(kind=kind)
+    q = q.strip()
+    if q:
+        match = (
+            Q(member__display_name__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(number__icontains=q)
+        )
+        number = _clean_number(q)
+        if number != q:
+            match |= Q(number__icontains=number)
+        accounts = accounts.filter(match)
+    return accounts.annotate(kind_order=_KIND_ORDER).order_by(
+        "kind_order", Lower("organisation__name"), Lower("member__display_name"), "id"
+    )
+
+
+@router.put("/communities/{slug}/timebank/accounts/{number}/limits", response=AccountOut)
+def set_limits(request, slug: str, number: str, payload: LimitsIn):
+    """Set the lowest and highest balance the account may reach (null: no limit). Refused
+    if the balance is already outside the new limits."""
+    account = _managed_account(request, slug, number)
+    lower, upper = payload.lower_limit_minutes, payload.upper_limit_minutes
+    if lower is not None and upper is not None and lower > upper:
+        raise actions.LedgerError(
+            "upper_limit_minutes", "The highest balance allowed cannot be below the lowest."
+        )
+    try:
+        return actions.set_limits(
+            by=request.user, account=account, lower_limit=lower, upper_limit=upper
+        )
+    except actions.LedgerError as exc:
+        raise _renamed(exc, _LIMIT_FIELDS) from None
+
+
+@router.post("/communities/{slug}/timebank/accounts/{number}/close", response=AccountOut)
+def close_account(request, slug: str, number: str):
+    """The account keeps its history but can no longer send or receive credits. The
+    community pool cannot be closed."""
+    account = _managed_account(request, slug, number)
+    return actions.close_account(by=request.user, account=account)
+
+
+@router.post("/communities/{slug}/timebank/accounts/{number}/reopen", response=AccountOut)
+def reopen_account(request, slug: str, number: str):
+    """Undo a closing: the account can send and receive credits again."""
+    account = _managed_account(request, slug, number)
+    return actions.reopen_account(by=request.user, account=account)
+
+
+@router.post(
+    "/communities/{slug}/timebank/clearing-account", response={200: AccountOut, 201: AccountOut}
+)
+def open_clearing_account(request, slug: str):
+    """Open the account through which credits move to and from other communities: 201
+    when it is opened, 200 with the existing one if the community has it already."""
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.manage_accounts", community)
+    existed = actions.clearing_account(community) is not None
+    account = actions.open_clearing_account(by=request.user, community=community)
+    return Status(200 if existed else 201, account)
+
+
+@router.post(
+    "/communities/{slug}/timebank/organisations/{organisation_id}/account",
+    response={200: AccountOut, 201: AccountOut},
+)
+def open_organisation_account(request, slug: str, organisation_id: int):
+    """Open an account for an organisation working in this community, from which it can
+    pay for care: 201 when it is opened, 200 with the existing one."""
+    community = _community(request, slug)
+    policy.require(request.user, "timebank.manage_accounts", community)
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    existed = Account.objects.filter(
+        community=community, organisation=organisation, kind=Account.Kind.ORGANISATION
+    ).exists()
+    account = actions.open_organisation_account(
+        by=request.user, community=community, organisation=organisation
+    )
+    return Status(200 if existed else 201, account)
 
 
 @router.get("/communities/{slug}/timebank/reports", response=ReportOut)
