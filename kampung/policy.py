@@ -245,11 +245,17 @@ ACTIONS = tuple(RULES)
 
 
 def _party_to_need(c: Context) -> bool:
+    """The person asking, whoever posted it, and, for an organisation's request, that
+    organisation's partner staff."""
     need = c.obj
-    return c.member is not None and (
-        getattr(need, "member_id", None) == c.member.pk
-        or getattr(need, "posted_by_id", None) == c.user.pk
-    )
+    if c.member is None:
+        return False
+    if getattr(need, "member_id", None) == c.member.pk:
+        return True
+    if getattr(need, "posted_by_id", None) == c.user.pk:
+        return True
+    org_id = getattr(need, "organisation_id", None)
+    return c.role == Role.PARTNER and org_id is not None and org_id == c.member.organisation_id
 
 
 def _helper_of(c: Context) -> bool:
@@ -257,8 +263,17 @@ def _helper_of(c: Context) -> bool:
 
 
 def _asker_of(c: Context) -> bool:
+    """The person asking, or for an organisation's request, its partner staff and
+    whoever posted it."""
     need = getattr(c.obj, "need", None)
-    return c.member is not None and need is not None and need.member_id == c.member.pk
+    if c.member is None or need is None:
+        return False
+    if need.member_id is not None:
+        return need.member_id == c.member.pk
+    return need.organisation_id is not None and (
+        need.posted_by_id == c.user.pk
+        or (c.role == Role.PARTNER and need.organisation_id == c.member.organisation_id)
+    )
 
 
 def _offer_owner(c: Context) -> bool:
@@ -269,6 +284,9 @@ RULES.update(
     {
         "need.post": lambda c: c.member is not None,
         "need.post_for_others": _staff,
+        # A request from an organisation (a lunch club needing a driver): staff for any
+        # organisation in the community, partner staff for their own.
+        "need.post_for_organisation": lambda c: _staff(c) or _partner_of(c),
         "need.view": lambda c: _staff(c) or _party_to_need(c),
         "need.view_all": _staff,
         "need.edit": lambda c: _staff(c) or _party_to_need(c),

@@ -380,3 +380,60 @@ def test_a_member_pauses_resumes_and_withdraws_an_offer_on_the_page(client, cast
     assert offer.asset.status != "active"  # the map follows the offer
     client.force_login(cast.user("resident"))
     assert client.post(url, {"status": "active"}).status_code == 403
+
+
+def test_a_partner_posts_a_request_for_their_organisation(client, cast):
+    partner = cast.members["partner"]
+    org = partner.organisation
+    client.force_login(cast.user("partner"))
+    page = client.get(reverse("need_create", args=[cast.community.slug])).content.decode()
+    assert "Is this request from an organisation?" in page and org.name in page
+    response = client.post(
+        reverse("need_create", args=[cast.community.slug]),
+        {
+            "title": "A volunteer driver for the lunch club",
+            "description": "Tuesdays, 11:00 to 14:00, picking up four members",
+            "mode": "in_person",
+            "urgency": "1",
+            "organisation": org.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    need = Need.objects.get(title="A volunteer driver for the lunch club")
+    assert (need.organisation, need.member, need.posted_by) == (org, None, cast.user("partner"))
+    listing = client.get(reverse("need_list", args=[cast.community.slug])).content.decode()
+    assert need.title in listing and org.name in listing
+    # The coordinator sees it, with candidates; a suggestion notifies the poster.
+    ranked, _excluded = cand.rank_need(cast.user("coordinator"), need)
+    assert ranked, "no candidates for the lunch-club driver"
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=need, candidate_id=str(ranked[0].candidate_id)
+    )
+    assert Notification.objects.filter(member=partner, url__contains=str(match.pk)).exists()
+
+
+def test_an_organisation_request_is_only_for_its_own_staff_or_community_developers(cast):
+    partner_org = cast.members["partner"].organisation
+    another = cast.community.organisations.exclude(pk=partner_org.pk).first()
+    fields = {"title": "Help", "description": "x"}
+    with pytest.raises(PermissionDenied):
+        actions.post_need(
+            by=cast.user("partner"), community=cast.community, organisation=another, **fields
+        )
+    with pytest.raises(PermissionDenied):
+        actions.post_need(
+            by=cast.user("resident"), community=cast.community, organisation=partner_org, **fields
+        )
+    with pytest.raises(ValidationError) as info:
+        actions.post_need(
+            by=cast.user("coordinator"),
+            community=cast.community,
+            organisation=partner_org,
+            member=cast.members["resident"],
+            **fields,
+        )
+    assert "organisation" in info.value.message_dict
+    need = actions.post_need(
+        by=cast.user("coordinator"), community=cast.community, organisation=another, **fields
+    )
+    assert need.organisation == another and need.member is None

@@ -45,6 +45,10 @@ MATRIX = {
     # volunteer suggested for the resident's request.
     ("need.post", None): INSIDERS,
     ("need.post_for_others", None): STAFF,
+    ("need.post_for_organisation", "partner_org"): STAFF | {"partner"},
+    ("need.post_for_organisation", "another_org"): STAFF,
+    ("need.view", "org_need"): STAFF | {"partner"},
+    ("need.edit", "org_need"): STAFF | {"partner"},
     ("need.view", "need"): STAFF | {"resident"},
     ("need.view_all", None): STAFF,
     ("need.edit", "need"): STAFF | {"resident"},
@@ -102,7 +106,18 @@ def targets(cast, resident_without_login):
     match = Match.objects.create(
         need=need, offer=offer, helper=offer.member, proposed_by=cast.user("coordinator")
     )
+    another_org = cast.community.organisations.exclude(pk=partner_org.pk).first()
+    org_need = Need.objects.create(
+        community=cast.community,
+        organisation=partner_org,
+        posted_by=cast.user("coordinator"),
+        title="A driver for the lunch club",
+        description="Tuesdays",
+    )
     return {
+        "partner_org": partner_org,
+        "another_org": another_org,
+        "org_need": org_need,
         "other": other,
         "linked": linked,
         "asset": asset,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kampung import policy
 from kampung.assets import actions as asset_actions
 from kampung.assets.models import Asset, Category, Tag
+from kampung.communities.models import Organisation
 from kampung.matching import candidates as cand
 from kampung.matching import core
 from kampung.matching.models import (
@@ -95,23 +96,48 @@ def _validate_need(need: Need) -> None:
 
 
 @transaction.atomic
-def post_need(*, by, community, tags=(), member: Member | None = None, **fields) -> Need:
-    """A member asks for something, or a community developer asks for a member."""
+def post_need(
+    *,
+    by,
+    community,
+    tags=(),
+    member: Member | None = None,
+    organisation: Organisation | None = None,
+    **fields,
+) -> Need:
+    """A member asks for something, a community developer asks for a member, or an
+    organisation asks (a community developer, or the organisation's partner staff)."""
     policy.require(by, "need.post", community)
     unknown = set(fields) - NEED_FIELDS
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
     me = policy.membership(by, community)
-    if member is not None and member != me:
+    if organisation is not None:
+        if member is not None:
+            raise ValidationError(
+                {"organisation": _("A request is for a person or an organisation, not both.")}
+            )
+        if not organisation.communities.filter(pk=community.pk).exists():
+            raise ValidationError(
+                {"organisation": _("That organisation does not work in this community.")}
+            )
+        policy.require(by, "need.post_for_organisation", community, organisation)
+    elif member is not None and member != me:
         policy.require(by, "need.post_for_others", community)
         if member.community_id != community.pk:
             raise ValidationError({"member": _("That person is not in this community.")})
-    need = Need(community=community, member=member or me, posted_by=by, **fields)
+    asker = None if organisation is not None else (member or me)
+    need = Need(
+        community=community, member=asker, organisation=organisation, posted_by=by, **fields
+    )
     if need.lat is None and need.mode != Mode.ONLINE:
-        # Where the person lives (their area on their record), or else the middle of
-        # the neighbourhood: distances are then rough, never a reason to refuse.
+        # Where the person lives (their area on their record), or the organisation's
+        # place, or else the middle of the neighbourhood: distances are then rough,
+        # never a reason to refuse.
         if need.member and need.member.area_lat is not None:
             need.lat, need.lng = need.member.area_lat, need.member.area_lng
+        elif organisation is not None and organisation.lat is not None:
+            need.lat, need.lng = organisation.lat, organisation.lng
         elif fields.get("lng") is None:
             need.lat, need.lng = community.centre_lat, community.centre_lng
     tag_objs = _tags(tags)
@@ -284,6 +310,16 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
 # --- Matches ---------------------------------------------------------------------------------
 
 
+def asker_of(need: Need) -> Member | None:
+    """Who speaks for a request: the person asking or, for an organisation's request,
+    whoever posted it for the organisation (their membership in the community)."""
+    if need.member_id is not None:
+        return need.member
+    if need.organisation_id is None:
+        return None
+    return Member.objects.filter(community_id=need.community_id, user_id=need.posted_by_id).first()
+
+
 def notify(member: Member | None, text: str, url: str = "") -> None:
     if member is None:
         return
@@ -356,7 +392,7 @@ def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=Non
             _match_url(match),
         )
     notify(
-        need.member,
+        asker_of(need),
         _("A suggestion for your request “%(need)s”") % {"need": need.title},
         _match_url(match),
     )
@@ -382,7 +418,7 @@ def answer_match(*, by, match: Match, accept: bool, reason: str = "") -> Match:
         if accept
         else _("%(who)s cannot help with “%(need)s” this time.")
     ) % {"who": match.helper or _("The helper"), "need": match.need.title}
-    notify(match.need.member, text, _match_url(match))
+    notify(asker_of(match.need), text, _match_url(match))
     return match
 
 
@@ -427,14 +463,14 @@ def complete_match(*, by, match: Match, minutes: int, feedback: str = "") -> Mat
     if feedback:
         if me is not None and me.pk == match.helper_id:
             match.feedback_from_helper = feedback
-        elif me is not None and me.pk == match.need.member_id:
+        elif me is not None and asker_of(match.need) == me:
             match.feedback_from_asker = feedback
         else:
             raise ValidationError(
                 {"feedback": _("Feedback comes from the helper or the person helped.")}
             )
     match.save()
-    other = match.need.member if me is not None and me.pk == match.helper_id else match.helper
+    other = asker_of(match.need) if me is not None and me.pk == match.helper_id else match.helper
     notify(
         other,
         _("“%(need)s” is marked done. Thank you!") % {"need": match.need.title},

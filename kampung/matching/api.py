@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from kampung import policy
+from kampung.communities.models import Organisation
 from kampung.matching import actions
 from kampung.matching import candidates as cand
 from kampung.matching.models import Match, Need, Offer
@@ -43,6 +44,11 @@ class NeedIn(Schema):
     safeguarding: int = Field(0, ge=0, le=2)
     for_household: bool = False
     member_id: int | None = Field(None, description="Ask for another member (staff only).")
+    organisation_id: int | None = Field(
+        None,
+        description="A request from an organisation working in the community (staff, or "
+        "that organisation's partner staff).",
+    )
 
 
 class NeedOut(Schema):
@@ -54,6 +60,7 @@ class NeedOut(Schema):
     urgency: int
     safeguarding: int
     status: str
+    organisation_id: int | None = None
     created_at: datetime
 
     @staticmethod
@@ -170,7 +177,11 @@ def post_need(request, slug: str, payload: NeedIn):
     data = payload.dict()
     member_id = data.pop("member_id")
     member = get_object_or_404(Member, pk=member_id, community=community) if member_id else None
-    need = actions.post_need(by=request.user, community=community, member=member, **data)
+    organisation_id = data.pop("organisation_id")
+    organisation = get_object_or_404(Organisation, pk=organisation_id) if organisation_id else None
+    need = actions.post_need(
+        by=request.user, community=community, member=member, organisation=organisation, **data
+    )
     return Status(201, need)
 
 

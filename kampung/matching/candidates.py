@@ -13,6 +13,7 @@ from kampung.assets.models import Asset, Category
 from kampung.matching import core
 from kampung.matching.core.types import CLEARANCE_NONE, Slot
 from kampung.matching.models import Match, Need, Offer, StrengthsProfile
+from kampung.people.models import Role
 
 OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
 PROFILE_CAPACITY = 2  # requests at once for someone matched on their strengths
@@ -202,4 +203,7 @@ def needs_of(user, community):
     me = policy.membership(user, community)
     if me is None:
         return qs.none()
-    return qs.filter(Q(member=me) | Q(posted_by=user))
+    mine = Q(member=me) | Q(posted_by=user)
+    if me.role == Role.PARTNER and me.organisation_id is not None:
+        mine |= Q(organisation_id=me.organisation_id)
+    return qs.filter(mine)

@@ -103,7 +103,7 @@ class NeedForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
-    def __init__(self, *args, staff=False, members=None, **kwargs):
+    def __init__(self, *args, staff=False, members=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = _kind_choices()
         if staff:
@@ -113,6 +113,18 @@ class NeedForm(forms.Form):
                 required=False,
                 empty_label=_("Me"),
             )
+        if organisations is not None and organisations.exists():
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Is this request from an organisation? (optional)"),
+                queryset=organisations,
+                required=False,
+                empty_label=_("No, it is for a person"),
+                help_text=_(
+                    "For example a lunch club that needs a volunteer driver. Its staff "
+                    "then see the request and who may help."
+                ),
+            )
+        if staff:
             self.fields["safeguarding"] = forms.TypedChoiceField(
                 label=_("Background check the helper needs"),
                 choices=Clearance.choices,

@@ -25,7 +25,7 @@ from kampung.matching.forms import (
     when_from_slots,
 )
 from kampung.matching.models import Match, Need, Notification, Offer, StrengthsProfile
-from kampung.people.models import Member
+from kampung.people.models import Member, Role
 from kampung.views import add_errors, community_for
 
 FACTOR_NAMES = {
@@ -44,7 +44,11 @@ def need_list(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "need.post", community)
     staff = policy.can(request.user, "need.view_all", community)
-    needs = cand.needs_of(request.user, community).select_related("member").prefetch_related("tags")
+    needs = (
+        cand.needs_of(request.user, community)
+        .select_related("member", "organisation")
+        .prefetch_related("tags")
+    )
     status = request.GET.get("status", "open")
     if status in Need.Status.values:
         needs = needs.filter(status=status)
@@ -68,7 +72,12 @@ def need_create(request, slug: str):
     policy.require(request.user, "need.post", community)
     staff = policy.can(request.user, "need.post_for_others", community)
     members = Member.objects.in_community(community).order_by("display_name") if staff else None
-    form = NeedForm(request.POST or None, staff=staff, members=members)
+    organisations = community.organisations.order_by("name")
+    if not staff:
+        me = policy.membership(request.user, community)
+        mine = me.organisation_id if me is not None and me.role == Role.PARTNER else None
+        organisations = organisations.filter(pk=mine) if mine else organisations.none()
+    form = NeedForm(request.POST or None, staff=staff, members=members, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         tag = data.pop("tag")
@@ -93,7 +102,7 @@ def need_create(request, slug: str):
 
 def _need(request, community, need_id) -> Need:
     need = get_object_or_404(
-        Need.objects.select_related("member", "posted_by").prefetch_related("tags"),
+        Need.objects.select_related("member", "organisation", "posted_by").prefetch_related("tags"),
         pk=need_id,
         community=community,
     )
