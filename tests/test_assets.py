@@ -338,3 +338,60 @@ def test_adding_an_asset_on_the_page(cast, client):
     assert (
         client.get(reverse("asset_edit", args=[cast.community.slug, asset.pk])).status_code == 403
     )
+
+
+def test_opening_times_are_typed_on_the_form_and_shown_back_the_same_way(cast, client):
+    from kampung.assets.hours import format_opening_hours
+
+    client.force_login(cast.user("coordinator"))
+    url = reverse("asset_create", args=[cast.community.slug])
+    form = {
+        "name": "Block 9 repair cafe",
+        "category": "place",
+        "location_kind": "point",
+        "lat": "1.3531",
+        "lng": "103.9442",
+        "cost": "free",
+        "visibility": "members",
+        "opening_hours": "Mon-Fri 09:00-17:00; Sat 10:00-12:00, 14:00-16:00",
+    }
+    bad = client.post(url, {**form, "opening_hours": "Mon 17:00-09:00"})
+    assert "opening_hours" in bad.context["form"].errors
+    assert not Asset.objects.filter(name="Block 9 repair cafe").exists()
+    assert client.post(url, form).status_code == 302
+    asset = Asset.objects.get(name="Block 9 repair cafe")
+    assert len(asset.opening_hours) == 7
+    assert {"day": 5, "opens": "14:00", "closes": "16:00"} in asset.opening_hours
+    edit = client.get(reverse("asset_edit", args=[cast.community.slug, asset.pk]))
+    assert edit.context["form"].initial["opening_hours"] == form["opening_hours"]
+    detail = client.get(reverse("asset_detail", args=[cast.community.slug, asset.pk]))
+    assert "14:00–16:00" in detail.content.decode()
+    assert format_opening_hours([]) == ""
+    two = [
+        {"day": 0, "opens": "09:00", "closes": "12:00"},
+        {"day": 1, "opens": "09:00", "closes": "12:00"},
+    ]
+    assert format_opening_hours(two) == "Mon, Tue 09:00-12:00"
+
+
+def test_formatted_opening_times_read_back_as_the_same_slots():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kampung.assets.hours import format_opening_hours
+    from kampung.assets.importing import _opening_hours
+
+    span = st.tuples(st.integers(0, 22), st.integers(1, 60)).map(
+        lambda t: (f"{t[0]:02d}:00", f"{min(t[0] * 60 + t[1], 23 * 60 + 59) // 60:02d}:"
+                   f"{min(t[0] * 60 + t[1], 23 * 60 + 59) % 60:02d}")
+    )  # fmt: skip
+    week = st.dictionaries(st.integers(0, 6), span, max_size=7)
+
+    @settings(max_examples=200, deadline=None)
+    @given(week)
+    def check(days):
+        slots = [{"day": d, "opens": o, "closes": c} for d, (o, c) in days.items()]
+        back = _opening_hours(format_opening_hours(slots))
+        assert sorted(back, key=lambda s: s["day"]) == sorted(slots, key=lambda s: s["day"])
+
+    check()

@@ -38,6 +38,15 @@ class AssetForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=list(LANGUAGE_NAMES.items()),
     )
+    opening_hours = forms.CharField(
+        label=_("Opening times (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Days and times, separated by semicolons, like: "
+            "Mon-Fri 09:00-17:00; Sat 10:00-12:00, 14:00-16:00"
+        ),
+    )
     cost = forms.ChoiceField(label=_("Cost"), choices=Asset.Cost.choices)
     capacity = forms.IntegerField(
         label=_("How many people it can take (optional)"), required=False, min_value=0
@@ -50,6 +59,14 @@ class AssetForm(forms.Form):
         choices=Asset.Visibility.choices,
         initial=Asset.Visibility.MEMBERS,
     )
+
+    def clean_opening_hours(self):
+        from kampung.assets.importing import CellError, _opening_hours
+
+        try:
+            return _opening_hours(self.cleaned_data.get("opening_hours") or "")
+        except CellError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kampung import policy
 from kampung.assets import actions, gaps
 from kampung.assets.forms import AssetForm
+from kampung.assets.hours import format_opening_hours
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, filtered
 from kampung.audit.models import AuditEvent
@@ -148,6 +149,7 @@ def asset_edit(request, slug: str, asset_id: int):
     policy.require(request.user, "asset.edit", community, asset)
     initial = {f: getattr(asset, f) for f in AssetForm.base_fields if f != "tags"}
     initial["tags"] = list(asset.tags.values_list("code", flat=True))
+    initial["opening_hours"] = format_opening_hours(asset.opening_hours)
     form = AssetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save(
