@@ -104,6 +104,11 @@ urlpatterns = [
     path("c/<slug:slug>/", include(community)),
     # A workshop's session link: participants need no account, only the link.
     path("w/<str:token>/", workshop_views.workshop_join, name="workshop_join"),
+    path(
+        "w/<str:token>/items/<int:item_id>/withdraw/",
+        workshop_views.workshop_withdraw,
+        name="workshop_withdraw",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

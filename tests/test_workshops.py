@@ -319,3 +319,32 @@ def test_the_api_needs_a_participant_key(client, workshop):
         content_type="application/json",
     )
     assert response.status_code == 422 and "participant" in response.json()["error"]["fields"]
+
+
+def test_a_participant_takes_back_their_own_new_item_only(client, workshop, cast):
+    url = reverse("workshop_join", args=[workshop.token])
+    client.post(url, {"name": "Typo garden", "category": "place", "location_kind": "comes_to_you"})
+    client.post(
+        url, {"name": "Youth band", "category": "association", "location_kind": "comes_to_you"}
+    )
+    mine = WorkshopItem.objects.get(name="Typo garden")
+    page = client.get(url).content.decode()
+    assert "Take it back" in page and "The room has added 2 things so far" in page
+    # Someone else's item cannot be taken back from this browser.
+    theirs = _add(workshop, participant="someone-else", name="Not mine")
+    withdraw = "workshop_withdraw"
+    client.post(reverse(withdraw, args=[workshop.token, theirs.pk]))
+    assert WorkshopItem.objects.filter(pk=theirs.pk).exists()
+    # Once the facilitator has accepted an item, it stays.
+    band = WorkshopItem.objects.get(name="Youth band")
+    actions.mark_items(
+        by=cast.user("coordinator"), workshop=workshop, item_ids=[band.pk], status="accepted"
+    )
+    client.post(reverse(withdraw, args=[workshop.token, band.pk]))
+    assert WorkshopItem.objects.filter(pk=band.pk).exists()
+    response = client.post(reverse(withdraw, args=[workshop.token, mine.pk]))
+    assert response.status_code == 302
+    assert not WorkshopItem.objects.filter(pk=mine.pk).exists()
+    page = client.get(url).content.decode()
+    # The room's tally is counts per kind only: other people's item names never show.
+    assert "The room has added 2 things so far" in page and "Not mine" not in page

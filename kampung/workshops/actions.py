@@ -104,6 +104,33 @@ def add_item(*, workshop: Workshop, participant: str = "", user=None, added_by_n
     return item
 
 
+@transaction.atomic
+def withdraw_item(*, workshop: Workshop, participant: str, item_id: int) -> str:
+    """A participant takes back something they added, while the facilitator has not
+    yet acted on it. Returns its name. Only the participant who added it (the key in
+    their browser session) can; nobody else can even tell whether the item exists."""
+    item = (
+        WorkshopItem.objects.select_for_update()
+        .filter(workshop=workshop, pk=item_id, participant=participant)
+        .exclude(participant="")
+        .first()
+    )
+    if item is None:
+        raise ValidationError({"item": _("That is not one of the things you added.")})
+    if item.status != WorkshopItem.Status.NEW:
+        raise ValidationError(
+            {
+                "item": _(
+                    "The facilitator has already looked at “%(name)s”; ask them to change it."
+                )
+                % {"name": item.name}
+            }
+        )
+    name = item.name
+    item.delete()
+    return name
+
+
 def _editable(item: WorkshopItem) -> None:
     if item.status in (WorkshopItem.Status.PUBLISHED, WorkshopItem.Status.MERGED):
         raise ValidationError(

@@ -338,6 +338,17 @@ def workshop_join(request, token: str):
             )
             return redirect("workshop_join", token=token)
     mine = list(workshop.items.filter(participant=key).order_by("-created_at")[:50])
+    # What the whole room has added so far, as counts per kind only: items can name
+    # people, and this page is open to anyone holding the link.
+    kinds = dict(Category.choices)
+    tally = [
+        (kinds.get(row["category"], row["category"]), row["n"])
+        for row in workshop.items.exclude(status=WorkshopItem.Status.REJECTED)
+        .exclude(status=WorkshopItem.Status.MERGED)
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category")
+    ]
     return render(
         request,
         "workshops/join.html",
@@ -345,9 +356,27 @@ def workshop_join(request, token: str):
             "workshop": workshop,
             "form": form,
             "mine": mine,
+            "tally": tally,
+            "room_total": sum(n for _kind, n in tally),
             "centre": f"{workshop.community.centre_lat},{workshop.community.centre_lng}",
             "tile_url": settings.KAMPUNG_TILE_URL,
             "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
             "page_title": workshop.title,
         },
     )
+
+
+@require_POST
+def workshop_withdraw(request, token: str, item_id: int):
+    workshop = Workshop.objects.filter(token=token).first()
+    if workshop is None:
+        raise Http404
+    try:
+        name = actions.withdraw_item(
+            workshop=workshop, participant=_participant_key(request), item_id=item_id
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(name)s” is taken off the board.") % {"name": name})
+    return redirect("workshop_join", token=token)
