@@ -437,3 +437,32 @@ def test_an_organisation_request_is_only_for_its_own_staff_or_community_develope
         by=cast.user("coordinator"), community=cast.community, organisation=another, **fields
     )
     assert need.organisation == another and need.member is None
+
+
+def test_an_organisations_request_is_paid_by_the_organisation_in_the_time_bank(cast):
+    from kampung.timebank import actions as timebank
+    from kampung.timebank.models import Account
+
+    org = cast.members["partner"].organisation
+    need = actions.post_need(
+        by=cast.user("partner"),
+        community=cast.community,
+        organisation=org,
+        title="Help with phones at the lunch club",
+        description="Setting up video calls for our members",
+    )
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=need, candidate_id=f"offer:{offer.pk}"
+    )
+    actions.answer_match(by=cast.user("volunteer"), match=match, accept=True)
+    actions.complete_match(by=cast.user("volunteer"), match=match, minutes=60)
+    with pytest.raises(ValidationError):  # the helper cannot charge the organisation
+        actions.record_in_timebank(by=cast.user("volunteer"), match=match)
+    exchange = actions.record_in_timebank(by=cast.user("partner"), match=match)
+    assert exchange.paid_by.organisation == org
+    assert exchange.receiver == cast.members["partner"]
+    before = timebank.account_for_member(cast.members["volunteer"]).balance
+    timebank.confirm_exchange(by=cast.user("volunteer"), exchange=exchange, idempotency_key="k1")
+    assert timebank.account_for_member(cast.members["volunteer"]).balance == before + 60
+    assert Account.objects.get(pk=exchange.paid_by_id).balance == -60

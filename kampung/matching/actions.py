@@ -552,7 +552,7 @@ def record_in_timebank(*, by, match: Match):
 
     match = (
         Match.objects.select_for_update(of=("self",))
-        .select_related("need__community", "need__member", "helper")
+        .select_related("need__community", "need__member", "need__organisation", "helper")
         .get(pk=match.pk)
     )
     policy.require(by, "match.progress", match.need.community, match)
@@ -565,15 +565,31 @@ def record_in_timebank(*, by, match: Match):
         raise ValidationError(
             {"status": _("Only a completed match with time given can be recorded.")}
         )
-    if match.helper is None or match.need.member is None:
+    need = match.need
+    receiver, paid_by = asker_of(need), None
+    if need.organisation_id is not None:
+        # An organisation's request: the organisation pays the helper's credits, and
+        # whoever posted it confirms for the organisation.
+        if not policy.can(by, "timebank.charge_organisation", need.community, need.organisation):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "The organisation pays for this one: ask its staff or a community "
+                        "developer to record it in the time bank."
+                    )
+                }
+            )
+        paid_by = timebank.organisation_account(need.community, need.organisation)
+    if match.helper is None or receiver is None:
         raise ValidationError(
             {"status": _("A time-bank exchange needs a helper and a person helped.")}
         )
     return timebank.record_exchange(
         by=by,
-        community=match.need.community,
+        community=need.community,
         provider=match.helper,
-        receiver=match.need.member,
+        receiver=receiver,
+        paid_by=paid_by,
         minutes=match.minutes_given,
         description=match.need.title[:300],
         match_id=match.pk,
