@@ -466,3 +466,40 @@ def test_an_organisations_request_is_paid_by_the_organisation_in_the_time_bank(c
     timebank.confirm_exchange(by=cast.user("volunteer"), exchange=exchange, idempotency_key="k1")
     assert timebank.account_for_member(cast.members["volunteer"]).balance == before + 60
     assert Account.objects.get(pk=exchange.paid_by_id).balance == -60
+
+
+def test_a_person_is_never_asked_about_more_than_they_said_across_their_offers(cast):
+    volunteer = cast.members["volunteer"]
+    actions.save_strengths(by=cast.user("volunteer"), member=volunteer, max_at_once=1)
+    first = Offer.objects.get(member=volunteer)
+    second = actions.post_offer(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        kind="skill",
+        title="Help with tablets and e-readers",
+        location_kind="comes_to_you",
+    )
+    pool = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
+    assert pool[f"offer:{first.pk}"].owner_capacity == 1
+    need = actions.post_need(
+        by=cast.user("coordinator"),
+        community=cast.community,
+        title="Phone help",
+        description="My phone needs setting up",
+    )
+    actions.propose_match(by=cast.user("coordinator"), need=need, candidate_id=f"offer:{first.pk}")
+    pool = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
+    assert pool[f"offer:{second.pk}"].owner_capacity == 0
+    other = actions.post_need(
+        by=cast.user("coordinator"),
+        community=cast.community,
+        title="Tablet help",
+        description="Setting up my tablet",
+    )
+    with pytest.raises(ValidationError) as info:
+        actions.propose_match(
+            by=cast.user("coordinator"), need=other, candidate_id=f"offer:{second.pk}"
+        )
+    assert "as much as they said" in str(info.value)
+    with pytest.raises(ValidationError):
+        actions.save_strengths(by=cast.user("volunteer"), member=volunteer, max_at_once=0)

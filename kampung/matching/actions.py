@@ -284,6 +284,7 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
     policy.require(by, "strengths.edit", member.community, member)
     allowed = {
         "interests", "lived_experience", "availability", "travel_km", "open_to_requests",
+        "max_at_once",
     }  # fmt: skip
     if policy.can(by, "need.view_all", member.community):
         allowed |= {"clearance", "clearance_checked_on"}  # only staff record checks

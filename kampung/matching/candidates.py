@@ -16,7 +16,8 @@ from kampung.matching.models import Match, Need, Offer, StrengthsProfile
 from kampung.people.models import Role
 
 OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
-PROFILE_CAPACITY = 2  # requests at once for someone matched on their strengths
+# Requests at once for a person who has not said (their strengths profile holds their own).
+PERSON_CAPACITY = 2
 FAIRNESS_DAYS = 30
 
 
@@ -74,11 +75,10 @@ def _asks(community) -> dict[int, int]:
 
 
 def _open_counts(community) -> tuple[dict[int, int], dict[int, int]]:
+    """Open matches per offer, and per helper across everything they offer."""
     rows = Match.objects.filter(need__community=community, status__in=OPEN_MATCHES)
     by_offer = dict(rows.exclude(offer=None).values_list("offer").annotate(n=Count("id")))
-    by_helper = dict(
-        rows.filter(offer=None).exclude(helper=None).values_list("helper").annotate(n=Count("id"))
-    )
+    by_helper = dict(rows.exclude(helper=None).values_list("helper").annotate(n=Count("id")))
     return by_offer, by_helper
 
 
@@ -93,6 +93,14 @@ def candidates_for(user, community) -> list[core.Candidate]:
         .select_related("member__strengths", "organisation")
         .prefetch_related("tags")
     )
+
+    def left_for(member_id: int | None, profile) -> int | None:
+        """What is left of a person's own limit (their profile's, or the default)."""
+        if member_id is None:
+            return None
+        limit = profile.max_at_once if profile is not None else PERSON_CAPACITY
+        return max(0, limit - by_helper.get(member_id, 0))
+
     for o in offers:
         profile = getattr(o.member, "strengths", None) if o.member_id else None
         out.append(
@@ -116,6 +124,7 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 accessibility=frozenset(o.accessibility),
                 clearance=profile.clearance if profile else CLEARANCE_NONE,
                 capacity=max(0, o.capacity - by_offer.get(o.pk, 0)),
+                owner_capacity=left_for(o.member_id, profile),
                 paused=o.status == Offer.Status.PAUSED,
                 consent=True,  # posting an offer is asking to be matched
                 recent_asks=asks.get(o.member_id, 0) if o.member_id else 0,
@@ -144,7 +153,8 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 availability=slots(p.availability),
                 languages=frozenset(m.languages),
                 clearance=p.clearance,
-                capacity=max(0, PROFILE_CAPACITY - by_helper.get(m.pk, 0)),
+                capacity=left_for(m.pk, p),
+                owner_capacity=left_for(m.pk, p),
                 consent=p.open_to_requests,
                 recent_asks=asks.get(m.pk, 0),
             )

@@ -176,6 +176,10 @@ class OfferForm(forms.Form):
     def clean_availability(self):
         return slots_from_when(self.cleaned_data["availability"])
 
+    def clean_max_at_once(self):
+        value = self.cleaned_data.get("max_at_once")
+        return 2 if value is None else value
+
 
 class StrengthsForm(forms.Form):
     interests = forms.CharField(
@@ -197,9 +201,22 @@ class StrengthsForm(forms.Form):
         label=_("Community developers may ask me when someone needs what I can do"),
         required=False,
     )
+    max_at_once = forms.IntegerField(
+        label=_("How many requests can you help with at the same time?"),
+        min_value=1,
+        max_value=10,
+        initial=2,
+        required=False,
+        help_text=_("Counting all your offers. Nobody will ask you about more than this."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     def clean_availability(self):
         return slots_from_when(self.cleaned_data["availability"])
+
+    def clean_max_at_once(self):
+        value = self.cleaned_data.get("max_at_once")
+        return 2 if value is None else value
 
 
 class CompleteForm(forms.Form):

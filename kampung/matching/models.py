@@ -6,6 +6,7 @@ ranking is kampung.matching.core (no Django)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,12 @@ class StrengthsProfile(models.Model):
     clearance_checked_on = models.DateField(_("checked on"), null=True, blank=True)
     open_to_requests = models.BooleanField(
         _("community developers may suggest me for requests"), default=False
+    )
+    # However many offers they post, nobody is asked about more than this at once.
+    max_at_once = models.PositiveSmallIntegerField(
+        _("most requests at the same time"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -318,6 +318,7 @@ def offer_list(request, slug: str):
             "availability": when_from_slots(profile.availability) if profile else [],
             "travel_km": profile.travel_km if profile else 1.0,
             "open_to_requests": profile.open_to_requests if profile else False,
+            "max_at_once": profile.max_at_once if profile else 2,
         },
     )
     if request.method == "POST" and which == "strengths" and me and strengths.is_valid():

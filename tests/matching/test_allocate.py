@@ -92,3 +92,19 @@ def test_two_processes_give_exactly_the_same_allocation_as_one():
         (a.need_id, a.match.candidate_id) for a in two.assignments
     ]
     assert [u.need_id for u in one.unmet] == [u.need_id for u in two.unmet]
+
+
+def test_a_persons_own_limit_holds_across_all_their_offers():
+    # One person, two offers of one each, but willing to take on only one request at
+    # a time: two needs get one of them, and the other is told everyone is taken.
+    two_offers = [
+        helper(1, owner_id="m1", owner_capacity=1),
+        helper(2, owner_id="m1", owner_capacity=1),
+    ]
+    result = allocate([need(1), need(2)], two_offers)
+    assert len(result.assignments) == 1
+    assert [u.code for u in result.unmet] == ["taken"]
+    assert result.fit_ratio == 1.0
+    # Nothing left for that person at all: neither offer is suggested.
+    full = [helper(1, owner_id="m1", owner_capacity=0)]
+    assert [u.code for u in allocate([need(1)], full).unmet] == ["capacity"]

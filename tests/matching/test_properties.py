@@ -83,6 +83,7 @@ def candidates(draw, n_max=8):
                 ),
                 clearance=draw(st.integers(0, 2)),
                 capacity=draw(st.one_of(st.none(), st.integers(0, 2))),
+                owner_capacity=draw(st.one_of(st.none(), st.none(), st.integers(0, 2))),
                 paused=draw(st.integers(0, 5)) == 0,
                 consent=draw(st.integers(0, 5)) > 0,
                 recent_asks=draw(st.integers(0, 8)),
@@ -120,6 +121,8 @@ def respects_hard_constraints(need: Need, c: Candidate, delivery: str) -> bool:
     if c.paused or not c.consent or c.clearance < need.safeguarding:
         return False
     if c.capacity is not None and c.capacity <= 0:
+        return False
+    if c.owner_capacity is not None and c.owner_capacity <= 0:
         return False
     if need.requester_id is not None and c.owner_id == need.requester_id:
         return False
@@ -172,6 +175,15 @@ def test_quick_totals_equal_explained_totals(need, cands):
         assert quick == (full.total_cents if hasattr(full, "total_cents") else None)
 
 
+def owner_limits(cands) -> dict:
+    """Each owner's limit: the smallest owner_capacity among its candidates."""
+    out: dict = {}
+    for c in cands:
+        if c.owner_capacity is not None:
+            out[c.owner_id] = min(out.get(c.owner_id, c.owner_capacity), c.owner_capacity)
+    return out
+
+
 def brute_force_optimum(need_list, cands) -> float:
     """Best urgency-weighted fit over every feasible assignment (tiny inputs only)."""
     from kampung.matching.core.allocate import priority
@@ -181,15 +193,22 @@ def brute_force_optimum(need_list, cands) -> float:
         ms = rank(need, cands)
         options.append([None] + [(m.candidate_id, priority(need) * m.total_cents) for m in ms])
     caps = {c.id: c.capacity for c in cands}
+    owner_of = {c.id: c.owner_id for c in cands}
+    owner_caps = owner_limits(cands)
     best = 0.0
     for combo in itertools.product(*options):
         used: dict = {}
+        by_owner: dict = {}
         value = 0.0
         for pick in combo:
             if pick is not None:
                 used[pick[0]] = used.get(pick[0], 0) + 1
+                o = owner_of[pick[0]]
+                by_owner[o] = by_owner.get(o, 0) + 1
                 value += pick[1]
-        if all(caps[c] is None or n <= caps[c] for c, n in used.items()):
+        if all(caps[c] is None or n <= caps[c] for c, n in used.items()) and all(
+            o not in owner_caps or n <= owner_caps[o] for o, n in by_owner.items()
+        ):
             best = max(best, value)
     return best / 100
 
@@ -212,6 +231,12 @@ def test_allocation_respects_capacity_and_its_bound(need_list, cands, top_k):
         c = by_id[a.match.candidate_id]
         assert respects_hard_constraints(needs_by_id[a.need_id], c, a.match.delivery)
         used[c.id] = used.get(c.id, 0) + 1
+    by_owner: dict = {}
+    for cid in used:
+        by_owner[by_id[cid].owner_id] = by_owner.get(by_id[cid].owner_id, 0) + used[cid]
+    limits = owner_limits(cands)
+    for owner, n in by_owner.items():
+        assert owner not in limits or n <= limits[owner]
     for cid, n in used.items():
         assert by_id[cid].capacity is None or n <= by_id[cid].capacity
         if by_id[cid].capacity is not None:

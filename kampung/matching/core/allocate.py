@@ -105,27 +105,52 @@ def allocate(
     rows_used = sorted(set(edge_row))
     capped = [r for r in rows_used if index.candidates[r].capacity is not None]
     cap_row = {r: k for k, r in enumerate(capped)}
+    owner_caps = _owner_caps(index, rows_used)
+    owners = sorted(owner_caps, key=str)
+    owner_row = {o: k for k, o in enumerate(owners)}
+    y_price: dict = {}
     if n_edges:
         e_need = np.array(edge_need)
         e_row = np.array(edge_row)
         w = np.array(edge_w)
         cap_constraint = np.array([cap_row.get(r, -1) for r in edge_row])
         has_cap = cap_constraint >= 0
-        row_idx = np.concatenate([e_need, len(needs) + cap_constraint[has_cap]])
-        col_idx = np.concatenate([np.arange(n_edges), np.flatnonzero(has_cap)])
+        # Owner limits are a second layer over the candidates' own (each candidate has
+        # one owner), so the rows stay two laminar families and the matrix stays
+        # totally unimodular: the optimum is still whole.
+        own_constraint = np.array(
+            [owner_row.get(_owner(index, r), -1) if owners else -1 for r in edge_row]
+        )
+        has_owner = own_constraint >= 0
+        row_idx = np.concatenate(
+            [
+                e_need,
+                len(needs) + cap_constraint[has_cap],
+                len(needs) + len(capped) + own_constraint[has_owner],
+            ]
+        )
+        col_idx = np.concatenate(
+            [np.arange(n_edges), np.flatnonzero(has_cap), np.flatnonzero(has_owner)]
+        )
         a = csr_matrix(
-            (np.ones(len(row_idx)), (row_idx, col_idx)), shape=(len(needs) + len(capped), n_edges)
+            (np.ones(len(row_idx)), (row_idx, col_idx)),
+            shape=(len(needs) + len(capped) + len(owners), n_edges),
         )
         b = np.concatenate(
-            [np.ones(len(needs)), [float(index.candidates[r].capacity) for r in capped]]
+            [
+                np.ones(len(needs)),
+                [float(index.candidates[r].capacity) for r in capped],
+                [float(owner_caps[o]) for o in owners],
+            ]
         )
         res = linprog(-w, A_ub=a, b_ub=b, bounds=(0, 1), method="highs-ds")
         if res.status != 0:  # pragma: no cover - the problem is always feasible (x = 0)
             raise RuntimeError(f"allocation LP failed: {res.message}")
         chosen = res.x > 0.5
-        prices = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))[len(needs) :]
-        v_price = {r: float(prices[k]) for r, k in cap_row.items()}
-        chosen = _repair(chosen, e_need, e_row, w, index, cap_row)
+        prices = np.maximum(0.0, -np.asarray(res.ineqlin.marginals))
+        v_price = {r: float(prices[len(needs) + k]) for r, k in cap_row.items()}
+        y_price = {o: float(prices[len(needs) + len(capped) + k]) for o, k in owner_row.items()}
+        chosen = _repair(chosen, e_need, e_row, w, index, owner_caps)
     else:
         e_need = e_row = np.zeros(0, dtype=np.int64)
         w = np.zeros(0)
@@ -135,9 +160,13 @@ def allocate(
     best = outside.copy()
     for k in range(n_edges):
         i, r = int(e_need[k]), int(e_row[k])
-        u[i] = max(u[i], w[k] - v_price.get(r, 0.0))
+        u[i] = max(u[i], w[k] - v_price.get(r, 0.0) - y_price.get(_owner(index, r), 0.0))
         best[i] = max(best[i], w[k])
-    dual_bound = float(u.sum()) + sum(v_price[r] * index.candidates[r].capacity for r in capped)
+    dual_bound = (
+        float(u.sum())
+        + sum(v_price[r] * index.candidates[r].capacity for r in capped)
+        + sum(y_price[o] * owner_caps[o] for o in owners)
+    )
     upper = min(dual_bound, float(best.sum()))
 
     assignments: list[Assignment] = []
@@ -234,18 +263,44 @@ def _shortlists(index, contexts, order, top_k, workers):
         yield i, *found[i]
 
 
-def _repair(chosen, e_need, e_row, w, index, cap_row) -> np.ndarray:
+def _owner(index, r: int):
+    c = index.candidates[r]
+    return c.owner_id if c.owner_id is not None else ("candidate", c.id)
+
+
+def _owner_caps(index, rows) -> dict:
+    """Each owner's remaining limit (the smallest its candidates give), for owners
+    that have one."""
+    caps: dict = {}
+    for r in rows:
+        oc = index.candidates[r].owner_capacity
+        if oc is not None:
+            o = _owner(index, r)
+            caps[o] = min(caps.get(o, oc), oc)
+    return caps
+
+
+def _repair(chosen, e_need, e_row, w, index, owner_caps) -> np.ndarray:
     """Guard against a fractional or slightly infeasible solver answer: drop the
-    weakest edges until every need has at most one and no capacity is exceeded."""
+    weakest edges until every need has at most one and no capacity (a candidate's or
+    its owner's) is exceeded."""
     chosen = chosen.copy()
     used_need: set[int] = set()
     used_cap: dict[int, int] = {}
+    used_owner: dict = {}
     for k in sorted(np.flatnonzero(chosen).tolist(), key=lambda k: -w[k]):
         i, r = int(e_need[k]), int(e_row[k])
         cap = index.candidates[r].capacity
-        if i in used_need or (cap is not None and used_cap.get(r, 0) >= cap):
+        o = _owner(index, r)
+        ocap = owner_caps.get(o)
+        if (
+            i in used_need
+            or (cap is not None and used_cap.get(r, 0) >= cap)
+            or (ocap is not None and used_owner.get(o, 0) >= ocap)
+        ):
             chosen[k] = False
             continue
         used_need.add(i)
         used_cap[r] = used_cap.get(r, 0) + 1
+        used_owner[o] = used_owner.get(o, 0) + 1
     return chosen

@@ -101,7 +101,13 @@ class CandidateIndex:
         self.comes = comes
         self._build_grid(cands)
         self.base_ok = np.array(
-            [c.consent and not c.paused and (c.capacity is None or c.capacity > 0) for c in cands],
+            [
+                c.consent
+                and not c.paused
+                and (c.capacity is None or c.capacity > 0)
+                and (c.owner_capacity is None or c.owner_capacity > 0)
+                for c in cands
+            ],
             bool,
         )
         self.clearance = np.array([c.clearance for c in cands], dtype=np.int64)
@@ -483,7 +489,13 @@ class CandidateIndex:
             qual = f" with {CLEARANCE_NAMES.get(need.safeguarding, 'the right check')}"
             if not pool.any():
                 return "safeguarding", f"No one who offers this has {qual[6:]}"
-        cap_ok = np.array([c.capacity is None or c.capacity > 0 for c in self.candidates])
+        cap_ok = np.array(
+            [
+                (c.capacity is None or c.capacity > 0)
+                and (c.owner_capacity is None or c.owner_capacity > 0)
+                for c in self.candidates
+            ]
+        )
         if not (pool & cap_ok).any():
             return "capacity", f"Everyone suitable{qual} is at capacity"
         pool &= cap_ok

@@ -349,6 +349,8 @@ def hard_check(ctx: NeedContext, c: Candidate) -> Exclusion | None:
         return Exclusion(c.id, "paused", "Paused for now")
     if c.capacity is not None and c.capacity <= 0:
         return Exclusion(c.id, "capacity", "At capacity")
+    if c.owner_capacity is not None and c.owner_capacity <= 0:
+        return Exclusion(c.id, "capacity", "Already helping with as much as they said they can")
     if c.clearance < need.safeguarding:
         return Exclusion(
             c.id,

@@ -58,8 +58,9 @@ class Need:
 @dataclass(frozen=True)
 class Candidate:
     """An offer (skills, time, items, space), a person's strengths profile, or an asset
-    from the register. ``capacity`` is what is *left* (None: no limit); ``recent_asks``
-    is how many times this candidate was asked in the last 30 days (for fairness)."""
+        from the register. ``capacity`` is what is *left* (None: no limit), for this candidate
+    and (``owner_capacity``) for everything its owner offers; ``recent_asks``
+        is how many times this candidate was asked in the last 30 days (for fairness)."""
 
     id: Id
     kind: str = "offer"
@@ -79,6 +80,10 @@ class Candidate:
     accessibility: frozenset[str] = frozenset()
     clearance: int = CLEARANCE_NONE
     capacity: int | None = None
+    # What is left of the owner's own limit, shared by all their candidates (a person
+    # with two offers and a profile can still only take on so much at once). None: no
+    # limit. If an owner's candidates disagree, the smallest applies.
+    owner_capacity: int | None = None
     paused: bool = False
     consent: bool = True  # agreed to be matched / contacted about needs
     recent_asks: int = 0
