@@ -306,10 +306,13 @@ def test_cancelling_does_not_reopen_a_closed_need(cast, phone_need):
     match = actions.propose_match(
         by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
     )
-    actions.close_need(by=cast.user("resident"), need=phone_need)
+    actions.answer_match(by=cast.user("volunteer"), match=match, accept=True)
+    # Sorted another way: the agreed help stays until someone cancels it...
+    actions.close_need(by=cast.user("resident"), need=phone_need, status="met")
     actions.cancel_match(by=cast.user("coordinator"), match=match)
+    # ...and cancelling it does not reopen the request.
     phone_need.refresh_from_db()
-    assert phone_need.status == "closed"
+    assert phone_need.status == "met"
 
 
 def test_an_in_person_need_without_a_place_uses_the_neighbourhood_centre(cast):
@@ -459,6 +462,15 @@ def test_an_organisations_request_is_paid_by_the_organisation_in_the_time_bank(c
     actions.complete_match(by=cast.user("volunteer"), match=match, minutes=60)
     with pytest.raises(ValidationError):  # the helper cannot charge the organisation
         actions.record_in_timebank(by=cast.user("volunteer"), match=match)
+    # Nor can the partner until a community developer opens the organisation's account.
+    Account.objects.filter(organisation=org, community=cast.community).delete()
+    with pytest.raises(ValidationError) as info:
+        actions.record_in_timebank(by=cast.user("partner"), match=match)
+    assert "no open time bank account" in str(info.value)
+    assert not Account.objects.filter(organisation=org).exists()
+    timebank.open_organisation_account(
+        by=cast.user("coordinator"), community=cast.community, organisation=org
+    )
     exchange = actions.record_in_timebank(by=cast.user("partner"), match=match)
     assert exchange.paid_by.organisation == org
     assert exchange.receiver == cast.members["partner"]
@@ -503,3 +515,22 @@ def test_a_person_is_never_asked_about_more_than_they_said_across_their_offers(c
     assert "as much as they said" in str(info.value)
     with pytest.raises(ValidationError):
         actions.save_strengths(by=cast.user("volunteer"), member=volunteer, max_at_once=0)
+
+
+def test_withdrawing_a_request_cancels_its_suggestions_and_tells_the_helper(cast, phone_need):
+    offer = Offer.objects.get(member=cast.members["volunteer"])
+    match = actions.propose_match(
+        by=cast.user("coordinator"), need=phone_need, candidate_id=f"offer:{offer.pk}"
+    )
+    actions.close_need(by=cast.user("resident"), need=phone_need, status="closed")
+    match.refresh_from_db()
+    assert match.status == Match.Status.CANCELLED
+    assert Notification.objects.filter(
+        member=cast.members["volunteer"], text__contains="no longer needed"
+    ).exists()
+    with pytest.raises(ValidationError):  # too late to say yes
+        actions.answer_match(by=cast.user("volunteer"), match=match, accept=True)
+    with pytest.raises(ValidationError):  # and a closed request stays closed
+        actions.close_need(by=cast.user("resident"), need=phone_need, status="met")
+    phone_need.refresh_from_db()
+    assert phone_need.status == Need.Status.CLOSED

@@ -231,3 +231,27 @@ def test_the_time_bank_stays_highlighted_in_the_menu_on_its_subpages(cast, login
     assert 'aria-current="page">Time bank' in home
     sessions = client.get(f"{BASE}/sessions/").content.decode()
     assert 'aria-current="true">Time bank' in sessions
+
+
+def test_account_settings_give_nothing_away_and_refusals_are_messages(cast, login):
+    fake = f"{BASE}/accounts/ZZZZ-ZZZZ/settings/"
+    real = f"{BASE}/accounts/{acct(cast.members['volunteer']).number}/settings/"
+    resident = login(cast.user("resident"))
+    assert resident.get(fake).status_code == resident.get(real).status_code == 403
+    client = login(cast.user("coordinator"))
+    pool = actions.pool_account(cast.community)
+    url = f"{BASE}/accounts/{pool.number.lower().replace('-', '')}/settings/"
+    response = client.post(url, {"do": "close"}, follow=True)
+    assert response.status_code == 200
+    assert "The community pool cannot be closed." in response.content.decode()
+    pool.refresh_from_db()
+    assert pool.is_open
+
+
+def test_staff_opening_someones_account_settings_is_audit_logged(cast, login):
+    member = cast.members["volunteer"]
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, object_id=str(member.pk))
+    before = views.count()
+    url = f"{BASE}/accounts/{acct(member).number}/settings/"
+    assert login(cast.user("coordinator")).get(url).status_code == 200
+    assert views.count() == before + 1

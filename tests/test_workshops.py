@@ -348,3 +348,24 @@ def test_a_participant_takes_back_their_own_new_item_only(client, workshop, cast
     page = client.get(url).content.decode()
     # The room's tally is counts per kind only: other people's item names never show.
     assert "The room has added 2 things so far" in page and "Not mine" not in page
+
+
+def test_an_item_others_were_merged_into_or_a_closed_workshop_keeps_its_items(
+    client, workshop, cast
+):
+    url = reverse("workshop_join", args=[workshop.token])
+    client.post(
+        url, {"name": "Football", "category": "association", "location_kind": "comes_to_you"}
+    )
+    mine = WorkshopItem.objects.get(name="Football")
+    theirs = _add(workshop, participant="p2", name="Youth football")
+    actions.merge_items(
+        by=cast.user("coordinator"), workshop=workshop, keep_id=mine.pk, other_ids=[theirs.pk]
+    )
+    client.post(reverse("workshop_withdraw", args=[workshop.token, mine.pk]))
+    assert WorkshopItem.objects.filter(pk=mine.pk).exists()
+    client.post(url, {"name": "Typo", "category": "place", "location_kind": "comes_to_you"})
+    typo = WorkshopItem.objects.get(name="Typo")
+    actions.set_workshop_status(by=cast.user("coordinator"), workshop=workshop, status="closed")
+    client.post(reverse("workshop_withdraw", args=[workshop.token, typo.pk]))
+    assert WorkshopItem.objects.filter(pk=typo.pk).exists()

@@ -32,7 +32,7 @@ from kampung.matching.models import (
     StrengthsProfile,
     Urgency,
 )
-from kampung.people.models import ConsentPurpose, Member
+from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES
 
 NEED_FIELDS = {
@@ -149,11 +149,32 @@ def post_need(
 
 @transaction.atomic
 def close_need(*, by, need: Need, status: str = Need.Status.CLOSED) -> Need:
+    """The request is sorted ("met") or withdrawn ("closed"). Suggestions nobody has
+    answered yet are cancelled either way; withdrawing also cancels help that was
+    agreed or under way, and tells the helper."""
     policy.require(by, "need.edit", need.community, need)
     if status not in (Need.Status.CLOSED, Need.Status.MET):
         raise ValidationError({"status": _("Choose closed or met.")})
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status not in (Need.Status.OPEN, Need.Status.MATCHED):
+        raise ValidationError(
+            {"status": _("This request is already %(s)s.") % {"s": need.get_status_display()}}
+        )
     need.status = status
     need.save(update_fields=["status", "updated_at"])
+    ending = [Match.Status.PROPOSED]
+    if status == Need.Status.CLOSED:
+        ending += [Match.Status.ACCEPTED, Match.Status.IN_PROGRESS]
+    for match in need.matches.select_for_update().filter(status__in=ending):
+        match.status, match.finished_at = Match.Status.CANCELLED, timezone.now()
+        match.decline_reason = str(_("The request was withdrawn or sorted."))
+        match.save(update_fields=["status", "finished_at", "decline_reason"])
+        notify(
+            match.helper,
+            _("“%(need)s” is no longer needed. Thank you for being ready to help.")
+            % {"need": need.title},
+            _match_url(match),
+        )
     return need
 
 
@@ -321,6 +342,20 @@ def asker_of(need: Need) -> Member | None:
     return Member.objects.filter(community_id=need.community_id, user_id=need.posted_by_id).first()
 
 
+def speaks_for_asker(member: Member | None, need: Need) -> bool:
+    """The person asking, or for an organisation's request whoever posted it and the
+    organisation's partner staff (as kampung.policy's match rules allow)."""
+    if member is None:
+        return False
+    if need.member_id is not None:
+        return member.pk == need.member_id
+    if need.organisation_id is None:
+        return False
+    return member.user_id == need.posted_by_id or (
+        member.role == Role.PARTNER and member.organisation_id == need.organisation_id
+    )
+
+
 def notify(member: Member | None, text: str, url: str = "") -> None:
     if member is None:
         return
@@ -406,6 +441,8 @@ def answer_match(*, by, match: Match, accept: bool, reason: str = "") -> Match:
     policy.require(by, "match.respond", match.need.community, match)
     if match.status != Match.Status.PROPOSED:
         raise ValidationError({"status": _("This suggestion has already been answered.")})
+    if match.need.status not in (Need.Status.OPEN, Need.Status.MATCHED):
+        raise ValidationError({"status": _("This request is no longer open.")})
     match.status = Match.Status.ACCEPTED if accept else Match.Status.DECLINED
     match.decline_reason = "" if accept else reason.strip()[:300]
     match.answered_at = timezone.now()
@@ -457,14 +494,16 @@ def complete_match(*, by, match: Match, minutes: int, feedback: str = "") -> Mat
             )
         match.minutes_given = minutes
         match.status, match.finished_at = Match.Status.COMPLETED, timezone.now()
-        Need.objects.filter(pk=match.need_id).update(status=Need.Status.MET)
+        Need.objects.filter(
+            pk=match.need_id, status__in=[Need.Status.OPEN, Need.Status.MATCHED]
+        ).update(status=Need.Status.MET)
     elif match.status != Match.Status.COMPLETED:
         raise ValidationError({"status": _("Only an accepted or started match can be completed.")})
     feedback = feedback.strip()[:2000]
     if feedback:
         if me is not None and me.pk == match.helper_id:
             match.feedback_from_helper = feedback
-        elif me is not None and asker_of(match.need) == me:
+        elif speaks_for_asker(me, match.need):
             match.feedback_from_asker = feedback
         else:
             raise ValidationError(
@@ -570,7 +609,8 @@ def record_in_timebank(*, by, match: Match):
     receiver, paid_by = asker_of(need), None
     if need.organisation_id is not None:
         # An organisation's request: the organisation pays the helper's credits, and
-        # whoever posted it confirms for the organisation.
+        # its partner staff member recording it (or else whoever posted it) confirms
+        # for the organisation.
         if not policy.can(by, "timebank.charge_organisation", need.community, need.organisation):
             raise ValidationError(
                 {
@@ -580,7 +620,20 @@ def record_in_timebank(*, by, match: Match):
                     )
                 }
             )
-        paid_by = timebank.organisation_account(need.community, need.organisation)
+        paid_by = timebank.existing_organisation_account(need.community, need.organisation)
+        if paid_by is None or not paid_by.is_open:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "%(org)s has no open time bank account. A community developer can "
+                        "open one on the time bank's accounts page."
+                    )
+                    % {"org": need.organisation.name}
+                }
+            )
+        me = policy.membership(by, need.community)
+        if speaks_for_asker(me, need) and me.pk != match.helper_id:
+            receiver = me
     if match.helper is None or receiver is None:
         raise ValidationError(
             {"status": _("A time-bank exchange needs a helper and a person helped.")}

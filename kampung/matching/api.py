@@ -134,8 +134,13 @@ class MatchOut(Schema):
     def resolve_contacts(obj):
         if not obj.contacts_shared:
             return []
-        people = [p for p in (obj.need.member, obj.helper) if p is not None]
-        return [{"name": p.display_name, "phone": p.phone, "email": p.email} for p in people]
+        from kampung.matching.actions import asker_of
+
+        people = [p for p in (asker_of(obj.need), obj.helper) if p is not None]
+        out = [{"name": p.display_name, "phone": p.phone, "email": p.email} for p in people]
+        if obj.need.organisation_id is not None and out:
+            out[0]["organisation"] = obj.need.organisation.name
+        return out
 
 
 class AnswerIn(Schema):

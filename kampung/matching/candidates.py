@@ -13,7 +13,7 @@ from kampung.assets.models import Asset, Category
 from kampung.matching import core
 from kampung.matching.core.types import CLEARANCE_NONE, Slot
 from kampung.matching.models import Match, Need, Offer, StrengthsProfile
-from kampung.people.models import Role
+from kampung.people.models import Member, Role
 
 OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
 # Requests at once for a person who has not said (their strengths profile holds their own).
@@ -58,8 +58,23 @@ def need_to_core(need: Need) -> core.Need:
         languages=frozenset(need.languages),
         accessibility=frozenset(need.accessibility),
         safeguarding=need.safeguarding,
-        requester_id=f"member:{need.member_id}" if need.member_id else None,
+        requester_id=_requester(need),
     )
+
+
+def _requester(need: Need) -> str | None:
+    """Who must never be suggested to help with their own request: the person asking,
+    or for an organisation's request whoever posted it."""
+    if need.member_id:
+        return f"member:{need.member_id}"
+    if need.organisation_id:
+        poster = (
+            Member.objects.filter(community_id=need.community_id, user_id=need.posted_by_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return f"member:{poster}" if poster else None
+    return None
 
 
 def _asks(community) -> dict[int, int]:

@@ -226,10 +226,23 @@ def match_detail(request, slug: str, match_id: int):
     from kampung.timebank.models import Exchange
 
     exchange = Exchange.objects.filter(match_id=match.pk).first()
+    need = match.need
+    if need.organisation_id is not None:
+        may_record = policy.can(
+            request.user, "timebank.charge_organisation", community, need.organisation
+        )
+    else:
+        may_record = need.member_id is not None
+    asker = actions.asker_of(need)
     return render(
         request,
         "matching/match_detail.html",
         {
+            "asker": asker,
+            "can_record_timebank": may_record
+            and match.helper_id is not None
+            and exchange is None
+            and policy.can(request.user, "match.progress", community, match),
             "community": community,
             "match": match,
             "need": match.need,

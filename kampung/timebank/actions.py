@@ -31,6 +31,7 @@ from kampung.audit.context import acting
 from kampung.people.models import Member
 from kampung.timebank.ledger import (
     MAX_MINUTES,
+    clean_account_number,
     format_minutes,
     is_whole_minutes,
     request_digest,
@@ -126,6 +127,13 @@ def organisation_account(community, organisation) -> Account:
     return account
 
 
+def existing_organisation_account(community, organisation) -> Account | None:
+    """The organisation's account here, if a community developer has opened one."""
+    return Account.objects.filter(
+        community=community, organisation=organisation, kind=Account.Kind.ORGANISATION
+    ).first()
+
+
 def clearing_account(community) -> Account | None:
     return Account.objects.filter(community=community, kind=Account.Kind.CLEARING).first()
 
@@ -143,9 +151,7 @@ def open_clearing_account(*, by, community) -> Account:
 
 
 def find_account(number: str, *, field: str = "to_account") -> Account:
-    cleaned = (number or "").strip().upper().replace(" ", "")
-    if len(cleaned) == 8 and "-" not in cleaned:
-        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+    cleaned = clean_account_number(number)
     account = (
         Account.objects.select_related("member", "organisation", "community")
         .filter(number=cleaned)
@@ -652,6 +658,8 @@ def record_exchange(
         if paid_by is not None:
             if paid_by.kind != Account.Kind.ORGANISATION or paid_by.community_id != community.pk:
                 raise LedgerError("paid_by", "Choose an organisation's account in this community.")
+            if not paid_by.is_open:
+                raise AccountClosed("paid_by", f"The account of {paid_by.label} is closed.")
             policy.require(by, "timebank.charge_organisation", community, paid_by.organisation)
         now = timezone.now()
         mine = me if party else None

@@ -22,10 +22,12 @@ from ninja.pagination import paginate
 
 from kampung import policy
 from kampung.api import api, error
+from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
 from kampung.people.api import _community
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
+from kampung.timebank.ledger import clean_account_number
 from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
 
 router = Router(tags=["time bank"])
@@ -255,8 +257,14 @@ def my_account(request, slug: str):
 @paginate
 def statement(request, slug: str, number: str):
     community = _community(request, slug)
-    account = get_object_or_404(Account, number=number.upper(), community=community)
+    account = get_object_or_404(
+        Account.objects.select_related("member"),
+        number=clean_account_number(number),
+        community=community,
+    )
     policy.require(request.user, "timebank.view_statement", community, account)
+    if account.member is not None and account.member.user_id != request.user.pk:
+        record_view(account.member, viewer=request.user, reason="Viewed their statement (API)")
     return queries.statement_lines(account)
 
 
@@ -424,14 +432,6 @@ _KIND_ORDER = Case(
 _LIMIT_FIELDS = {"lower_limit": "lower_limit_minutes", "upper_limit": "upper_limit_minutes"}
 
 
-def _clean_number(number: str) -> str:
-    """The form account numbers are stored in: "abcd efgh" and "ABCDEFGH" are ABCD-EFGH."""
-    cleaned = (number or "").strip().upper().replace(" ", "")
-    if len(cleaned) == 8 and "-" not in cleaned:
-        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
-    return cleaned
-
-
 def _managed_account(request, slug: str, number: str) -> Account:
     """The account `number` in this community, for someone who may manage accounts there.
     Permission comes first, so others cannot learn which numbers exist (403, not 404)."""
@@ -439,7 +439,7 @@ def _managed_account(request, slug: str, number: str) -> Account:
     policy.require(request.user, "timebank.manage_accounts", community)
     return get_object_or_404(
         Account.objects.select_related("member", "organisation", "community"),
-        number=_clean_number(number),
+        number=clean_account_number(number),
         community=community,
     )
 
@@ -476,7 +476,7 @@ def list_accounts(
             | Q(organisation__name__icontains=q)
             | Q(number__icontains=q)
         )
-        number = _clean_number(q)
+        number = clean_account_number(q)
         if number != q:
             match |= Q(number__icontains=number)
         accounts = accounts.filter(match)

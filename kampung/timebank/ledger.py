@@ -135,3 +135,12 @@ class Ledger:
 
     def total(self) -> int:
         return sum(a.balance for a in self.accounts.values())
+
+
+def clean_account_number(number: str) -> str:
+    """An account number however it was typed (lower case, spaces, no dash) in the
+    ABCD-EFGH form it is stored in."""
+    cleaned = (number or "").strip().upper().replace(" ", "")
+    if len(cleaned) == 8 and "-" not in cleaned:
+        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned

@@ -31,7 +31,7 @@ from kampung.timebank.forms import (
     ReverseForm,
     SessionForm,
 )
-from kampung.timebank.ledger import format_minutes
+from kampung.timebank.ledger import clean_account_number, format_minutes
 from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
 from kampung.views import community_for
 
@@ -264,7 +264,7 @@ def give(request, slug: str):
 def _account_or_404(request, community, number: str) -> Account:
     account = get_object_or_404(
         Account.objects.select_related("member", "organisation"),
-        number=number.upper(),
+        number=clean_account_number(number),
         community=community,
     )
     if not policy.can(request.user, "timebank.view_statement", community, account):
@@ -691,12 +691,17 @@ def organisation_account_open(request, slug: str, organisation_id: int):
 @login_required
 def account_settings(request, slug: str, number: str):
     community = community_for(request, slug)
+    # Permission first: someone who may not manage accounts learns nothing, not even
+    # whether the number exists.
+    policy.require(request.user, "timebank.manage_accounts", community)
     account = get_object_or_404(
         Account.objects.select_related("member", "organisation"),
-        number=number.upper(),
+        number=clean_account_number(number),
         community=community,
     )
     policy.require(request.user, "timebank.manage_accounts", community, account)
+    if account.member is not None and request.method == "GET":
+        record_view(account.member, viewer=request.user, reason="Viewed their time bank account")
     form = LimitsForm(
         request.POST if request.POST.get("do") == "limits" else None,
         initial=LimitsForm.initial_for(account),
@@ -714,13 +719,19 @@ def account_settings(request, slug: str, number: str):
                     )
                     messages.success(request, _("Limits saved."))
                     return redirect("timebank_account_settings", slug=slug, number=account.number)
-            elif do == "close":
-                actions.close_account(by=request.user, account=account)
-                messages.success(request, _("The account is closed. Its history is kept."))
-                return redirect("timebank_account_settings", slug=slug, number=account.number)
-            elif do == "reopen":
-                actions.reopen_account(by=request.user, account=account)
-                messages.success(request, _("The account is open again."))
+            elif do in ("close", "reopen"):
+                change = actions.close_account if do == "close" else actions.reopen_account
+                try:
+                    change(by=request.user, account=account)
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    messages.success(
+                        request,
+                        _("The account is closed. Its history is kept.")
+                        if do == "close"
+                        else _("The account is open again."),
+                    )
                 return redirect("timebank_account_settings", slug=slug, number=account.number)
         except ValidationError as exc:
             _errors_to_form(

@@ -109,6 +109,9 @@ def withdraw_item(*, workshop: Workshop, participant: str, item_id: int) -> str:
     """A participant takes back something they added, while the facilitator has not
     yet acted on it. Returns its name. Only the participant who added it (the key in
     their browser session) can; nobody else can even tell whether the item exists."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if not workshop.is_open:
+        raise ValidationError({"workshop": _("This workshop has closed; ask the facilitator.")})
     item = (
         WorkshopItem.objects.select_for_update()
         .filter(workshop=workshop, pk=item_id, participant=participant)
@@ -117,7 +120,8 @@ def withdraw_item(*, workshop: Workshop, participant: str, item_id: int) -> str:
     )
     if item is None:
         raise ValidationError({"item": _("That is not one of the things you added.")})
-    if item.status != WorkshopItem.Status.NEW:
+    # An item others' entries were merged into carries their contributions too.
+    if item.status != WorkshopItem.Status.NEW or item.merged_items.exists():
         raise ValidationError(
             {
                 "item": _(

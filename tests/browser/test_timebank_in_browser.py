@@ -141,6 +141,9 @@ def test_a_coordinator_records_a_session_and_manages_an_account(
     page.get_by_label("What was the session?").fill("Chair yoga at the hall")
     page.get_by_label("Who ran it?").select_option(str(host.pk))
     finder = page.get_by_label("Find a person in the list")
+    finder.fill(came[0].display_name)
+    finder.press("Enter")  # finds; never sends the half-filled form
+    assert not GroupSession.objects.filter(title="Chair yoga at the hall").exists()
     for person in came:
         finder.fill(person.display_name)
         page.get_by_label(person.display_name, exact=True).check()

@@ -18,8 +18,14 @@
       if (!label.hidden) shown += 1;
     });
     var ticked = list.querySelectorAll("input:checked").length;
-    count.textContent = shown + " shown, " + ticked + " ticked";
+    count.textContent = (count.dataset.template || "{shown} shown, {ticked} ticked")
+      .replace("{shown}", shown)
+      .replace("{ticked}", ticked);
   }
+  // Enter in the search box finds; it must not send the half-filled form.
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") event.preventDefault();
+  });
   input.addEventListener("input", update);
   list.addEventListener("change", update);
   update();
