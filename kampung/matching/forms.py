@@ -100,8 +100,18 @@ class NeedForm(forms.Form):
     for_household = forms.BooleanField(
         label=_("This is for my household, not only me"), required=False
     )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
+    )
+    lng = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
+    )
 
     def __init__(self, *args, staff=False, members=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -93,10 +94,23 @@ def need_create(request, slug: str):
                 _("Thank you. Your request is in; a community developer will look for someone."),
             )
             return redirect("need_detail", slug=slug, need_id=need.pk)
+    me = policy.membership(request.user, community)
+    home = (
+        (me.area_lat, me.area_lng)
+        if me is not None and me.area_lat is not None
+        else (community.centre_lat, community.centre_lng)
+    )
     return render(
         request,
         "matching/need_form.html",
-        {"community": community, "form": form, "page_title": _("Ask for help")},
+        {
+            "community": community,
+            "form": form,
+            "page_title": _("Ask for help"),
+            "centre": f"{home[0]},{home[1]}",
+            "tile_url": settings.KAMPUNG_TILE_URL,
+            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+        },
     )
 
 

@@ -51,3 +51,29 @@ def test_a_need_is_matched_accepted_and_completed(cast, browser, page, log_in, l
     match = Match.objects.get()
     assert (match.status, match.minutes_given) == ("completed", 90)
     vol_ctx.close()
+
+
+def test_a_resident_asks_for_help_somewhere_else_by_tapping_the_map(
+    cast, page, log_in, live_server, shot
+):
+    from kampung.matching.models import Need
+
+    log_in(page, "resident@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/kampung-seri-mawar/needs/new/")
+    page.get_by_label("What do you need?").fill("Someone to carry shopping from the market")
+    page.get_by_label("Tell us more").fill("Heavy bags from the wet market on Saturday morning")
+    pick = page.locator("#pick-map")
+    expect(pick).to_be_visible()
+    page.get_by_label("Online or by phone").check()  # nothing to place: the map goes away
+    expect(pick).to_be_hidden()
+    page.get_by_label("In person").check()
+    expect(pick).to_be_visible()
+    pick.click(position={"x": 120, "y": 90})
+    expect(page.get_by_text("Place marked on the map.")).to_be_visible()
+    assert _serious_violations(page) == []
+    shot(page, "need-form-map-mobile")
+    page.get_by_role("button", name="Send my request").click()
+    need = Need.objects.get(title="Someone to carry shopping from the market")
+    centre = cast.community
+    assert need.lat is not None and (need.lat, need.lng) != (centre.centre_lat, centre.centre_lng)
+    assert abs(need.lat - centre.centre_lat) < 0.05 and abs(need.lng - centre.centre_lng) < 0.05
