@@ -534,3 +534,26 @@ def test_withdrawing_a_request_cancels_its_suggestions_and_tells_the_helper(cast
         actions.close_need(by=cast.user("resident"), need=phone_need, status="met")
     phone_need.refresh_from_db()
     assert phone_need.status == Need.Status.CLOSED
+
+
+def test_an_offer_at_a_place_tapped_on_the_map_keeps_that_place(client, cast):
+    client.force_login(cast.user("volunteer"))
+    url = reverse("offer_list", args=[cast.community.slug])
+    page = client.get(url).content.decode()
+    assert page.count('name="lat"') == 1 and 'id="pick-map"' in page
+    response = client.post(
+        url,
+        {
+            "which": "offer",
+            "kind": "space",
+            "title": "My allotment shed for seed swaps",
+            "location_kind": "point",
+            "lat": "1.35412",
+            "lng": "103.94501",
+            "travel_km": "0",
+            "capacity": "1",
+        },
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get(title="My allotment shed for seed swaps")
+    assert (offer.lat, offer.lng) == (1.35412, 103.94501)

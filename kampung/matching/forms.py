@@ -57,7 +57,25 @@ def _kind_choices():
     ]
 
 
-class NeedForm(forms.Form):
+class PickPlace(forms.Form):
+    """The place tapped on kampung/_pick_map.html (optional: without it the member's
+    own place is used)."""
+
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
+    )
+    lng = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
+    )
+
+
+class NeedForm(PickPlace):
     title = forms.CharField(
         label=_("What do you need?"),
         max_length=200,
@@ -100,18 +118,6 @@ class NeedForm(forms.Form):
     for_household = forms.BooleanField(
         label=_("This is for my household, not only me"), required=False
     )
-    lat = forms.FloatField(
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
-    )
-    lng = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
-    )
 
     def __init__(self, *args, staff=False, members=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +150,7 @@ class NeedForm(forms.Form):
             )
 
 
-class OfferForm(forms.Form):
+class OfferForm(PickPlace):
     kind = forms.ChoiceField(
         label=_("What do you offer?"), choices=Offer.Kind.choices, widget=forms.RadioSelect
     )

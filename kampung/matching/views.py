@@ -94,12 +94,6 @@ def need_create(request, slug: str):
                 _("Thank you. Your request is in; a community developer will look for someone."),
             )
             return redirect("need_detail", slug=slug, need_id=need.pk)
-    me = policy.membership(request.user, community)
-    home = (
-        (me.area_lat, me.area_lng)
-        if me is not None and me.area_lat is not None
-        else (community.centre_lat, community.centre_lng)
-    )
     return render(
         request,
         "matching/need_form.html",
@@ -107,11 +101,24 @@ def need_create(request, slug: str):
             "community": community,
             "form": form,
             "page_title": _("Ask for help"),
-            "centre": f"{home[0]},{home[1]}",
-            "tile_url": settings.KAMPUNG_TILE_URL,
-            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            **_pick_map_context(request, community),
         },
     )
+
+
+def _pick_map_context(request, community) -> dict:
+    """kampung/_pick_map.html starts on the member's own area, or the neighbourhood."""
+    me = policy.membership(request.user, community)
+    home = (
+        (me.area_lat, me.area_lng)
+        if me is not None and me.area_lat is not None
+        else (community.centre_lat, community.centre_lng)
+    )
+    return {
+        "centre": f"{home[0]},{home[1]}",
+        "tile_url": settings.KAMPUNG_TILE_URL,
+        "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+    }
 
 
 def _need(request, community, need_id) -> Need:
@@ -379,6 +386,7 @@ def offer_list(request, slug: str):
             "form": form,
             "strengths": strengths,
             "page_title": _("What I offer"),
+            **_pick_map_context(request, community),
         },
     )
 
