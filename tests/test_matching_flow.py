@@ -557,3 +557,28 @@ def test_an_offer_at_a_place_tapped_on_the_map_keeps_that_place(client, cast):
     assert response.status_code == 302
     offer = Offer.objects.get(title="My allotment shed for seed swaps")
     assert (offer.lat, offer.lng) == (1.35412, 103.94501)
+
+
+def test_request_dates_and_today_are_on_the_communitys_clock(cast, monkeypatch):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    # 23:30 UTC on 1 March is already 2 March, 07:30, in Singapore.
+    instant = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    community = cast.community
+    assert community.timezone == "Asia/Singapore"
+    now = cand.local_now(community)
+    assert now.date() == dt.date(2026, 3, 2) and now.hour == 7
+    need = actions.post_need(
+        by=cast.user("resident"),
+        community=community,
+        title="Help on the day",
+        description="Any time that day",
+        needed_by=dt.date(2026, 3, 2),
+    )
+    ((start, end),) = cand.need_to_core(need).occasions
+    assert start.date() == dt.date(2026, 3, 2)  # "today" is Singapore's today
+    assert start.tzinfo == ZoneInfo("Asia/Singapore") and end.hour == 23

@@ -8,6 +8,8 @@ checked again by the core when a match is proposed, so a stale page cannot break
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -399,7 +401,9 @@ def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=Non
     ]
     if not pool:
         raise ValidationError({"candidate": _("That offer or asset is not available.")})
-    matches, excluded = core.rank_with_exclusions(cand.need_to_core(need), pool, now=timezone.now())
+    matches, excluded = core.rank_with_exclusions(
+        cand.need_to_core(need), pool, now=cand.local_now(need.community)
+    )
     if excluded:
         raise ValidationError({"candidate": excluded[0].reason})
     scored = matches[0]
@@ -552,7 +556,10 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
         needs = [n for n in needs if n.pk in wanted]
     by_id = {n.pk: n for n in needs}
     pool = cand.candidates_for(by, community)
-    result = core.allocate([cand.need_to_core(n) for n in needs], pool, now=timezone.now())
+    tz = ZoneInfo(community.timezone)
+    result = core.allocate(
+        [cand.need_to_core(n, tz) for n in needs], pool, now=cand.local_now(community)
+    )
     proposed = []
     for a in result.assignments:
         proposed.append(

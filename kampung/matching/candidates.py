@@ -4,6 +4,7 @@ profiles and assets become core.Need / core.Candidate values."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -31,11 +32,17 @@ def slots(value) -> tuple[Slot, ...]:
     return tuple((int(s["day"]), minutes(s["opens"]), minutes(s["closes"])) for s in value or ())
 
 
-def need_to_core(need: Need) -> core.Need:
+def local_now(community) -> datetime:
+    """Now, on the community's clock: weekly free times and "from/by" dates are the
+    community's local days and hours, so "today" must be too."""
+    return timezone.now().astimezone(ZoneInfo(community.timezone))
+
+
+def need_to_core(need: Need, tz: ZoneInfo | None = None) -> core.Need:
     occasions = ()
     if need.needed_from or need.needed_by:
-        tz = timezone.get_current_timezone()
-        start = need.needed_from or timezone.localdate()
+        tz = tz or ZoneInfo(need.community.timezone)
+        start = need.needed_from or timezone.now().astimezone(tz).date()
         end = need.needed_by or start + timedelta(days=28)
         occasions = (
             (
@@ -209,7 +216,10 @@ def candidates_for(user, community) -> list[core.Candidate]:
 def rank_need(user, need: Need, limit: int = 10):
     """(matches, exclusions) for one need, best first."""
     return core.rank_with_exclusions(
-        need_to_core(need), candidates_for(user, need.community), now=timezone.now(), limit=limit
+        need_to_core(need),
+        candidates_for(user, need.community),
+        now=local_now(need.community),
+        limit=limit,
     )
 
 

@@ -165,7 +165,7 @@ def need_detail(request, slug: str, need_id: int):
 
         pool = [c for c in cand.candidates_for(request.user, community) if c.kind == "asset"]
         names = {c.id: c.name for c in pool}
-        ranked = core.rank(cand.need_to_core(need), pool, now=timezone.now(), limit=5)
+        ranked = core.rank(cand.need_to_core(need), pool, now=cand.local_now(community), limit=5)
         context["self_help"] = [
             {"name": names[m.candidate_id], "asset_id": int(str(m.candidate_id).split(":")[1]),
              "why": m.factor("fit").explanation or m.factor("text").explanation}
@@ -177,7 +177,7 @@ def need_detail(request, slug: str, need_id: int):
         from kampung.matching import core
 
         ranked, excluded = core.rank_with_exclusions(
-            cand.need_to_core(need), pool, now=timezone.now(), limit=10
+            cand.need_to_core(need), pool, now=cand.local_now(community), limit=10
         )
         context["candidates"] = [
             {
