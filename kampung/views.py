@@ -28,6 +28,7 @@ def community_for(request, slug: str) -> Community:
     community = get_object_or_404(Community, slug=slug)
     if policy.role_in(request.user, community) is None:
         raise Http404
+    community.use_local_time()
     return community
 
 

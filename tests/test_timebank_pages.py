@@ -255,3 +255,31 @@ def test_staff_opening_someones_account_settings_is_audit_logged(cast, login):
     url = f"{BASE}/accounts/{acct(member).number}/settings/"
     assert login(cast.user("coordinator")).get(url).status_code == 200
     assert views.count() == before + 1
+
+
+def test_today_on_the_pages_is_the_communitys_today(cast, login, monkeypatch):
+    """At 07:30 in Singapore it is still yesterday in UTC: an exchange dated today must
+    not be refused as "in the future"."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    instant = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    client = login(cast.user("resident"))
+    page = client.get(f"{BASE}/exchanges/new/")
+    assert page.context["form"]["occurred_on"].value() == dt.date(2026, 3, 2)
+    response = client.post(
+        f"{BASE}/exchanges/new/",
+        {
+            "idempotency_key": key(),
+            "direction": "gave",
+            "other_account": acct(cast.members["volunteer"]).number,
+            "hours": "1",
+            "minutes": "0",
+            "description": "Morning walk",
+            "occurred_on": "2026-03-02",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Exchange.objects.get(description="Morning walk").occurred_on == dt.date(2026, 3, 2)

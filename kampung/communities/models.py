@@ -45,6 +45,16 @@ class Community(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def use_local_time(self) -> None:
+        """For the rest of this request, dates and times are this community's: "today"
+        in a form, the date an exchange happened, times shown on pages.
+        (kampung.communities.middleware resets it for the next request.)"""
+        from zoneinfo import ZoneInfo
+
+        from django.utils import timezone
+
+        timezone.activate(ZoneInfo(self.timezone))
+
 
 class Organisation(models.Model):
     """A social purpose entity, council, agency, school, business or informal group."""

@@ -118,6 +118,7 @@ def _community(request, slug: str) -> Community:
     # Someone with no role there is told it does not exist, not that it is forbidden.
     if policy.role_in(request.user, community) is None:
         raise HttpError(404, "Not found.")
+    community.use_local_time()
     return community
 
 

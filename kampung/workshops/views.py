@@ -314,6 +314,7 @@ def workshop_join(request, token: str):
     workshop = Workshop.objects.select_related("community").filter(token=token).first()
     if workshop is None:
         raise Http404
+    workshop.community.use_local_time()
     key = _participant_key(request)
     name = request.session.get("kampung_workshop_name", "")
     form = JoinForm(request.POST or None, initial={"added_by_name": name})
