@@ -582,3 +582,11 @@ def test_request_dates_and_today_are_on_the_communitys_clock(cast, monkeypatch):
     ((start, end),) = cand.need_to_core(need).occasions
     assert start.date() == dt.date(2026, 3, 2)  # "today" is Singapore's today
     assert start.tzinfo == ZoneInfo("Asia/Singapore") and end.hour == 23
+
+
+def test_the_demo_has_an_organisations_request_its_partner_sees(client, cast):
+    need = Need.objects.get(title="Volunteer drivers for our Thursday lunch club")
+    assert need.organisation == cast.members["partner"].organisation and need.member is None
+    client.force_login(cast.user("partner"))
+    listing = client.get(reverse("need_list", args=[cast.community.slug])).content.decode()
+    assert need.title in listing

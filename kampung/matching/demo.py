@@ -146,3 +146,23 @@ def seed_matching(seed: int = 1) -> None:
                     safeguarding=clearance,
                     languages=person.languages,
                 )
+        # An organisation asks too: the partner login's organisation needs drivers.
+        partner = (
+            Member.objects.filter(community=community, role=Role.PARTNER)
+            .exclude(user=None)
+            .exclude(organisation=None)
+            .select_related("user", "organisation")
+            .first()
+        )
+        if partner is not None:
+            with acting(partner.user, via="cli"):
+                actions.post_need(
+                    by=partner.user,
+                    community=community,
+                    organisation=partner.organisation,
+                    title="Volunteer drivers for our Thursday lunch club",
+                    description="Picking up four older members who can't take the bus "
+                    "and driving them home after lunch, 11:30 to 14:00.",
+                    urgency=Urgency.SOON,
+                    safeguarding=Clearance.BASIC,
+                )
