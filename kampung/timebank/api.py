@@ -541,9 +541,7 @@ def open_organisation_account(request, slug: str, organisation_id: int):
     community = _community(request, slug)
     policy.require(request.user, "timebank.manage_accounts", community)
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    existed = Account.objects.filter(
-        community=community, organisation=organisation, kind=Account.Kind.ORGANISATION
-    ).exists()
+    existed = actions.existing_organisation_account(community, organisation) is not None
     account = actions.open_organisation_account(
         by=request.user, community=community, organisation=organisation
     )

@@ -631,7 +631,8 @@ def accounts(request, slug: str):
     )
     if query:
         members = members.filter(
-            Q(member__display_name__icontains=query) | Q(number__icontains=query.upper())
+            Q(member__display_name__icontains=query)
+            | Q(number__icontains=clean_account_number(query))
         )
     page = Paginator(members.order_by("member__display_name", "id"), 50).get_page(
         request.GET.get("page")
