@@ -342,7 +342,9 @@ def offer_list(request, slug: str):
     policy.require(request.user, "offer.post", community)
     me = policy.membership(request.user, community)
     profile = StrengthsProfile.objects.filter(member=me).first() if me else None
-    which = request.POST.get("which", "offer")
+    # Two forms on one page: only the one that was sent is bound (a GET binds neither,
+    # so both show their initial values).
+    which = request.POST.get("which") if request.method == "POST" else None
     form = OfferForm(request.POST if which == "offer" else None)
     strengths = StrengthsForm(
         request.POST if which == "strengths" else None,

@@ -77,3 +77,19 @@ def test_a_resident_asks_for_help_somewhere_else_by_tapping_the_map(
     centre = cast.community
     assert need.lat is not None and (need.lat, need.lng) != (centre.centre_lat, centre.centre_lng)
     assert abs(need.lat - centre.centre_lat) < 0.05 and abs(need.lng - centre.centre_lng) < 0.05
+
+
+def test_what_i_offer_shows_the_map_only_for_an_offer_at_a_place(
+    cast, page, log_in, live_server, shot
+):
+    log_in(page, "volunteer@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/kampung-seri-mawar/offers/")
+    pick = page.locator("#pick-map")
+    expect(pick).to_be_hidden()  # "comes to you" is the default
+    page.get_by_label("At a place").check()
+    expect(pick).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Pause for now — Help with phones, tablets and video calls")
+    ).to_be_visible()
+    assert _serious_violations(page) == []
+    shot(page, "offers-mobile")
