@@ -101,7 +101,14 @@ _database_url = env_str("DATABASE_URL", _default_db)
 if not _database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
     raise SettingError("DATABASE_URL", "must start with sqlite:// or postgresql://")
 try:
-    _db = dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    _db = dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Behind a transaction-pooling pooler (PgBouncer pool_mode=transaction without
+        # max_prepared_statements) set this: no server-side cursors and no prepared
+        # statements (the time bank's hot path prepares its two statements otherwise).
+        disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
+    )
 except ValueError as exc:
     raise SettingError("DATABASE_URL", str(exc)) from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":

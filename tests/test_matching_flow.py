@@ -590,3 +590,49 @@ def test_the_demo_has_an_organisations_request_its_partner_sees(client, cast):
     client.force_login(cast.user("partner"))
     listing = client.get(reverse("need_list", args=[cast.community.slug])).content.decode()
     assert need.title in listing
+
+
+def test_a_stewards_assets_count_against_their_own_limit(cast):
+    from kampung.assets.models import Asset
+
+    asset = (
+        Asset.objects.filter(
+            community=cast.community, visibility__in=["public", "members"], status="active"
+        )
+        .exclude(category="personal")
+        .first()
+    )
+    volunteer = cast.members["volunteer"]
+    Asset.objects.filter(pk=asset.pk).update(steward_member=volunteer)
+    actions.save_strengths(by=cast.user("volunteer"), member=volunteer, max_at_once=1)
+    pool = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
+    assert pool[f"asset:{asset.pk}"].owner_capacity == 1
+    offer = Offer.objects.get(member=volunteer)
+    need = Need.objects.get(title="Help setting up my new phone")
+    actions.propose_match(by=cast.user("coordinator"), need=need, candidate_id=f"offer:{offer.pk}")
+    pool = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
+    assert pool[f"asset:{asset.pk}"].owner_capacity == 0
+
+
+def test_a_place_tapped_before_choosing_online_or_comes_to_you_is_not_kept(cast):
+    offer = actions.post_offer(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        kind="skill",
+        title="Bike repairs",
+        location_kind="comes_to_you",
+        lat=1.3601,
+        lng=103.9501,
+    )
+    assert (offer.lat, offer.lng) == (None, None)
+    assert offer.asset is None or offer.asset.lat != 1.3601
+    need = actions.post_need(
+        by=cast.user("resident"),
+        community=cast.community,
+        title="Help with an online form",
+        description="The housing form",
+        mode="online",
+        lat=1.3601,
+        lng=103.9501,
+    )
+    assert (need.lat, need.lng) == (None, None)

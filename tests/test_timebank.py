@@ -725,3 +725,20 @@ def test_the_api_keeps_statements_and_staff_actions_to_their_people(cast, people
     schema = resident.get("/api/v1/openapi.json").json()
     assert "/api/v1/communities/{slug}/timebank/gifts" in schema["paths"]
     assert login(cast.user("analyst")).get(f"{API}/reports").json()["minutes_exchanged"] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("pooler", [True, False])
+def test_behind_a_transaction_pooler_nothing_is_prepared(cast, people, monkeypatch, pooler):
+    """DB_DISABLE_SERVER_SIDE_CURSORS=true (PgBouncer in transaction mode): transfers
+    still work, and no statement is prepared on the server. Without it, the hot path's
+    statements are prepared (which is what this test would notice)."""
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", pooler)
+    connection.close()  # a fresh session: nothing prepared yet
+    for _ in range(8):  # more than psycopg's prepare threshold
+        _gift(cast, people, minutes=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        prepared = cursor.fetchone()[0]
+    assert (prepared == 0) if pooler else (prepared > 0)

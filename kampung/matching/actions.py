@@ -132,6 +132,8 @@ def post_need(
     need = Need(
         community=community, member=asker, organisation=organisation, posted_by=by, **fields
     )
+    if need.mode == Mode.ONLINE:
+        need.lat = need.lng = None  # nowhere to go: a tapped place is not kept
     if need.lat is None and need.mode != Mode.ONLINE:
         # Where the person lives (their area on their record), or the organisation's
         # place, or else the middle of the neighbourhood: distances are then rough,
@@ -182,6 +184,10 @@ def close_need(*, by, need: Need, status: str = Need.Status.CLOSED) -> Need:
 
 def _validate_offer(offer: Offer) -> None:
     errors: dict = {}
+    if offer.location_kind != Asset.LocationKind.POINT:
+        # A place tapped on the map before choosing "comes to you" or online is not
+        # where the offer is: it must not end up on the asset map.
+        offer.lat = offer.lng = None
     offer.title = (offer.title or "").strip()
     if not offer.title:
         errors["title"] = _("Say in a few words what you offer.")

@@ -187,9 +187,16 @@ def candidates_for(user, community) -> list[core.Candidate]:
         # Only what members may see: a suggestion is shown to the person asking.
         .filter(visibility__in=[Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS])
         .filter(status__in=[Asset.Status.ACTIVE, Asset.Status.PAUSED])
+        .select_related("steward_member__strengths")
         .prefetch_related("tags")
     )
     for a in assets:
+        steward = a.steward_member
+        # A steward is asked when their asset is suggested (they become the helper), so
+        # it counts against their own limit like their offers do.
+        steward_left = (
+            left_for(steward.pk, getattr(steward, "strengths", None)) if steward else None
+        )
         out.append(
             core.Candidate(
                 id=f"asset:{a.pk}",
@@ -207,6 +214,7 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 languages=frozenset(a.languages),
                 accessibility=frozenset(a.accessibility),
                 capacity=None,
+                owner_capacity=steward_left,
                 paused=a.status == Asset.Status.PAUSED,
             )
         )

@@ -175,7 +175,14 @@ class OfferForm(PickPlace):
         label=_("How far you can go (km)"), min_value=0, max_value=200, initial=2
     )
     capacity = forms.IntegerField(
-        label=_("How many requests you can take at once"), min_value=1, max_value=50, initial=1
+        label=_("How many requests you can take at once with this offer"),
+        min_value=1,
+        max_value=50,
+        initial=1,
+        help_text=_(
+            "Your own limit across all your offers (under “My strengths”, 2 unless you "
+            "change it) applies too."
+        ),
     )
     availability = WhenField(label=_("When you are usually free (optional)"))
     languages = forms.MultipleChoiceField(
@@ -191,10 +198,6 @@ class OfferForm(PickPlace):
 
     def clean_availability(self):
         return slots_from_when(self.cleaned_data["availability"])
-
-    def clean_max_at_once(self):
-        value = self.cleaned_data.get("max_at_once")
-        return 2 if value is None else value
 
 
 class StrengthsForm(forms.Form):
