@@ -283,3 +283,30 @@ def test_today_on_the_pages_is_the_communitys_today(cast, login, monkeypatch):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Exchange.objects.get(description="Morning walk").occurred_on == dt.date(2026, 3, 2)
+
+
+def test_the_whole_ledger_downloads_for_auditors_and_adds_up(cast, login):
+    import csv
+    import io
+    from collections import defaultdict
+
+    url = f"{BASE}/ledger/?format=csv"
+    assert login(cast.user("resident")).get(url).status_code == 403
+    client = login(cast.user("coordinator"))
+    downloads = AuditEvent.objects.filter(summary="Downloaded the time bank ledger (CSV)")
+    response = client.get(url)
+    assert response.status_code == 200 and downloads.count() == 1
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows, "the demo has time bank entries"
+    totals, last = defaultdict(int), {}
+    for row in rows:
+        totals[row["transaction"]] += int(row["minutes"])
+        if row["account_number"]:
+            last[row["account_number"]] = int(row["balance_after_minutes"])
+    assert set(totals.values()) == {0}  # every entry adds up to zero
+    for number, balance in last.items():  # and the last running balance is the balance
+        assert Account.objects.get(number=number).balance == balance
+    # The far side of a clearing transfer is shown by community only.
+    far = [r for r in rows if r["account_community"] != cast.community.name]
+    assert far and all(r["account_number"] == "" for r in far)
+    assert all(r["account"] == "Account in another community" for r in far)
