@@ -207,7 +207,13 @@ ACTIONS = tuple(RULES)
 
 
 def _own_account(c: Context) -> bool:
-    return c.member is not None and getattr(c.obj, "member_id", None) == c.member.pk
+    """The member's own account, or for partner staff their organisation's account."""
+    if c.member is None:
+        return False
+    if getattr(c.obj, "member_id", None) == c.member.pk:
+        return True
+    org_id = getattr(c.obj, "organisation_id", None)
+    return c.role == Role.PARTNER and org_id is not None and org_id == c.member.organisation_id
 
 
 def _for_member_without_login(c: Context) -> bool:

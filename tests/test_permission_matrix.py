@@ -63,6 +63,8 @@ MATRIX = {
     ("match.allocate", None): STAFF,
     ("timebank.use", None): INSIDERS,
     ("timebank.view_statement", None): STAFF,
+    ("timebank.view_statement", "partner_org_account"): STAFF | {"partner"},
+    ("timebank.view_statement", "other_org_account"): STAFF,
     ("timebank.record_for_others", None): STAFF,
     ("timebank.act_for_member", "other"): STAFF,
     ("timebank.act_for_member", "self"): set(),
@@ -114,7 +116,11 @@ def targets(cast, resident_without_login):
         title="A driver for the lunch club",
         description="Tuesdays",
     )
+    from kampung.timebank import actions as timebank
+
     return {
+        "partner_org_account": timebank.organisation_account(cast.community, partner_org),
+        "other_org_account": timebank.organisation_account(cast.community, another_org),
         "partner_org": partner_org,
         "another_org": another_org,
         "org_need": org_need,

@@ -310,3 +310,19 @@ def test_the_whole_ledger_downloads_for_auditors_and_adds_up(cast, login):
     far = [r for r in rows if r["account_community"] != cast.community.name]
     assert far and all(r["account_number"] == "" for r in far)
     assert all(r["account"] == "Account in another community" for r in far)
+
+
+def test_partner_staff_see_their_organisations_statement_only(cast, login):
+    partner = cast.members["partner"]
+    mine = actions.open_organisation_account(
+        by=cast.user("coordinator"), community=cast.community, organisation=partner.organisation
+    )
+    other_org = cast.community.organisations.exclude(pk=partner.organisation_id).first()
+    theirs = actions.open_organisation_account(
+        by=cast.user("coordinator"), community=cast.community, organisation=other_org
+    )
+    client = login(cast.user("partner"))
+    home = client.get(f"{BASE}/").content.decode()
+    assert "Your organisation's statement" in home and mine.number in home
+    assert client.get(f"{BASE}/accounts/{mine.number}/").status_code == 200
+    assert client.get(f"{BASE}/accounts/{theirs.number}/").status_code == 404

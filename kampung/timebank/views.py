@@ -98,6 +98,12 @@ def home(request, slug: str):
             if done is None and not person.has_device
         ]
     context["can_report"] = policy.can(request.user, "timebank.view_reports", community)
+    if me.organisation_id is not None:
+        org_account = actions.existing_organisation_account(community, me.organisation)
+        if org_account is not None and policy.can(
+            request.user, "timebank.view_statement", community, org_account
+        ):
+            context["org_account"] = org_account
     return render(request, "timebank/home.html", context)
 
 
