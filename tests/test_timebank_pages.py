@@ -326,3 +326,16 @@ def test_partner_staff_see_their_organisations_statement_only(cast, login):
     assert "Your organisation's statement" in home and mine.number in home
     assert client.get(f"{BASE}/accounts/{mine.number}/").status_code == 200
     assert client.get(f"{BASE}/accounts/{theirs.number}/").status_code == 404
+
+
+def test_the_report_shows_care_each_organisation_paid_for(cast, login):
+    centre = Account.objects.get(
+        community=cast.community, kind="organisation", organisation__name__contains="Seniors"
+    )
+    assert centre.balance < 0  # the demo's centre paid for care
+    report = login(cast.user("coordinator")).get(f"{BASE}/reports/")
+    rows = report.context["report"]["paid_by_organisations"]
+    assert rows == [{"organisation": centre.organisation.name, "minutes": -centre.balance}]
+    assert "Care paid for by organisations" in report.content.decode()
+    api = login(cast.user("coordinator")).get(f"/api/v1/communities/{SLUG}/timebank/reports").json()
+    assert api["paid_by_organisations"] == rows

@@ -219,8 +219,17 @@ class MonthOut(Schema):
     minutes: int
 
 
+class PaidByOut(Schema):
+    organisation: str
+    minutes: int
+
+
 class ReportOut(Schema):
     months: list[MonthOut]
+    paid_by_organisations: list[PaidByOut] = Field(
+        default_factory=list,
+        description="Care each organisation's account paid for in the last twelve months.",
+    )
     givers: int
     receivers: int
     reciprocal: int

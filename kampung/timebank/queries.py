@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from kampung import policy
@@ -121,7 +121,25 @@ def community_report(community, today: date | None = None) -> dict:
                 givers.add(member_id)
         elif member_id in counted:
             receivers.add(member_id)
+    # Care organisations paid for (their accounts are the payers of exchanges).
+    paid = (
+        Posting.objects.filter(
+            account__community=community,
+            account__kind=Account.Kind.ORGANISATION,
+            transaction__kind__in=EXCHANGE_KINDS,
+            transaction__occurred_on__gte=months[0],
+            transaction__reversed_by__isnull=True,
+            amount__lt=0,
+        )
+        .values("account__organisation__name")
+        .annotate(minutes=Sum("amount"))
+        .order_by("minutes", "account__organisation__name")
+    )
     return {
+        "paid_by_organisations": [
+            {"organisation": r["account__organisation__name"], "minutes": -r["minutes"]}
+            for r in paid
+        ],
         "months": [{"month": m.strftime("%Y-%m"), "minutes": n} for m, n in per_month.items()],
         "givers": len(givers),
         "receivers": len(receivers),
