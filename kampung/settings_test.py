@@ -17,5 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S3
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-if IS_POSTGRES:  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": "test_kampung"}  # noqa: F405
+# On PostgreSQL the test database is Django's default, "test_" + the database's name,
+# so runs against differently named databases (two checkouts, CI and a developer) can
+# share one server without dropping each other's test database.
