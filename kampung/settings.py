@@ -191,6 +191,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kampung@localhost")
 # Also send match notifications (asked to help, answered, done) by email; they always
 # show in the site.
 KAMPUNG_EMAIL_NOTIFICATIONS = env_bool("KAMPUNG_EMAIL_NOTIFICATIONS", False)
+# No uploaded file is stored past this size (kampung.uploads); the asset import's own
+# limit is the same 5 MB.
+KAMPUNG_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kampung.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security (production) ------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

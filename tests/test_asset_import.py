@@ -481,3 +481,45 @@ def test_the_import_endpoint_is_documented_and_asset_ids_still_resolve(cast, cli
     asset = Asset.objects.filter(community=cast.community).first()
     got = client.get(f"/api/v1/communities/{cast.community.slug}/assets/{asset.pk}")
     assert got.status_code == 200 and got.json()["id"] == asset.pk
+
+
+class _Spy:
+    """Counts the bytes the storing upload handlers were given."""
+
+    stored = 0
+
+
+def test_an_oversized_file_is_stopped_while_it_arrives_with_a_clear_message(
+    cast, client, api_headers, settings, monkeypatch
+):
+    from django.core.files.uploadhandler import MemoryFileUploadHandler
+
+    original = MemoryFileUploadHandler.receive_data_chunk
+
+    def spy(self, raw_data, start):
+        _Spy.stored += len(raw_data)
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(MemoryFileUploadHandler, "receive_data_chunk", spy)
+    settings.KAMPUNG_MAX_UPLOAD_BYTES = 200_000
+    big = b"name,category\n" + b"x" * 1_000_000 + b",place\n"
+    client.force_login(cast.user("coordinator"))
+    _Spy.stored = 0
+    page = _upload(client, cast, big)
+    assert page.status_code == 200
+    assert page.context["form"].errors["file"] == [importing.too_large_message()]
+    # Storing stopped at the cap; the rest of the megabyte was thrown away unstored.
+    assert _Spy.stored <= 200_000
+    before = Asset.objects.count()
+    api = client.post(
+        f"/api/v1/communities/{cast.community.slug}/assets/import",
+        {"file": SimpleUploadedFile("big.csv", big)},
+        headers=api_headers,
+    )
+    assert api.status_code == 422
+    assert api.json()["error"]["fields"]["file"] == [importing.too_large_message()]
+    assert Asset.objects.count() == before
+    missing = client.post(
+        f"/api/v1/communities/{cast.community.slug}/assets/import", {}, headers=api_headers
+    )
+    assert missing.status_code == 422 and "file" in missing.json()["error"]["fields"]

@@ -21,6 +21,7 @@ from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
 from kampung.people.api import _community
+from kampung.uploads import too_large
 
 router = Router(tags=["assets"])
 
@@ -292,7 +293,7 @@ class ImportReportOut(Schema):
 def import_assets(
     request,
     slug: str,
-    file: File[UploadedFile],
+    file: File[UploadedFile] = None,
     mode: Form[Literal["all", "valid_only"]] = "all",
     dry_run: Form[bool] = False,
 ):
@@ -309,6 +310,10 @@ def import_assets(
     Community developers and administrators only."""
     community = _community(request, slug)
     policy.require(request.user, "asset.import", community)
+    if too_large(request):  # stopped while the request was read (kampung.uploads)
+        raise ValidationError({"file": [importing.too_large_message()]})
+    if file is None:
+        raise ValidationError({"file": ["Send the spreadsheet as the multipart field `file`."]})
     try:
         importing.check_size(file.size)
         parsed = importing.read(file.read(), file.name)

@@ -27,6 +27,7 @@ from kampung import policy
 from kampung.assets import actions, importing
 from kampung.assets.models import Asset, Category
 from kampung.people.skills import LANGUAGE_NAMES
+from kampung.uploads import too_large
 from kampung.views import community_for
 
 SESSION_KEY = "asset_imports"
@@ -102,7 +103,13 @@ def asset_import(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "asset.import", community)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and too_large(request):
+        # The upload handler stopped storing it; say why rather than "required".
+        form = UploadForm(request.POST, request.FILES)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", importing.too_large_message())
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             importing.check_size(upload.size)  # before reading it into memory

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from kampung.assets.models import Asset, Category, Tag
 from kampung.people.skills import LANGUAGE_NAMES
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024  # settings.KAMPUNG_MAX_UPLOAD_BYTES stops larger uploads early
 MAX_ROWS = 20_000
 EXTENSIONS = (".csv", ".xlsx")
 CREATE, UPDATE, UNCHANGED, PROBLEM = "create", "update", "unchanged", "problem"
@@ -174,6 +174,12 @@ def read(data: bytes, filename: str) -> Parsed:
     """Read and understand a CSV or XLSX file. Raises ImportFileError for problems with
     the file as a whole; problems with single cells are kept on each row."""
     return parse(read_sheet(data, filename))
+
+
+def too_large_message() -> str:
+    return _(
+        "The file is over %(max)s MB, the most Kampung can take: split it into smaller files."
+    ) % {"max": MAX_BYTES // 1024 // 1024}
 
 
 def check_size(size: int) -> None:
