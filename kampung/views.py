@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count
@@ -131,3 +132,15 @@ def add_errors(form, exc) -> None:
     form as a whole for fields the form does not have."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def pick_map_context(lat, lng, *, fallback) -> dict:
+    """What kampung/_pick_map.html needs: where the map starts (lat/lng, or the
+    community `fallback`'s centre when they are unknown) and the tile server."""
+    if lat is None or lng is None:
+        lat, lng = fallback.centre_lat, fallback.centre_lng
+    return {
+        "centre": f"{lat},{lng}",
+        "tile_url": settings.KAMPUNG_TILE_URL,
+        "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+    }

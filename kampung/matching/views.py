@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from kampung.matching.forms import (
 )
 from kampung.matching.models import Match, Need, Notification, Offer, StrengthsProfile
 from kampung.people.models import Member, Role
-from kampung.views import add_errors, community_for
+from kampung.views import add_errors, community_for, pick_map_context
 
 FACTOR_NAMES = {
     "fit": gettext_lazy("Skill or service fit"),
@@ -107,18 +106,11 @@ def need_create(request, slug: str):
 
 
 def _pick_map_context(request, community) -> dict:
-    """kampung/_pick_map.html starts on the member's own area, or the neighbourhood."""
+    """The pick map starts on the member's own area, or the neighbourhood."""
     me = policy.membership(request.user, community)
-    home = (
-        (me.area_lat, me.area_lng)
-        if me is not None and me.area_lat is not None
-        else (community.centre_lat, community.centre_lng)
+    return pick_map_context(
+        me.area_lat if me else None, me.area_lng if me else None, fallback=community
     )
-    return {
-        "centre": f"{home[0]},{home[1]}",
-        "tile_url": settings.KAMPUNG_TILE_URL,
-        "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
-    }
 
 
 def _need(request, community, need_id) -> Need:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kampung import policy
 from kampung.assets.models import Category
-from kampung.views import add_errors, community_for
+from kampung.views import add_errors, community_for, pick_map_context
 from kampung.workshops import actions
 from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
 from kampung.workshops.models import Workshop, WorkshopItem
@@ -272,11 +272,7 @@ def workshop_item_edit(request, slug: str, workshop_id: int, item_id: int):
             "workshop": workshop,
             "item": item,
             "form": form,
-            "centre": f"{item.lat},{item.lng}"
-            if item.lat is not None
-            else f"{workshop.community.centre_lat},{workshop.community.centre_lng}",
-            "tile_url": settings.KAMPUNG_TILE_URL,
-            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            **pick_map_context(item.lat, item.lng, fallback=workshop.community),
             "page_title": _("Change “%(name)s”") % {"name": item.name},
         },
     )
@@ -359,9 +355,7 @@ def workshop_join(request, token: str):
             "mine": mine,
             "tally": tally,
             "room_total": sum(n for _kind, n in tally),
-            "centre": f"{workshop.community.centre_lat},{workshop.community.centre_lng}",
-            "tile_url": settings.KAMPUNG_TILE_URL,
-            "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
+            **pick_map_context(None, None, fallback=workshop.community),
             "page_title": workshop.title,
         },
     )
