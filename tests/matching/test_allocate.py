@@ -108,3 +108,12 @@ def test_a_persons_own_limit_holds_across_all_their_offers():
     # Nothing left for that person at all: neither offer is suggested.
     full = [helper(1, owner_id="m1", owner_capacity=0)]
     assert [u.code for u in allocate([need(1)], full).unmet] == ["capacity"]
+
+
+def test_an_owners_limit_holds_even_when_it_comes_from_a_candidate_left_out():
+    # Found by the property test: the paused offer says its owner has nothing left;
+    # the owner's other offer must not be given the need either.
+    paused = helper(1, owner_id="m1", owner_capacity=0, paused=True)
+    other = helper(2, owner_id="m1")
+    result = allocate([need(1)], [paused, other])
+    assert result.assignments == []

@@ -105,7 +105,14 @@ def allocate(
     rows_used = sorted(set(edge_row))
     capped = [r for r in rows_used if index.candidates[r].capacity is not None]
     cap_row = {r: k for k, r in enumerate(capped)}
-    owner_caps = _owner_caps(index, rows_used)
+    # An owner's limit is the smallest any of their candidates gives, shortlisted or not
+    # (a candidate left out for having nothing left still speaks for its owner).
+    used_owners = {_owner(index, r) for r in rows_used}
+    owner_caps = {
+        o: cap
+        for o, cap in _owner_caps(index, range(len(index.candidates))).items()
+        if o in used_owners
+    }
     owners = sorted(owner_caps, key=str)
     owner_row = {o: k for k, o in enumerate(owners)}
     y_price: dict = {}
