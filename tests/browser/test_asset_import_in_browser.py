@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assets.test_import import BAD, GOOD, _csv
 from tests.browser.test_dashboard_in_browser import _serious_violations
-from tests.test_asset_import import BAD, GOOD, _csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

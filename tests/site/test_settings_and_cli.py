@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from kampung.env import SettingError, env_bool, env_int
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROD_KEY = "p" * 20 + "-production-secret-key-that-is-long-and-random-enough-0123"
 
 
