@@ -18,7 +18,7 @@ def main(n_assets: int, repeats: int) -> None:
 
     from kampung.assets.demo import seed_assets
     from kampung.communities.models import Community
-    from kampung.demo import _point
+    from kampung.demo import random_point
     from kampung.people.models import Member, Role, User
 
     setup_test_environment()
@@ -36,7 +36,9 @@ def main(n_assets: int, repeats: int) -> None:
         community=community, user=user, display_name="Bench", role=Role.COORDINATOR
     )
     rng = random.Random(1)
-    seed_assets(community, count=n_assets, rng=rng, point=lambda r: _point(r, centre, radius_km))
+    seed_assets(
+        community, count=n_assets, rng=rng, point=lambda r: random_point(r, centre, radius_km)
+    )
     client = Client()
     client.force_login(user)
     url = f"/api/v1/communities/{community.slug}/assets/map"
@@ -44,7 +46,7 @@ def main(n_assets: int, repeats: int) -> None:
     city = f"{centre[1] - d * 1.2},{centre[0] - d},{centre[1] + d * 1.2},{centre[0] + d}"
 
     def street_box():
-        lat, lng = _point(rng, centre, radius_km * 0.8)
+        lat, lng = random_point(rng, centre, radius_km * 0.8)
         return f"{lng - 0.003},{lat - 0.002},{lng + 0.003},{lat + 0.002}"
 
     def timed(params):

@@ -13,7 +13,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from kampung.assets.api import router as assets_router
 from kampung.audit.context import attribute_to
+from kampung.errors import DomainError, from_validation_error
+from kampung.matching.api import router as matching_router
+from kampung.people.api import router as people_router
+from kampung.timebank.api import router as timebank_router
+from kampung.workshops.api import router as workshops_router
 
 
 class TokenAuth(HttpBearer):
@@ -40,10 +46,15 @@ api = NinjaAPI(
 )
 
 
-def error(request, status: int, code: str, message: str, fields: dict | None = None):
+def error(request, status: int, code: str, message: str, fields: dict | None = None, **extra):
+    """The one error body: {"error": {"code", "message", "fields"?, ...}}."""
     body = {"error": {"code": code, "message": message}}
     if fields:
-        body["error"]["fields"] = fields
+        # A message about the request as a whole is filed under "request".
+        body["error"]["fields"] = {
+            ("request" if name == "__all__" else name): found for name, found in fields.items()
+        }
+    body["error"].update(extra)
     return api.create_response(request, body, status=status)
 
 
@@ -57,10 +68,16 @@ def on_invalid_request(request, exc):
     return error(request, 422, "invalid", "Some fields are not valid.", fields)
 
 
+@api.exception_handler(DomainError)
+def on_refused(request, exc: DomainError):
+    """Every domain error of every app, in one place."""
+    return error(request, exc.status, exc.code, exc.message, exc.fields, **exc.extra)
+
+
 @api.exception_handler(ValidationError)
-def on_domain_invalid(request, exc):
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"request": exc.messages}
-    return error(request, 422, "invalid", "Some fields are not valid.", fields)
+def on_invalid_model(request, exc):
+    # A model's own full_clean() refusing: the same shape as our Invalid.
+    return on_refused(request, from_validation_error(exc))
 
 
 @api.exception_handler(AuthenticationError)
@@ -83,21 +100,9 @@ def on_http_error(request, exc):
     return error(request, exc.status_code, "error", str(exc))
 
 
-def _register_routers() -> None:
-    from kampung.assets.api import router as assets_router
-    from kampung.people.api import router as people_router
-
-    api.add_router("/", people_router)
-    api.add_router("/", assets_router)
-    from kampung.workshops.api import router as workshops_router
-
-    api.add_router("/", workshops_router)
-    from kampung.matching.api import router as matching_router
-
-    api.add_router("/", matching_router)
-    from kampung.timebank.api import router as timebank_router
-
-    api.add_router("/", timebank_router)
-
-
-_register_routers()
+# Routers are added last: their modules import nothing from this one (no cycle).
+api.add_router("/", people_router)
+api.add_router("/", assets_router)
+api.add_router("/", workshops_router)
+api.add_router("/", matching_router)
+api.add_router("/", timebank_router)

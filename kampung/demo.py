@@ -23,6 +23,7 @@ from kampung.audit.models import AuditEvent
 from kampung.communities.models import Community, Organisation
 from kampung.people.models import Consent, ConsentPurpose, Member, Role, User
 from kampung.people.skills import SKILLS
+from kampung.people.system import system_user
 
 # Two fictional communities on one installation, placed in real-looking areas.
 COMMUNITIES = [
@@ -156,7 +157,6 @@ DEMO_LOGINS = [
     ("admin@demo.kampung.test", "Aminah (administrator)", Role.ADMIN, "kampung-seri-mawar"),
     ("woking@demo.kampung.test", "Wendy (Woking East resident)", Role.RESIDENT, "woking-east"),
 ]
-SYSTEM_EMAIL = "system@kampung.invalid"
 BATCH = 5000
 
 
@@ -169,7 +169,7 @@ class SeedReport:
     consents: int
 
 
-def _point(rng: random.Random, centre, radius_km: float, decimals: int = 5):
+def random_point(rng: random.Random, centre, radius_km: float, decimals: int = 5):
     """A point uniformly inside a circle around `centre`."""
     lat0, lng0 = centre
     r = radius_km * math.sqrt(rng.random())
@@ -188,16 +188,6 @@ def _boundary(centre, radius_km: float) -> dict:
         dlng = radius_km * 1.05 * math.sin(theta) / (111.32 * math.cos(math.radians(lat0)))
         ring.append([round(lng0 + dlng, 6), round(lat0 + dlat, 6)])
     return {"type": "Polygon", "coordinates": [ring]}
-
-
-def system_user() -> User:
-    user, created = User.objects.get_or_create(
-        email=SYSTEM_EMAIL, defaults={"display_name": "Kampung", "is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
@@ -223,7 +213,7 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
         orgs = []
         for i in range(n_orgs):
             label, kind = ORG_KINDS[i % len(ORG_KINDS)]
-            lat, lng = _point(rng, spec["centre"], spec["radius_km"])
+            lat, lng = random_point(rng, spec["centre"], spec["radius_km"])
             number = 1 + i // len(ORG_KINDS)
             orgs.append(
                 Organisation(
@@ -243,7 +233,7 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
         rows = []
         for i in range(members):
             name = f"{rng.choice(first)} {rng.choice(last)}"
-            lat, lng = _point(rng, spec["centre"], spec["radius_km"], decimals=3)
+            lat, lng = random_point(rng, spec["centre"], spec["radius_km"], decimals=3)
             spoken = sorted({langs[0], *rng.sample(langs, rng.randint(0, 2))})
             has_email = rng.random() < 0.7
             rows.append(
@@ -293,7 +283,7 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
             community,
             count=60 + members // 4,
             rng=rng,
-            point=lambda r: _point(r, spec["centre"], spec["radius_km"]),
+            point=lambda r: random_point(r, spec["centre"], spec["radius_km"]),
             members=[m for m in created if m.skills],
             organisations=orgs,
         )

@@ -1,36 +1,25 @@
-"""Site-wide pages: home (my communities) and the per-role community dashboard."""
+"""Site-wide pages: home (my communities) and the per-role community dashboard. Helpers
+shared by every app's pages are in kampung.web, not here."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kampung import policy
-from kampung.communities.models import Community
 from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
+from kampung.web import community_for
 
 
 def site_context(request):
     return {"site_name": "Kampung"}
-
-
-def community_for(request, slug: str) -> Community:
-    """The community named in the URL, or 404 if the user has no role there (we do not
-    tell outsiders which communities exist)."""
-    community = get_object_or_404(Community, slug=slug)
-    if policy.role_in(request.user, community) is None:
-        raise Http404
-    community.use_local_time()
-    return community
 
 
 @login_required
@@ -125,22 +114,3 @@ def dashboard(request, slug: str):
         )[:8]
     context["page_title"] = _("%(community)s dashboard") % {"community": community.name}
     return render(request, "kampung/dashboard.html", context)
-
-
-def add_errors(form, exc) -> None:
-    """Put an action's ValidationError on the form: on the field it names, or on the
-    form as a whole for fields the form does not have."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def pick_map_context(lat, lng, *, fallback) -> dict:
-    """What kampung/_pick_map.html needs: where the map starts (lat/lng, or the
-    community `fallback`'s centre when they are unknown) and the tile server."""
-    if lat is None or lng is None:
-        lat, lng = fallback.centre_lat, fallback.centre_lng
-    return {
-        "centre": f"{lat},{lng}",
-        "tile_url": settings.KAMPUNG_TILE_URL,
-        "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
-    }

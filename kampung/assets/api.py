@@ -19,9 +19,16 @@ from ninja.pagination import paginate
 from kampung import policy
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
-from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
-from kampung.people.api import _community
+from kampung.assets.queries import (
+    AssetFilters,
+    cells_in,
+    filtered,
+    open_now_filter,
+    open_request_points,
+    points_in,
+)
 from kampung.uploads import too_large
+from kampung.web import community_for
 
 router = Router(tags=["assets"])
 
@@ -97,7 +104,7 @@ def _box(request) -> geo.Box:
 def map_data(request, slug: str, zoom: int = 15):
     """What the map draws for the visible box: individual assets when zoomed in
     (zoom >= 16) or when few are in view; otherwise counts per grid cell."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
     box, filters = _box(request), _filters(request)
     qs = filtered(request.user, community, filters).exclude(lat=None)
@@ -171,20 +178,20 @@ def _cells_from_points(points, zoom):
 @router.get("/communities/{slug}/assets", response=list[AssetOut])
 @paginate
 def list_assets(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
     return filtered(request.user, community, _filters(request)).prefetch_related("tags")
 
 
 @router.get("/communities/{slug}/assets/{int:asset_id}", response=AssetOut)
 def get_asset(request, slug: str, asset_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return get_object_or_404(policy.visible_assets(request.user, community), pk=asset_id)
 
 
 @router.post("/communities/{slug}/assets", response={201: AssetOut})
 def add_asset(request, slug: str, payload: AssetIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     data = payload.dict()
     asset = actions.add_asset(by=request.user, community=community, **data)
     return Status(201, asset)
@@ -192,7 +199,7 @@ def add_asset(request, slug: str, payload: AssetIn):
 
 @router.post("/communities/{slug}/assets/{asset_id}/checked", response=AssetOut)
 def mark_checked(request, slug: str, asset_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     asset = get_object_or_404(policy.visible_assets(request.user, community), pk=asset_id)
     return actions.verify_asset(by=request.user, asset=asset)
 
@@ -204,7 +211,7 @@ EXPORT_LIMIT = 200_000
 def export_geojson(request, slug: str):
     """RFC 7946 FeatureCollection: [longitude, latitude] order, no "crs" member. Assets
     without a place on the map (online, comes to you) have a null geometry."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.export", community)
     rows = filtered(request.user, community, _filters(request)).values(*EXPORT_FIELDS)
     features = [
@@ -250,7 +257,7 @@ def _plain(value):
 
 @router.get("/communities/{slug}/assets.csv")
 def export_csv(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.export", community)
     rows = filtered(request.user, community, _filters(request)).values(*EXPORT_FIELDS)
     out = io.StringIO()
@@ -308,7 +315,7 @@ def import_assets(
     {row, column, message}. `mode=valid_only` imports the rows without problems and
     reports the others. `dry_run=true` says what would happen and writes nothing.
     Community developers and administrators only."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.import", community)
     if too_large(request):  # stopped while the request was read (kampung.uploads)
         raise ValidationError({"file": [importing.too_large_message()]})
@@ -319,25 +326,11 @@ def import_assets(
         parsed = importing.read(file.read(), file.name)
     except importing.ImportFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    try:
-        plan = actions.import_assets(
-            by=request.user, community=community, rows=parsed, mode=mode, dry_run=dry_run
-        )
-    except actions.ImportRefused as exc:
-        from kampung.api import api
-
-        problems = exc.plan.problems
-        fields: dict[str, list[str]] = {}
-        for p in problems:
-            fields.setdefault(f"rows.{p.row}.{p.column}", []).append(p.message)
-        body = {
-            "code": "import_has_problems",
-            "message": str(exc),
-            "fields": fields,
-            "problems": [p.as_dict() for p in problems],
-            "report": exc.plan.report(),
-        }
-        return api.create_response(request, {"error": body}, status=422)
+    # Refused (mode=all with problems): ImportRefused carries the row-by-row problems
+    # and the report into the one error body.
+    plan = actions.import_assets(
+        by=request.user, community=community, rows=parsed, mode=mode, dry_run=dry_run
+    )
     return plan.report()
 
 
@@ -346,9 +339,8 @@ def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: b
     """Assets (and open needs) per category for each area of `size` metres (250, 500 or
     1000), labelled like a street atlas (A1 is the north-west corner)."""
     from kampung.assets import gaps
-    from kampung.assets.views import _open_need_points
 
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
     if size not in gaps.SIZES_M:
         raise HttpError(422, "size must be one of 250, 500, 1000")
@@ -360,7 +352,7 @@ def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: b
     )
     try:
         areas = gaps.sort_areas(
-            gaps.grid(assets, _open_need_points(request.user, community), size_m=size), sort, desc
+            gaps.grid(assets, open_request_points(request.user, community), size_m=size), sort, desc
         )
     except gaps.TooManyAreas as exc:
         raise HttpError(422, str(exc)) from None

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kampung.assets.actions import ACCESSIBILITY
+from kampung.assets import hours
 from kampung.assets.models import Asset, Category, Tag
+from kampung.assets.rules import ACCESSIBILITY
 from kampung.people.skills import LANGUAGE_NAMES
 
 
@@ -61,11 +62,9 @@ class AssetForm(forms.Form):
     )
 
     def clean_opening_hours(self):
-        from kampung.assets.importing import CellError, _opening_hours
-
         try:
-            return _opening_hours(self.cleaned_data.get("opening_hours") or "")
-        except CellError as exc:
+            return hours.parse_opening_hours(self.cleaned_data.get("opening_hours") or "")
+        except hours.HoursError as exc:
             raise forms.ValidationError(str(exc)) from None
 
     def __init__(self, *args, **kwargs):

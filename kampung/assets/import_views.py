@@ -17,7 +17,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,9 +25,10 @@ from django.utils.translation import gettext_lazy
 from kampung import policy
 from kampung.assets import actions, importing
 from kampung.assets.models import Asset, Category
+from kampung.errors import REFUSALS
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.uploads import too_large
-from kampung.views import community_for
+from kampung.web import community_for
 
 SESSION_KEY = "asset_imports"
 KEEP_FOR_SECONDS = 24 * 60 * 60
@@ -157,7 +157,7 @@ def asset_import_preview(request, slug: str, upload: str):
             )
         except actions.ImportRefused as exc:
             plan, error = exc.plan, str(exc)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             plan = None
             error = " ".join(m for ms in exc.message_dict.values() for m in ms)
         else:
@@ -212,7 +212,7 @@ def asset_import_template(request, slug: str):
 
 
 def _column_help() -> list[tuple[str, str]]:
-    from kampung.assets.actions import ACCESSIBILITY
+    from kampung.assets.rules import ACCESSIBILITY
 
     def codes(values):
         return ", ".join(values)

@@ -4,7 +4,7 @@ already up to date, and every problem by row and column as the person sees them 
 their spreadsheet (the header is row 1, the first asset row 2).
 
 This module turns cells into values and says what it could not understand. Whether an
-asset is valid is decided by kampung.assets.actions.asset_problems, the same check adding
+asset is valid is decided by kampung.assets.rules.asset_problems, the same check adding
 an asset by hand uses. Writing is kampung.assets.actions.import_assets, which plans again
 inside its transaction (the register may have changed since the preview)."""
 
@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from kampung.assets import hours
 from kampung.assets.models import Asset, Category, Tag
 from kampung.people.skills import LANGUAGE_NAMES
 
@@ -387,7 +388,7 @@ def _split(text: str) -> list[str]:
 
 def _codes(known: dict[str, str]):
     """A list of codes or names. Ones not recognised pass through unchanged, so the
-    asset's own validation (actions.asset_problems) names them."""
+    asset's own validation (rules.asset_problems) names them."""
 
     def parse(text: str):
         return list(dict.fromkeys(known.get(_simplify(p), p) for p in _split(text)))
@@ -395,93 +396,18 @@ def _codes(known: dict[str, str]):
     return parse
 
 
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAY_GROUPS = {
-    "daily": range(7),
-    "every day": range(7),
-    "everyday": range(7),
-    "weekdays": range(5),
-    "weekends": range(5, 7),
-}
-_TIMES = re.compile(
-    r"^(\d{1,2})(?:[:.](\d{2}))?\s*(?:-|–|—|to)\s*(\d{1,2})(?:[:.](\d{2}))?$", re.IGNORECASE
-)
-HOURS_EXAMPLE = "Mon-Fri 09:00-17:00; Sat 10:00-12:00"
+HOURS_EXAMPLE = hours.HOURS_EXAMPLE
 
 
-def _day(word: str) -> int:
-    word = word.strip().casefold().rstrip(".")
-    for number, full in enumerate(DAYS):
-        if len(word) >= 2 and full.startswith(word):
-            return number
-    raise CellError(
-        _("“%(v)s” is not a day. Write days and times like: %(example)s")
-        % {"v": word, "example": HOURS_EXAMPLE}
-    )
-
-
-def _days(text: str) -> list[int]:
-    found: list[int] = []
-    for part in re.split(r"[,&/]|\band\b", text):
-        part = part.strip()
-        if not part:
-            continue
-        if _simplify(part) in DAY_GROUPS:
-            found.extend(DAY_GROUPS[_simplify(part)])
-            continue
-        ends = re.split(r"\s*(?:-|–|—|\bto\b)\s*", part)
-        if len(ends) == 2:
-            first, last = _day(ends[0]), _day(ends[1])
-            found.extend((first + i) % 7 for i in range((last - first) % 7 + 1))
-        elif len(ends) == 1:
-            found.append(_day(part))
-        else:
-            raise CellError(_("“%(v)s” is not understood.") % {"v": part})
-    return list(dict.fromkeys(found))
-
-
-def _opening_hours(text: str) -> list[dict]:
-    """ "Mon-Fri 09:00-17:00; Sat 10:00-12:00, 14:00-16:00" -> opening slots."""
-    slots = []
-    for segment in re.split(r"[;\n]", text):
-        segment = segment.strip()
-        if not segment:
-            continue
-        match = re.match(r"^(.*?[A-Za-z].*?)\s*:?\s+(\d.*)$", segment)
-        if not match:
-            raise CellError(
-                _("“%(v)s” is not understood. Write days and times like: %(example)s")
-                % {"v": segment, "example": HOURS_EXAMPLE}
-            )
-        days = _days(match.group(1))
-        for span in match.group(2).split(","):
-            times = _TIMES.match(span.strip())
-            if not times:
-                raise CellError(
-                    _("“%(v)s” is not a time span. Write it like 09:00-17:00.")
-                    % {"v": span.strip()}
-                )
-            h1, m1, h2, m2 = times.groups()
-            opens, closes = f"{int(h1):02d}:{m1 or '00'}", f"{int(h2):02d}:{m2 or '00'}"
-            if not _valid_time(opens) or not _valid_time(closes):
-                raise CellError(
-                    _("“%(v)s” is not a time of day (00:00 to 23:59).") % {"v": span.strip()}
-                )
-            if opens >= closes:
-                raise CellError(
-                    _("In “%(v)s” the opening time must be before the closing time.")
-                    % {"v": segment}
-                )
-            slots.extend({"day": d, "opens": opens, "closes": closes} for d in days)
-    return slots
-
-
-def _valid_time(hhmm: str) -> bool:
-    return bool(re.match(r"^([01]\d|2[0-3]):[0-5]\d$", hhmm))
+def _opening_hours_cell(text: str) -> list[dict]:
+    try:
+        return hours.parse_opening_hours(text)
+    except hours.HoursError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _parsers() -> dict:
-    from kampung.assets.actions import ACCESSIBILITY
+    from kampung.assets.rules import ACCESSIBILITY
 
     def field(name):
         return Asset._meta.get_field(name)
@@ -500,7 +426,7 @@ def _parsers() -> dict:
         ),
         "lat": _number(-90, 90),
         "lng": _number(-180, 180),
-        "opening_hours": _opening_hours,
+        "opening_hours": _opening_hours_cell,
         "languages": _codes(
             {_simplify(str(label)): code for code, label in LANGUAGE_NAMES.items()}
             | {_simplify(code): code for code in LANGUAGE_NAMES}
@@ -697,7 +623,7 @@ def _chunks(items: list, size: int = 500):
 
 def plan(community, parsed: Parsed) -> Plan:
     """What importing `parsed` into `community` would do. Reads, never writes."""
-    from kampung.assets.actions import asset_problems
+    from kampung.assets.rules import asset_problems
 
     keys: dict[int, tuple[str, str]] = {}  # row number -> (key, column to blame)
     for row in parsed.rows:

@@ -131,3 +131,16 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
             }
         )
     return out
+
+
+def open_request_points(user, community) -> list[tuple[float, float, str]]:
+    """Open requests for help with a place, as (lat, lng, category), that `user` may
+    count (for the gap analysis). Requests belong to the matching app; without it there
+    are none to count."""
+    from django.apps import apps
+
+    if not apps.is_installed("kampung.matching"):
+        return []
+    from kampung.matching.queries import open_need_points
+
+    return open_need_points(user, community)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,14 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
-from kampung.assets import actions, gaps
+from kampung.assets import actions, gaps, rules
 from kampung.assets.forms import AssetForm
 from kampung.assets.hours import format_opening_hours
 from kampung.assets.models import Asset, Category
-from kampung.assets.queries import AssetFilters, filtered
+from kampung.assets.queries import AssetFilters, filtered, open_request_points
 from kampung.audit.models import AuditEvent
+from kampung.errors import REFUSALS
 from kampung.people.skills import LANGUAGE_NAMES
-from kampung.views import community_for
+from kampung.web import add_errors, community_for
 
 SHORT_CATEGORY_LABELS = {
     Category.PERSONAL: gettext_lazy("Skills"),
@@ -52,7 +52,7 @@ def asset_map(request, slug: str):
             "categories": Category.choices,
             "costs": Asset.Cost.choices,
             "languages": list(LANGUAGE_NAMES.items()),
-            "accessibility": list(actions.ACCESSIBILITY.items()),
+            "accessibility": list(rules.ACCESSIBILITY.items()),
             "tile_url": settings.KAMPUNG_TILE_URL,
             "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
             "can_add": policy.can(request.user, "asset.create", community),
@@ -87,7 +87,7 @@ def asset_detail(request, slug: str, asset_id: int):
             "tags": asset.tags.all(),
             "hours": [(DAY_NAMES[s["day"]], s["opens"], s["closes"]) for s in asset.opening_hours],
             "languages": [LANGUAGE_NAMES.get(c, c) for c in asset.languages],
-            "accessibility": [actions.ACCESSIBILITY.get(a, a) for a in asset.accessibility],
+            "accessibility": [rules.ACCESSIBILITY.get(a, a) for a in asset.accessibility],
             "can_edit": policy.can(request.user, "asset.edit", community, asset),
             "can_verify": policy.can(request.user, "asset.verify", community, asset),
             "page_title": asset.name,
@@ -113,9 +113,8 @@ def _form_page(request, community, form, asset=None):
 def _save(request, form, write):
     try:
         return write(**form.cleaned_data)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+    except REFUSALS as exc:
+        add_errors(form, exc)
     return None
 
 
@@ -171,18 +170,6 @@ def asset_verify(request, slug: str, asset_id: int):
     return redirect("asset_detail", slug=slug, asset_id=asset.pk)
 
 
-def _open_need_points(user, community) -> list[tuple[float, float, str]]:
-    """Open needs with a place, as (lat, lng, category), that `user` may count. Needs
-    belong to the matching app; without it there are none to count."""
-    from django.apps import apps
-
-    if not apps.is_installed("kampung.matching"):
-        return []
-    from kampung.matching.queries import open_need_points
-
-    return open_need_points(user, community)
-
-
 @login_required
 def asset_gaps(request, slug: str):
     """Where needs outnumber assets: counts per area as a shaded map and a sortable table."""
@@ -201,7 +188,7 @@ def asset_gaps(request, slug: str):
         .exclude(lat=None)
         .values_list("lat", "lng", "category")
     )
-    needs = _open_need_points(request.user, community)
+    needs = open_request_points(request.user, community)
     error = ""
     try:
         areas = gaps.grid(assets, needs, size_m=size)

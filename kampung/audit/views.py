@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.audit.models import AuditEvent
-from kampung.views import community_for
+from kampung.web import community_for
 
 
 @login_required

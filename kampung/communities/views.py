@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.communities.models import Organisation
-from kampung.views import community_for
+from kampung.web import community_for
 
 
 @login_required

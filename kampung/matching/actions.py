@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kampung import policy
-from kampung.assets import actions as asset_actions
-from kampung.assets.models import Asset, Category, Tag
+from kampung.assets import rules as asset_rules
+from kampung.assets.models import REVIEW_EVERY, Asset, Category, Tag
 from kampung.communities.models import Organisation
 from kampung.matching import candidates as cand
 from kampung.matching import core
@@ -60,7 +60,7 @@ def _tags(codes) -> list[Tag]:
 
 def _check_common(obj, errors: dict, *, slots_field: str) -> None:
     try:
-        asset_actions.validate_opening_hours(getattr(obj, slots_field))
+        asset_rules.validate_opening_hours(getattr(obj, slots_field))
     except ValidationError as exc:
         errors[slots_field] = [
             m.replace("Opening time", _("Time")) for m in exc.message_dict["opening_hours"]
@@ -68,7 +68,7 @@ def _check_common(obj, errors: dict, *, slots_field: str) -> None:
     unknown = [code for code in obj.languages if code not in LANGUAGE_NAMES]
     if unknown:
         errors["languages"] = _("Unknown language: %(v)s.") % {"v": ", ".join(map(str, unknown))}
-    unknown = [a for a in obj.accessibility if a not in asset_actions.ACCESSIBILITY]
+    unknown = [a for a in obj.accessibility if a not in asset_rules.ACCESSIBILITY]
     if unknown:
         errors["accessibility"] = _("Unknown accessibility need: %(v)s.") % {
             "v": ", ".join(map(str, unknown))
@@ -238,7 +238,7 @@ def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
         fields["visibility"] = Asset.Visibility.MEMBERS if shows else Asset.Visibility.PRIVATE
         asset = Asset(community=offer.community, source=Asset.Source.MANUAL, **fields)
         asset.last_verified_at, asset.last_verified_by = timezone.now(), by
-        asset.review_due = timezone.localdate() + asset_actions.REVIEW_EVERY
+        asset.review_due = timezone.localdate() + REVIEW_EVERY
         asset.save()
         asset.tags.set(tags)
         offer.asset = asset
@@ -325,7 +325,7 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
         setattr(profile, name, value)
     errors: dict = {}
     try:
-        asset_actions.validate_opening_hours(profile.availability)
+        asset_rules.validate_opening_hours(profile.availability)
     except ValidationError:
         errors["availability"] = _("Times need a day and HH:MM start and end, start first.")
     if not (0 <= profile.travel_km <= 200):

@@ -14,8 +14,8 @@ from kampung.communities.models import Organisation
 from kampung.matching import actions
 from kampung.matching import candidates as cand
 from kampung.matching.models import Match, Need, Offer
-from kampung.people.api import _community
 from kampung.people.models import Member
+from kampung.web import community_for
 
 router = Router(tags=["matching"])
 
@@ -171,14 +171,14 @@ def _match(request, community, match_id) -> Match:
 
 @router.get("/communities/{slug}/needs", response=list[NeedOut])
 def list_needs(request, slug: str, status: str = "open"):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "need.post", community)
     return cand.needs_of(request.user, community).filter(status=status).prefetch_related("tags")
 
 
 @router.post("/communities/{slug}/needs", response={201: NeedOut})
 def post_need(request, slug: str, payload: NeedIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     data = payload.dict()
     member_id = data.pop("member_id")
     member = get_object_or_404(Member, pk=member_id, community=community) if member_id else None
@@ -192,14 +192,14 @@ def post_need(request, slug: str, payload: NeedIn):
 
 @router.get("/communities/{slug}/needs/{need_id}", response=NeedOut)
 def get_need(request, slug: str, need_id: int):
-    return _need(request, _community(request, slug), need_id)
+    return _need(request, community_for(request, slug), need_id)
 
 
 @router.get("/communities/{slug}/needs/{need_id}/candidates", response=CandidatesOut)
 def need_candidates(request, slug: str, need_id: int, limit: int = 10):
     """Ranked candidates with each factor's points (they add up to the total), and the
     candidates left out with the hard rule that excludes them."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     need = _need(request, community, need_id)
     policy.require(request.user, "match.propose", community, need)
     ranked, excluded = cand.rank_need(request.user, need, limit=max(1, min(limit, 100)))
@@ -223,7 +223,7 @@ def need_candidates(request, slug: str, need_id: int, limit: int = 10):
 
 @router.post("/communities/{slug}/needs/{need_id}/matches", response={201: MatchOut})
 def propose(request, slug: str, need_id: int, payload: ProposeIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     need = _need(request, community, need_id)
     match = actions.propose_match(
         by=request.user, need=need, candidate_id=payload.candidate_id, note=payload.note
@@ -233,12 +233,12 @@ def propose(request, slug: str, need_id: int, payload: ProposeIn):
 
 @router.get("/communities/{slug}/matches/{match_id}", response=MatchOut)
 def get_match(request, slug: str, match_id: int):
-    return _match(request, _community(request, slug), match_id)
+    return _match(request, community_for(request, slug), match_id)
 
 
 @router.post("/communities/{slug}/matches/{match_id}/answer", response=MatchOut)
 def answer(request, slug: str, match_id: int, payload: AnswerIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     match = _match(request, community, match_id)
     return actions.answer_match(
         by=request.user, match=match, accept=payload.accept, reason=payload.reason
@@ -247,13 +247,13 @@ def answer(request, slug: str, match_id: int, payload: AnswerIn):
 
 @router.post("/communities/{slug}/matches/{match_id}/start", response=MatchOut)
 def start(request, slug: str, match_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return actions.start_match(by=request.user, match=_match(request, community, match_id))
 
 
 @router.post("/communities/{slug}/matches/{match_id}/complete", response=MatchOut)
 def complete(request, slug: str, match_id: int, payload: CompleteIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     match = _match(request, community, match_id)
     return actions.complete_match(
         by=request.user, match=match, minutes=payload.minutes, feedback=payload.feedback
@@ -262,7 +262,7 @@ def complete(request, slug: str, match_id: int, payload: CompleteIn):
 
 @router.post("/communities/{slug}/matches/{match_id}/cancel", response=MatchOut)
 def cancel(request, slug: str, match_id: int, reason: str = ""):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return actions.cancel_match(
         by=request.user, match=_match(request, community, match_id), reason=reason
     )
@@ -271,7 +271,7 @@ def cancel(request, slug: str, match_id: int, reason: str = ""):
 @router.post("/communities/{slug}/allocations")
 def allocate(request, slug: str):
     """Propose the best overall set of matches for all open needs without one."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
     return {
         "proposed": [{"match_id": m.pk, "need_id": m.need_id, "score": m.score} for m in proposed],
@@ -281,13 +281,13 @@ def allocate(request, slug: str):
 
 @router.post("/communities/{slug}/offers", response={201: OfferOut})
 def post_offer(request, slug: str, payload: OfferIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return Status(201, actions.post_offer(by=request.user, community=community, **payload.dict()))
 
 
 @router.get("/communities/{slug}/offers", response=list[OfferOut])
 def my_offers(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "offer.post", community)
     me = policy.membership(request.user, community)
     return Offer.objects.filter(community=community, member=me)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kampung.assets.actions import ACCESSIBILITY
 from kampung.assets.models import Asset, Tag
+from kampung.assets.rules import ACCESSIBILITY
 from kampung.matching.models import Clearance, Mode, Offer, Urgency
 from kampung.people.skills import LANGUAGE_NAMES
+from kampung.web import PickPlace
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 PARTS = {
@@ -55,24 +56,6 @@ def _kind_choices():
         (_("Skills"), skills),
         (_("Services"), services),
     ]
-
-
-class PickPlace(forms.Form):
-    """The place tapped on kampung/_pick_map.html (optional: without it the member's
-    own place is used)."""
-
-    lat = forms.FloatField(
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
-    )
-    lng = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
-    )
 
 
 class NeedForm(PickPlace):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
+from kampung.errors import REFUSALS
 from kampung.matching import actions
 from kampung.matching import candidates as cand
 from kampung.matching.forms import (
@@ -26,7 +27,7 @@ from kampung.matching.forms import (
 )
 from kampung.matching.models import Match, Need, Notification, Offer, StrengthsProfile
 from kampung.people.models import Member, Role
-from kampung.views import add_errors, community_for, pick_map_context
+from kampung.web import add_errors, community_for, pick_map_context, show_error
 
 FACTOR_NAMES = {
     "fit": gettext_lazy("Skill or service fit"),
@@ -85,7 +86,7 @@ def need_create(request, slug: str):
             need = actions.post_need(
                 by=request.user, community=community, tags=[tag] if tag else [], **data
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             messages.success(
@@ -207,10 +208,8 @@ def match_propose(request, slug: str, need_id: int):
             candidate_id=request.POST.get("candidate", ""),
             note=request.POST.get("note", ""),
         )
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for e in errors:
-                messages.error(request, e)
+    except REFUSALS as exc:
+        show_error(request, exc)
         return redirect("need_detail", slug=slug, need_id=need.pk)
     messages.success(
         request,
@@ -281,8 +280,8 @@ def match_answer(request, slug: str, match_id: int):
         actions.answer_match(
             by=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -323,8 +322,8 @@ def match_progress(request, slug: str, match_id: int):
                 by=request.user, match=match, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Cancelled."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    except REFUSALS as exc:
+        show_error(request, exc)
     return redirect("match_detail", slug=slug, match_id=match.pk)
 
 
@@ -352,7 +351,7 @@ def offer_list(request, slug: str):
     if request.method == "POST" and which == "strengths" and me and strengths.is_valid():
         try:
             actions.save_strengths(by=request.user, member=me, **strengths.cleaned_data)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(strengths, exc)
         else:
             messages.success(request, _("Your strengths are saved."))
@@ -364,7 +363,7 @@ def offer_list(request, slug: str):
             actions.post_offer(
                 by=request.user, community=community, tags=[tag] if tag else [], **data
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("Thank you! Your offer is in."))
@@ -391,8 +390,8 @@ def allocate(request, slug: str):
     community = community_for(request, slug)
     try:
         proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
-    except ValidationError as exc:
-        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    except REFUSALS as exc:
+        show_error(request, exc)
         return redirect("need_list", slug=slug)
     return render(
         request,
@@ -431,8 +430,8 @@ def need_close(request, slug: str, need_id: int):
     status = request.POST.get("status", "")
     try:
         actions.close_need(by=request.user, need=need, status=status)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -459,8 +458,8 @@ def offer_status(request, slug: str, offer_id: int):
     status = request.POST.get("status", "")
     try:
         actions.change_offer(by=request.user, offer=offer, status=status)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         messages.success(request, OFFER_STATUS_MESSAGES[status])
     return redirect("offer_list", slug=slug)

@@ -12,13 +12,17 @@ from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.audit.context import acting
+from kampung.errors import Conflict
 from kampung.people.models import ApiToken, Consent, ConsentPurpose, Member, Role, User
 
 CURRENT_CONSENT_WORDING = "2026-11"
 
 
-class ConsentError(Exception):
-    """A consent cannot be recorded or withdrawn as asked."""
+class ConsentError(Conflict):
+    """A consent cannot be recorded or withdrawn as asked (recorded already, withdrawn
+    already)."""
+
+    code = "consent_conflict"
 
 
 def _check(user, action, community, obj=None):

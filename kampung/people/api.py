@@ -13,9 +13,9 @@ from ninja.pagination import paginate
 from kampung import policy
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
-from kampung.communities.models import Community
 from kampung.people import actions
 from kampung.people.models import Consent, ConsentPurpose, Member, Role
+from kampung.web import community_for
 
 router = Router()
 
@@ -113,15 +113,6 @@ class AuditOut(Schema):
         return obj.on_behalf_of.display_name if obj.on_behalf_of else None
 
 
-def _community(request, slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    # Someone with no role there is told it does not exist, not that it is forbidden.
-    if policy.role_in(request.user, community) is None:
-        raise HttpError(404, "Not found.")
-    community.use_local_time()
-    return community
-
-
 def _member(request, community, member_id: int) -> Member:
     return get_object_or_404(Member, pk=member_id, community=community)
 
@@ -148,7 +139,7 @@ def list_communities(request):
 @router.get("/communities/{slug}/members", response=list[MemberSummary], tags=["people"])
 @paginate
 def list_members(request, slug: str, q: str = ""):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "member.view_directory", community)
     members = policy.visible_members(request.user, community)
     if q:
@@ -158,7 +149,7 @@ def list_members(request, slug: str, q: str = ""):
 
 @router.get("/communities/{slug}/members/{member_id}", response=MemberOut, tags=["people"])
 def get_member(request, slug: str, member_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     member = _member(request, community, member_id)
     policy.require(request.user, "member.view_personal", community, member)
     if member.user_id != request.user.pk:
@@ -168,14 +159,14 @@ def get_member(request, slug: str, member_id: int):
 
 @router.post("/communities/{slug}/members", response={201: MemberSummary}, tags=["people"])
 def create_member(request, slug: str, payload: MemberIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     member = actions.create_member(by=request.user, community=community, **payload.dict())
     return Status(201, member)
 
 
 @router.patch("/communities/{slug}/members/{member_id}", response=MemberSummary, tags=["people"])
 def update_member(request, slug: str, member_id: int, payload: MemberPatch):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     member = _member(request, community, member_id)
     changes = payload.dict(exclude_unset=True)
     if not changes:
@@ -187,7 +178,7 @@ def update_member(request, slug: str, member_id: int, payload: MemberPatch):
     "/communities/{slug}/members/{member_id}/role", response=MemberSummary, tags=["people"]
 )
 def change_role(request, slug: str, member_id: int, payload: RoleIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     member = _member(request, community, member_id)
     organisation = None
     if payload.organisation_id is not None:
@@ -203,12 +194,9 @@ def change_role(request, slug: str, member_id: int, payload: RoleIn):
     "/communities/{slug}/members/{member_id}/consents", response={201: ConsentOut}, tags=["consent"]
 )
 def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     member = _member(request, community, member_id)
-    try:
-        consent = actions.record_consent(by=request.user, member=member, purpose=payload.purpose)
-    except actions.ConsentError as exc:
-        raise HttpError(409, str(exc)) from None
+    consent = actions.record_consent(by=request.user, member=member, purpose=payload.purpose)
     return Status(201, consent)
 
 
@@ -216,20 +204,17 @@ def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
     "/communities/{slug}/consents/{consent_id}/withdraw", response=ConsentOut, tags=["consent"]
 )
 def withdraw_consent(request, slug: str, consent_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     consent = get_object_or_404(
         Consent.objects.select_related("member"), pk=consent_id, member__community=community
     )
-    try:
-        return actions.withdraw_consent(by=request.user, consent=consent)
-    except actions.ConsentError as exc:
-        raise HttpError(409, str(exc)) from None
+    return actions.withdraw_consent(by=request.user, consent=consent)
 
 
 @router.get("/communities/{slug}/audit", response=list[AuditOut], tags=["audit"])
 @paginate
 def audit_log(request, slug: str, action: str = "", object_type: str = "", actor: str = ""):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "audit.view", community)
     events = AuditEvent.objects.filter(community=community).select_related("actor", "on_behalf_of")
     if action:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from kampung import policy
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
+from kampung.errors import REFUSALS
 from kampung.people import actions
 from kampung.people.forms import ConsentForm, MemberEditForm, MemberForm, RoleForm
 from kampung.people.models import Consent, Member
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
-from kampung.views import community_for
+from kampung.web import add_errors, community_for, show_error
 
 
 @login_required
@@ -103,9 +104,8 @@ def member_create(request, slug: str):
             member = actions.create_member(
                 by=request.user, community=community, **form.cleaned_data
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+        except REFUSALS as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": member.display_name})
             return redirect("member_detail", slug=slug, member_id=member.pk)
@@ -133,9 +133,8 @@ def member_edit(request, slug: str, member_id: int):
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
             actions.update_member(by=request.user, member=member, **changed)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+        except REFUSALS as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("member_detail", slug=slug, member_id=member.pk)
@@ -161,9 +160,8 @@ def member_role(request, slug: str, member_id: int):
     if form.is_valid():
         try:
             actions.change_role(by=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                messages.error(request, " ".join(errors))
+        except REFUSALS as exc:
+            show_error(request, exc)
         else:
             messages.success(
                 request, _("Role changed to %(role)s.") % {"role": member.get_role_display()}
@@ -187,8 +185,8 @@ def consent_record(request, slug: str, member_id: int):
                 by=request.user, member=member, purpose=form.cleaned_data["purpose"]
             )
             messages.success(request, _("Consent recorded."))
-        except actions.ConsentError as exc:
-            messages.error(request, str(exc))
+        except REFUSALS as exc:
+            show_error(request, exc)
     return redirect("member_detail", slug=slug, member_id=member.pk)
 
 
@@ -202,6 +200,6 @@ def consent_withdraw(request, slug: str, consent_id: int):
     try:
         actions.withdraw_consent(by=request.user, consent=consent)
         messages.success(request, _("Consent withdrawn."))
-    except actions.ConsentError as exc:
-        messages.error(request, str(exc))
+    except REFUSALS as exc:
+        show_error(request, exc)
     return redirect("member_detail", slug=slug, member_id=consent.member_id)

@@ -3,228 +3,47 @@ these, and show the result; nothing else changes time-bank records.
 
 Each write is atomic, checks permission with kampung.policy, carries an idempotency key
 (the same key and request return the original result; the same key with a different
-request is refused), and raises a `LedgerError` naming the field at fault.
-
-Concurrency: `_post` locks the rows of every account it touches with
-SELECT ... FOR UPDATE, always in ascending id order, inside the caller's transaction.
-We chose row locks over SERIALIZABLE isolation because transfers touch only two to four
-known rows: locking them in a fixed order cannot deadlock, never needs a retry loop, and
-lets transfers between unrelated accounts run in parallel, whereas SERIALIZABLE would
-abort and retry whenever two transfers share an account (the busy community pool would
-make that common). Holding the locks is what makes the balance we read the one we
-update: without them two transfers could both read 5 h and both write back their own
-result, losing one of them. On SQLite, `BEGIN IMMEDIATE` (see settings) serialises all
-writers, which gives the same guarantee.
+request is refused), and raises a `LedgerError` naming the field at fault. Balances move
+only through the posting engine (kampung.timebank.posting); accounts are opened and
+managed in kampung.timebank.accounts (re-exported here for callers of the time bank).
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kampung import policy
 from kampung.audit.context import acting
 from kampung.people.models import Member
-from kampung.timebank.ledger import (
-    MAX_MINUTES,
-    clean_account_number,
-    format_minutes,
-    is_whole_minutes,
-    request_digest,
-    split_evenly,
+from kampung.timebank.accounts import (  # noqa: F401 (the time bank's public verbs)
+    MEMBER_LOWER_LIMIT,
+    account_for_member,
+    clearing_account,
+    close_account,
+    existing_organisation_account,
+    find_account,
+    open_clearing_account,
+    open_organisation_account,
+    organisation_account,
+    pool_account,
+    reopen_account,
+    set_limits,
 )
-from kampung.timebank.models import (
-    Account,
-    Exchange,
-    GroupSession,
-    IdempotencyKey,
-    Transaction,
-    TransactionKind,
-    new_account_number,
+from kampung.timebank.errors import (  # noqa: F401
+    AccountClosed,
+    IdempotencyConflict,
+    InsufficientCredits,
+    LedgerError,
+    LimitExceeded,
+    NoClearingPath,
+    NotAllowed,
 )
-
-# New members may owe up to ten hours, so someone can ask for help before they have
-# had the chance to give any. A community developer can change it per account.
-MEMBER_LOWER_LIMIT = -10 * 60
-
-
-class LedgerError(ValidationError):
-    """A time-bank write was refused; `message_dict` names the field at fault."""
-
-    code_name = "invalid"
-
-    def __init__(self, field: str, message: str):
-        super().__init__({field: [message]})
-
-
-class InsufficientCredits(LedgerError):
-    code_name = "insufficient_credits"
-
-
-class LimitExceeded(LedgerError):
-    code_name = "limit_exceeded"
-
-
-class AccountClosed(LedgerError):
-    code_name = "account_closed"
-
-
-class NoClearingPath(LedgerError):
-    code_name = "no_clearing_path"
-
-
-class IdempotencyConflict(LedgerError):
-    code_name = "idempotency_conflict"
-
-
-class NotAllowed(LedgerError):
-    code_name = "not_allowed"
-
-
-# --- Accounts -----------------------------------------------------------------------------
-
-
-def account_for_member(member: Member) -> Account:
-    """The member's account, opened the first time it is needed (so seeding 100,000
-    members costs nothing here)."""
-    account = Account.objects.filter(member=member).select_related("member").first()
-    if account is not None:
-        return account
-    account, _ = Account.objects.get_or_create(
-        member=member,
-        defaults={
-            "community_id": member.community_id,
-            "kind": Account.Kind.MEMBER,
-            "number": new_account_number(),
-            "lower_limit": MEMBER_LOWER_LIMIT,
-        },
-    )
-    return account
-
-
-def pool_account(community) -> Account:
-    account, _ = Account.objects.get_or_create(
-        community=community,
-        kind=Account.Kind.POOL,
-        defaults={"number": new_account_number(), "lower_limit": 0},
-    )
-    return account
-
-
-def organisation_account(community, organisation) -> Account:
-    if not organisation.communities.filter(pk=community.pk).exists():
-        raise LedgerError("organisation", "That organisation does not work in this community.")
-    account, _ = Account.objects.get_or_create(
-        community=community,
-        organisation=organisation,
-        kind=Account.Kind.ORGANISATION,
-        defaults={"number": new_account_number()},
-    )
-    return account
-
-
-def existing_organisation_account(community, organisation) -> Account | None:
-    """The organisation's account here, if a community developer has opened one."""
-    return Account.objects.filter(
-        community=community, organisation=organisation, kind=Account.Kind.ORGANISATION
-    ).first()
-
-
-def clearing_account(community) -> Account | None:
-    return Account.objects.filter(community=community, kind=Account.Kind.CLEARING).first()
-
-
-def open_clearing_account(*, by, community) -> Account:
-    """Lets credits move between this community and others that have one. Its balance
-    is what the community owes (negative) or is owed (positive) by the others."""
-    policy.require(by, "timebank.manage_accounts", community)
-    account, _ = Account.objects.get_or_create(
-        community=community,
-        kind=Account.Kind.CLEARING,
-        defaults={"number": new_account_number()},
-    )
-    return account
-
-
-def find_account(number: str, *, field: str = "to_account") -> Account:
-    cleaned = clean_account_number(number)
-    account = (
-        Account.objects.select_related("member", "organisation", "community")
-        .filter(number=cleaned)
-        .first()
-    )
-    if account is None:
-        raise LedgerError(field, "There is no time bank account with that number.")
-    return account
-
-
-@transaction.atomic
-def set_limits(*, by, account: Account, lower_limit: int | None, upper_limit: int | None):
-    policy.require(by, "timebank.manage_accounts", account.community, account)
-    locked = Account.objects.select_for_update().get(pk=account.pk)
-    if lower_limit is not None and locked.balance < lower_limit:
-        raise LedgerError(
-            "lower_limit",
-            f"The balance is {format_minutes(locked.balance)}; the lowest balance allowed "
-            "cannot be above it.",
-        )
-    if upper_limit is not None and locked.balance > upper_limit:
-        raise LedgerError(
-            "upper_limit",
-            f"The balance is {format_minutes(locked.balance)}; the highest balance allowed "
-            "cannot be below it.",
-        )
-    locked.lower_limit, locked.upper_limit = lower_limit, upper_limit
-    locked.save(update_fields=["lower_limit", "upper_limit"])
-    return locked
-
-
-@transaction.atomic
-def close_account(*, by, account: Account) -> Account:
-    """A closed account keeps its history but can no longer send or receive credits."""
-    policy.require(by, "timebank.manage_accounts", account.community, account)
-    locked = Account.objects.select_for_update().get(pk=account.pk)
-    if locked.kind == Account.Kind.POOL:
-        raise LedgerError("account", "The community pool cannot be closed.")
-    locked.is_open = False
-    locked.save(update_fields=["is_open"])
-    return locked
-
-
-@transaction.atomic
-def reopen_account(*, by, account: Account) -> Account:
-    """Undo a closing: the account can send and receive credits again."""
-    policy.require(by, "timebank.manage_accounts", account.community, account)
-    locked = Account.objects.select_for_update().get(pk=account.pk)
-    locked.is_open = True
-    locked.save(update_fields=["is_open"])
-    return locked
-
-
-def open_organisation_account(*, by, community, organisation) -> Account:
-    """An account for an organisation working in this community, from which it can pay
-    for care given to people who cannot give time back. No lower limit until a
-    community developer sets one: the organisation underwrites what it pays."""
-    policy.require(by, "timebank.manage_accounts", community)
-    with transaction.atomic():
-        return organisation_account(community, organisation)
-
-
-# --- The ledger core ----------------------------------------------------------------------
-
-
-def _check_minutes(minutes, field: str = "minutes") -> int:
-    if not is_whole_minutes(minutes):
-        raise LedgerError(field, "Give the time as a whole number of minutes.")
-    if minutes <= 0:
-        raise LedgerError(field, "Give a time of at least one minute.")
-    if minutes > MAX_MINUTES:
-        raise LedgerError(field, f"One entry can be at most {format_minutes(MAX_MINUTES)}.")
-    return minutes
+from kampung.timebank.ledger import split_evenly
+from kampung.timebank.models import Account, Exchange, GroupSession, Transaction, TransactionKind
+from kampung.timebank.posting import check_minutes, idempotent, post
 
 
 def _check_text(value: str, field: str, what: str, *, required: bool = True) -> str:
@@ -234,341 +53,6 @@ def _check_text(value: str, field: str, what: str, *, required: bool = True) -> 
     if len(value) > 300:
         raise LedgerError(field, "Keep it under 300 characters.")
     return value
-
-
-def _post(
-    *,
-    community,
-    kind: str,
-    lines: list[tuple[Account, int, str]],
-    by,
-    description: str = "",
-    reason: str = "",
-    occurred_on: dt.date | None = None,
-    on_behalf_of: Member | None = None,
-    reverses: Transaction | None = None,
-) -> Transaction:
-    """Post one balanced transaction. `lines` are (account, minutes, field): positive
-    minutes go into the account. `field` names the input to blame if that account
-    refuses (closed, or beyond a limit). Must run inside transaction.atomic."""
-    merged: dict[int, int] = {}
-    fields: dict[int, str] = {}
-    for account, amount, field in lines:
-        merged[account.pk] = merged.get(account.pk, 0) + amount
-        fields.setdefault(account.pk, field)
-    if sum(merged.values()) != 0:
-        raise AssertionError("postings must add up to zero")
-    merged = {pk: amount for pk, amount in merged.items() if amount != 0}
-    if not merged:
-        raise LedgerError("minutes", "Nothing to move.")
-    ids = sorted(merged)
-    marks = ", ".join(["%s"] * len(ids))
-    # The hot path is plain SQL: it runs for every transfer, and building these few
-    # statements through the ORM cost several times more CPU than running them. (`db`
-    # is `connection` looked up once: each attribute of that proxy costs a lookup.)
-    db = transaction.get_connection()
-    postgres = db.vendor == "postgresql"
-    serving = _serving.get()
-    with _BoundCursor(db) if postgres else db.cursor() as cursor:
-        # Lock every account touched, in ascending id order: two transfers in opposite
-        # directions between the same accounts then queue instead of deadlocking.
-        select = (
-            "SELECT id, balance, lower_limit, upper_limit, is_open FROM timebank_account "  # noqa: S608 (placeholders only)
-            f"WHERE id IN ({marks})"
-        )
-        if postgres and serving is not None and serving.params is not None:
-            # PostgreSQL, for an action whose key _idempotent left to us (see
-            # _CLAIMED_BY_POST): claim the key in the statement that locks the accounts,
-            # one round trip fewer. The uncorrelated EXISTS is a one-time filter that
-            # PostgreSQL evaluates before it scans (and locks) any account, so the key's
-            # INSERT runs first: a retry that waits on the unique index for its original
-            # to commit holds no account lock meanwhile (no deadlock), and finding the
-            # key taken locks nothing. The LEFT JOIN returns the key's id (NULL if taken)
-            # even when no account matched.
-            cursor.execute(
-                f"WITH k AS ({_CLAIM_KEY}) SELECT (SELECT id FROM k), a.* "  # noqa: S608 (placeholders only)
-                f"FROM (SELECT) AS one LEFT JOIN ({select} AND EXISTS (SELECT FROM k) "
-                "ORDER BY id FOR UPDATE) AS a ON true",
-                [*serving.params, *ids],
-            )
-            rows = cursor.fetchall()
-            serving.claimed(rows[0][0])
-            if serving.taken:
-                raise _KeyTaken
-            locked = {row[1]: row[1:] for row in rows if row[1] is not None}
-        else:
-            lock = " FOR UPDATE" if db.features.has_select_for_update else ""
-            cursor.execute(f"{select} ORDER BY id{lock}", ids)
-            locked = {row[0]: row for row in cursor.fetchall()}
-        after: dict[int, int] = {}
-        # Check in the order the lines were given (the source first), so that when
-        # both sides would break a limit the error names the same side every time.
-        for pk in (pk for pk in merged if pk in locked):
-            _pk, balance, lower, upper, is_open = locked[pk]
-            amount, field = merged[pk], fields[pk]
-            new = balance + amount
-            if not is_open:
-                raise AccountClosed(field, f"The account of {_label(pk)} is closed.")
-            if lower is not None and new < lower:
-                raise InsufficientCredits(
-                    field,
-                    f"{_label(pk)} has {format_minutes(max(balance - lower, 0))} available; "
-                    f"this needs {format_minutes(-amount)}.",
-                )
-            if upper is not None and new > upper:
-                raise LimitExceeded(
-                    field,
-                    f"{_label(pk)} can take at most {format_minutes(max(upper - balance, 0))} "
-                    "more before reaching its limit.",
-                )
-            after[pk] = new
-        if len(after) != len(ids):
-            raise LedgerError(fields[ids[0]], "There is no time bank account with that number.")
-        row = {
-            "community_id": getattr(community, "pk", community),
-            "kind": kind,
-            "description": description[:300],
-            "reason": reason[:300],
-            "occurred_on": occurred_on or timezone.localdate(),
-            "created_at": timezone.now(),
-            "created_by_id": by.pk,
-            "on_behalf_of_id": getattr(on_behalf_of, "pk", None),
-            "reverses_id": getattr(reverses, "pk", None),
-        }
-        if postgres:
-            row["id"] = _write_in_one_statement(cursor, row, ids, merged, after, serving)
-            # Built from the row as if loaded (no save, no ORM query): cheaper than
-            # Transaction(**row), and what callers get is the same saved instance.
-            meta_fields = Transaction._meta.concrete_fields
-            tx = Transaction.from_db(db.alias, None, [row[f.attname] for f in meta_fields])
-            if on_behalf_of is not None:
-                tx.on_behalf_of = on_behalf_of
-            if reverses is not None:
-                tx.reverses = reverses
-            return tx
-        tx = Transaction(
-            **{k: v for k, v in row.items() if k not in ("on_behalf_of_id", "reverses_id")},
-            on_behalf_of=on_behalf_of,
-            reverses=reverses,
-        )
-        tx.save(force_insert=True)
-        cursor.execute(
-            "INSERT INTO timebank_posting (transaction_id, account_id, amount, balance_after) "
-            "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(ids)),
-            [v for pk in ids for v in (tx.pk, pk, merged[pk], after[pk])],
-        )
-        # One UPDATE for all balances; the values were computed under the row locks.
-        cursor.execute(
-            "UPDATE timebank_account SET balance = CASE id "  # noqa: S608 (placeholders only)
-            + " ".join(["WHEN %s THEN %s"] * len(ids))
-            + f" END WHERE id IN ({marks})",
-            [v for pk in ids for v in (pk, after[pk])] + ids,
-        )
-    return tx
-
-
-# The idempotency key being served: _idempotent sets it around `work()`. `params` is the
-# key's row while nobody has claimed it yet (inserted it, or found it taken); `key_id`
-# is the row's id once claimed; `linked` the transaction that the posting statement
-# already linked it to (one round trip fewer per transfer).
-class _Serving:
-    __slots__ = ("params", "key_id", "taken", "linked")
-
-    def __init__(self, params: list):
-        self.params: list | None = params
-        self.key_id: int | None = None
-        self.taken = False
-        self.linked: int | None = None
-
-    def claimed(self, key_id: int | None) -> None:
-        self.params, self.key_id, self.taken = None, key_id, key_id is None
-
-    def claim(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(_CLAIM_KEY, self.params)
-            row = cursor.fetchone()
-        self.claimed(row[0] if row else None)
-
-
-_serving: contextvars.ContextVar[_Serving | None] = contextvars.ContextVar("key", default=None)
-
-# Claims an idempotency key: its id, or no row if the key is taken. ON CONFLICT waits on
-# the unique index while another transaction holding the key is still running.
-_CLAIM_KEY = (
-    "INSERT INTO timebank_idempotencykey (user_id, key, action, digest, created_at) "
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
-)
-
-# Actions whose work() goes straight to _post, doing nothing before it but checks of its
-# input and reads: on PostgreSQL _post claims their key in its lock statement. Actions
-# that lock or write before posting (exchanges, sessions, reversals) claim it first.
-_CLAIMED_BY_POST = frozenset({"transfer"})
-
-
-class _KeyTaken(Exception):
-    """_post found the key it was to claim already used: _idempotent replays it."""
-
-
-class _BoundCursor:
-    """PostgreSQL: a cursor for _post's statements that sends parameters apart from the
-    SQL (extended query protocol) rather than quoting them into it as Django's cursors
-    do, so that once a connection has run one of them a few times (_PREPARE_AFTER)
-    psycopg prepares it: PostgreSQL then no longer parses and plans it on every
-    transfer, which was about a third of the server's CPU per transfer. Django turns
-    psycopg's preparing off for the whole connection (for connection poolers); this
-    turns it on only while _post runs, and not at all when the database settings say a
-    transaction-pooling pooler is in front (DISABLE_SERVER_SIDE_CURSORS). Wrapped like
-    connection.cursor(), so error translation, execute_wrappers and query logging
-    still apply."""
-
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        from psycopg import Cursor
-        from psycopg.types.numeric import Int8BinaryDumper
-
-        db = self.db
-        db.ensure_connection()
-        db.validate_thread_sharing()
-        self.pg = db.connection
-        self.threshold = self.pg.prepare_threshold
-        if self.threshold is None and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-            self.pg.prepare_threshold = _PREPARE_AFTER
-        raw = Cursor(self.pg)
-        # Every integer as bigint: psycopg would otherwise type each by its size
-        # (smallint, integer...), and prepare one statement per combination it meets.
-        raw.adapters.register_dumper(int, Int8BinaryDumper)
-        self.cursor = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
-        return self.cursor
-
-    def __exit__(self, *exc_info):
-        self.pg.prepare_threshold = self.threshold
-        self.cursor.close()
-
-
-# psycopg's own default: a connection used for one request never pays for preparing.
-_PREPARE_AFTER = 5
-
-
-def _write_in_one_statement(cursor, row: dict, ids, merged, after, serving) -> int:
-    """PostgreSQL: the transaction, its postings, the new balances and the link from the
-    idempotency key in one round trip (data-modifying CTEs), which is most of what a
-    transfer costs. Returns the new transaction's id."""
-    key_id = serving.key_id if serving is not None else None
-    rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(ids))
-    cursor.execute(
-        f"""WITH tx AS (
-              INSERT INTO timebank_transaction (community_id, kind, description, reason,
-                  occurred_on, created_at, created_by_id, on_behalf_of_id, reverses_id)
-              VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id),
-            lines (account_id, amount, balance_after) AS (VALUES {rows}),
-            postings AS (
-              INSERT INTO timebank_posting (transaction_id, account_id, amount, balance_after)
-              SELECT tx.id, account_id, amount, balance_after FROM tx, lines ORDER BY account_id),
-            balances AS (
-              UPDATE timebank_account a SET balance = lines.balance_after
-                FROM lines WHERE a.id = lines.account_id),
-            keyed AS (
-              UPDATE timebank_idempotencykey SET transaction_id = (SELECT id FROM tx)
-                WHERE id = %s)
-            SELECT id FROM tx""",  # noqa: S608 (placeholders only)
-        [
-            row["community_id"],
-            row["kind"],
-            row["description"],
-            row["reason"],
-            row["occurred_on"],
-            row["created_at"],
-            row["created_by_id"],
-            row["on_behalf_of_id"],
-            row["reverses_id"],
-            *[v for pk in ids for v in (pk, merged[pk], after[pk])],
-            key_id,
-        ],
-    )
-    tx_id = cursor.fetchone()[0]
-    if key_id is not None:
-        serving.linked = tx_id
-    return tx_id
-
-
-def _label(account_id: int) -> str:
-    return Account.objects.select_related("member", "organisation").get(pk=account_id).label
-
-
-def _idempotent(by, key, action: str, body: dict, work):
-    """Run `work()` once per (user, key). The key row is inserted first: a retry that
-    arrives while the original is still running waits on the unique index, finds the
-    key taken (ON CONFLICT DO NOTHING) and returns the original result. On PostgreSQL a
-    transfer's key is inserted by _post's first statement instead (_CLAIMED_BY_POST),
-    which is still before anything is locked or written."""
-    if not isinstance(key, str) or not key.strip() or len(key) > 100:
-        raise LedgerError(
-            "idempotency_key",
-            "Send an idempotency key (any text up to 100 characters, new for each request).",
-        )
-    digest = request_digest(action, body)
-    serving = _Serving([by.pk, key, action, digest, timezone.now()])
-    with transaction.atomic():
-        if action not in _CLAIMED_BY_POST or connection.vendor != "postgresql":
-            serving.claim()
-        if not serving.taken:
-            token = _serving.set(serving)
-            try:
-                result = work()
-            except _KeyTaken:
-                pass
-            except Exception:
-                # work() refused before _post claimed the key (bad input, say). Claim it
-                # now, so that a reused key gets the answer it would have got had the key
-                # been claimed first: the original's result, or IdempotencyConflict.
-                # Not after a database error: the transaction can run nothing more.
-                if serving.params is None:
-                    raise
-                from psycopg.pq import TransactionStatus
-
-                status = connection.connection.info.transaction_status
-                if status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
-                    raise
-                serving.claim()
-                if not serving.taken:
-                    raise
-            finally:
-                _serving.reset(token)
-        if not serving.taken and not (
-            isinstance(result, Transaction) and serving.linked == result.pk
-        ):
-            # Set both columns: a posting made on the way may have linked the key
-            # to its transaction already.
-            is_exchange = isinstance(result, Exchange)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE timebank_idempotencykey SET transaction_id = %s, "
-                    "exchange_id = %s WHERE id = %s",
-                    [
-                        None if is_exchange else result.pk,
-                        result.pk if is_exchange else None,
-                        serving.key_id,
-                    ],
-                )
-    if serving.taken:
-        return _replay(IdempotencyKey.objects.get(user=by, key=key), action, digest)
-    return result
-
-
-def _replay(seen: IdempotencyKey, action: str, digest: str):
-    if seen.action != action or seen.digest != digest:
-        raise IdempotencyConflict(
-            "idempotency_key",
-            "This idempotency key was already used for a different request. "
-            "Use a new key for a new request.",
-        )
-    if seen.transaction_id:
-        return Transaction.objects.get(pk=seen.transaction_id)
-    if seen.exchange_id:
-        return Exchange.objects.get(pk=seen.exchange_id)
-    raise LedgerError("idempotency_key", "The original request is still being processed.")
 
 
 # --- Transfers, gifts and the pool --------------------------------------------------------
@@ -599,7 +83,7 @@ def transfer_credits(
     }
 
     def work():
-        _check_minutes(minutes)
+        check_minutes(minutes)
         if source.pk == target.pk:
             raise LedgerError("to_account", "Credits cannot move from an account to itself.")
         lines = [(source, -minutes, "minutes"), (target, minutes, "to_account")]
@@ -617,7 +101,7 @@ def transfer_credits(
                 (out_clearing, minutes, "to_account"),
                 (in_clearing, -minutes, "to_account"),
             ]
-        return _post(
+        return post(
             community=source.community,
             kind=kind,
             lines=lines,
@@ -627,8 +111,8 @@ def transfer_credits(
             on_behalf_of=on_behalf_of,
         )
 
-    # _idempotent opens the transaction (a savepoint only if the caller has one).
-    return _idempotent(by, idempotency_key, "transfer", body, work)
+    # idempotent opens the transaction (a savepoint only if the caller has one).
+    return idempotent(by, idempotency_key, "transfer", body, work)
 
 
 def _acting_member(by, community, giver: Member | None) -> tuple[Member, Member | None]:
@@ -715,7 +199,7 @@ def reverse_transaction(*, by, original: Transaction, reason: str, idempotency_k
         postings = list(original.postings.select_related("account"))
         try:
             with transaction.atomic():
-                return _post(
+                return post(
                     community=original.community,
                     kind=TransactionKind.REVERSAL,
                     lines=[(p.account, -p.amount, "transaction") for p in postings],
@@ -729,8 +213,8 @@ def reverse_transaction(*, by, original: Transaction, reason: str, idempotency_k
             # the first through.
             raise LedgerError("transaction", "This has already been reversed.") from None
 
-    # _idempotent opens the transaction (a savepoint only if the caller has one).
-    return _idempotent(
+    # idempotent opens the transaction (a savepoint only if the caller has one).
+    return idempotent(
         by, idempotency_key, "reverse", {"transaction": original.pk, "reason": reason}, work
     )
 
@@ -773,7 +257,7 @@ def record_exchange(
     }
 
     def work():
-        _check_minutes(minutes)
+        check_minutes(minutes)
         for who, field in ((provider, "provider"), (receiver, "receiver")):
             if who.community_id != community.pk or not who.is_active:
                 raise LedgerError(field, "Exchanges are between members of this community.")
@@ -809,8 +293,8 @@ def record_exchange(
             receiver_confirmed_by=by if mine == receiver else None,
         )
 
-    # _idempotent opens the transaction (a savepoint only if the caller has one).
-    return _idempotent(by, idempotency_key, "record_exchange", body, work)
+    # idempotent opens the transaction (a savepoint only if the caller has one).
+    return idempotent(by, idempotency_key, "record_exchange", body, work)
 
 
 def _party(by, exchange: Exchange, on_behalf_of: Member | None) -> Member:
@@ -850,7 +334,7 @@ def confirm_exchange(
         if locked.provider_confirmed_at and locked.receiver_confirmed_at:
             payer = locked.paid_by or account_for_member(locked.receiver)
             earner = account_for_member(locked.provider)
-            locked.transaction = _post(
+            locked.transaction = post(
                 community=locked.community,
                 kind=TransactionKind.EXCHANGE,
                 lines=[(payer, -locked.minutes, "minutes"), (earner, locked.minutes, "provider")],
@@ -865,7 +349,7 @@ def confirm_exchange(
         return locked
 
     with acting(by, on_behalf_of=on_behalf_of):
-        return _idempotent(by, idempotency_key, "confirm_exchange", body, work)
+        return idempotent(by, idempotency_key, "confirm_exchange", body, work)
 
 
 def decline_exchange(
@@ -886,7 +370,7 @@ def decline_exchange(
         return locked
 
     with acting(by, on_behalf_of=on_behalf_of):
-        return _idempotent(
+        return idempotent(
             by,
             idempotency_key,
             "decline_exchange",
@@ -925,7 +409,7 @@ def record_session(
     }
 
     def work():
-        _check_minutes(minutes)
+        check_minutes(minutes)
         text = _check_text(title, "title", "what the session was")
         if basis not in GroupSession.Basis.values:
             raise LedgerError("basis", "Choose how the session's credits are counted.")
@@ -945,7 +429,7 @@ def record_session(
             for p, share in zip(people, shares, strict=True)
         ]
         lines.append((account_for_member(host), sum(shares), "host"))
-        tx = _post(
+        tx = post(
             community=community,
             kind=TransactionKind.SESSION,
             lines=lines,
@@ -966,5 +450,5 @@ def record_session(
         session.attendees.set(people)
         return tx
 
-    tx = _idempotent(by, idempotency_key, "record_session", body, work)
+    tx = idempotent(by, idempotency_key, "record_session", body, work)
     return GroupSession.objects.get(transaction=tx)

@@ -16,19 +16,19 @@ import datetime as dt
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kampung import policy
-from kampung.api import api, error
 from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
-from kampung.people.api import _community
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
 from kampung.timebank.ledger import clean_account_number
 from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
+from kampung.web import community_for
 
 router = Router(tags=["time bank"])
 
@@ -45,20 +45,6 @@ def _key():
         description="Any text unique to this request (a UUID is ideal). Retrying with the same "
         "key returns the original result instead of posting twice.",
     )
-
-
-@api.exception_handler(actions.IdempotencyConflict)
-def on_idempotency_conflict(request, exc):
-    return error(request, 409, exc.code_name, _first(exc), exc.message_dict)
-
-
-@api.exception_handler(actions.LedgerError)
-def on_ledger_error(request, exc):
-    return error(request, 422, exc.code_name, _first(exc), exc.message_dict)
-
-
-def _first(exc) -> str:
-    return next(iter(exc.messages), "The time bank refused this request.")
 
 
 class AccountOut(Schema):
@@ -255,7 +241,7 @@ def _members_member(community, number: str, field: str) -> Member:
 
 @router.get("/communities/{slug}/timebank/me", response=AccountOut)
 def my_account(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.use", community)
     return actions.account_for_member(policy.membership(request.user, community))
 
@@ -265,7 +251,7 @@ def my_account(request, slug: str):
 )
 @paginate
 def statement(request, slug: str, number: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     account = get_object_or_404(
         Account.objects.select_related("member"),
         number=clean_account_number(number),
@@ -280,7 +266,7 @@ def statement(request, slug: str, number: str):
 @router.get("/communities/{slug}/timebank/exchanges", response=list[ExchangeOut])
 @paginate
 def list_exchanges(request, slug: str, status: str = ""):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.use", community)
     exchanges = queries.exchanges_for(request.user, community).select_related("paid_by")
     if status:
@@ -290,7 +276,7 @@ def list_exchanges(request, slug: str, status: str = ""):
 
 @router.post("/communities/{slug}/timebank/exchanges", response={201: ExchangeOut})
 def record_exchange(request, slug: str, payload: ExchangeIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     paid_by = None
     if payload.paid_by:
         paid_by = _account_here(community, payload.paid_by, "paid_by")
@@ -321,7 +307,7 @@ def _on_behalf(community, member_id: int | None) -> Member | None:
 
 @router.post("/communities/{slug}/timebank/exchanges/{exchange_id}/confirm", response=ExchangeOut)
 def confirm_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return actions.confirm_exchange(
         by=request.user,
         exchange=_exchange(community, exchange_id),
@@ -332,7 +318,7 @@ def confirm_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
 
 @router.post("/communities/{slug}/timebank/exchanges/{exchange_id}/decline", response=ExchangeOut)
 def decline_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return actions.decline_exchange(
         by=request.user,
         exchange=_exchange(community, exchange_id),
@@ -343,7 +329,7 @@ def decline_exchange(request, slug: str, exchange_id: int, payload: ConfirmIn):
 
 @router.post("/communities/{slug}/timebank/gifts", response={201: TransactionOut})
 def give(request, slug: str, payload: GiftIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     if payload.to_account.strip().lower() == "pool":
         target = actions.pool_account(community)
     else:
@@ -362,7 +348,7 @@ def give(request, slug: str, payload: GiftIn):
 
 @router.post("/communities/{slug}/timebank/pool/allocations", response={201: TransactionOut})
 def allocate(request, slug: str, payload: AllocationIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     tx = actions.allocate_from_pool(
         by=request.user,
         community=community,
@@ -376,10 +362,10 @@ def allocate(request, slug: str, payload: AllocationIn):
 
 @router.get("/communities/{slug}/timebank/transactions/{transaction_id}", response=TransactionOut)
 def get_transaction(request, slug: str, transaction_id: int):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     tx = get_object_or_404(Transaction, pk=transaction_id)
     if not queries.may_see_transaction(request.user, community, tx):
-        return error(request, 404, "not_found", "Not found.")
+        raise Http404
     return tx
 
 
@@ -388,7 +374,7 @@ def get_transaction(request, slug: str, transaction_id: int):
     response={201: TransactionOut},
 )
 def reverse(request, slug: str, transaction_id: int, payload: ReverseIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     original = get_object_or_404(Transaction, pk=transaction_id, community=community)
     tx = actions.reverse_transaction(
         by=request.user,
@@ -401,7 +387,7 @@ def reverse(request, slug: str, transaction_id: int, payload: ReverseIn):
 
 @router.post("/communities/{slug}/timebank/sessions", response={201: SessionOut})
 def record_session(request, slug: str, payload: SessionIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     members = {
         m.pk: m
         for m in Member.objects.filter(
@@ -444,7 +430,7 @@ _LIMIT_FIELDS = {"lower_limit": "lower_limit_minutes", "upper_limit": "upper_lim
 def _managed_account(request, slug: str, number: str) -> Account:
     """The account `number` in this community, for someone who may manage accounts there.
     Permission comes first, so others cannot learn which numbers exist (403, not 404)."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.manage_accounts", community)
     return get_object_or_404(
         Account.objects.select_related("member", "organisation", "community"),
@@ -471,7 +457,7 @@ def list_accounts(
 ):
     """Every account in the community: the pool, the clearing account, organisations,
     then members by name."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.view_ledger", community)
     accounts = Account.objects.filter(community=community).select_related("member", "organisation")
     if kind:
@@ -533,7 +519,7 @@ def reopen_account(request, slug: str, number: str):
 def open_clearing_account(request, slug: str):
     """Open the account through which credits move to and from other communities: 201
     when it is opened, 200 with the existing one if the community has it already."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.manage_accounts", community)
     existed = actions.clearing_account(community) is not None
     account = actions.open_clearing_account(by=request.user, community=community)
@@ -547,7 +533,7 @@ def open_clearing_account(request, slug: str):
 def open_organisation_account(request, slug: str, organisation_id: int):
     """Open an account for an organisation working in this community, from which it can
     pay for care: 201 when it is opened, 200 with the existing one."""
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.manage_accounts", community)
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     existed = actions.existing_organisation_account(community, organisation) is not None
@@ -559,6 +545,6 @@ def open_organisation_account(request, slug: str, organisation_id: int):
 
 @router.get("/communities/{slug}/timebank/reports", response=ReportOut)
 def reports(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "timebank.view_reports", community)
     return queries.community_report(community)

@@ -18,7 +18,8 @@ from kampung.audit.context import acting
 from kampung.audit.models import AuditEvent
 from kampung.communities.models import Community
 from kampung.people.models import Member
-from kampung.timebank import actions
+from kampung.people.system import system_user
+from kampung.timebank import actions, posting
 from kampung.timebank.models import Account, Exchange, TransactionKind, new_account_number
 
 KSM, WOKING = "kampung-seri-mawar", "woking-east"
@@ -36,8 +37,6 @@ KINDS_OF_HELP = [
 
 
 def _system():
-    from kampung.demo import system_user
-
     return system_user()
 
 
@@ -62,7 +61,7 @@ def seed_timebank() -> int:
         nonlocal posted
         try:
             with transaction.atomic():
-                tx = actions._post(
+                tx = posting.post(
                     community=community,
                     kind=kind,
                     lines=[(account, amount, "minutes") for account, amount in lines],

@@ -4,7 +4,7 @@ and the double-entry ledger (transactions and postings).
 Postings are the audit trail: once written they never change. Their model, queryset,
 admin and database triggers (migration 0002) all refuse updates and deletes; a mistake
 is corrected by a reversing transaction that links to the original. `Account.balance`
-is a cached sum of the account's postings, changed only by `actions._post` while the
+is a cached sum of the account's postings, changed only by `posting.post` while the
 account row is locked, and checked against its limits by a database constraint.
 Writes happen in `kampung.timebank.actions`, never here.
 """

@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kampung import policy
 from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
+from kampung.errors import REFUSALS
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
 from kampung.timebank.forms import (
@@ -33,7 +34,7 @@ from kampung.timebank.forms import (
 )
 from kampung.timebank.ledger import clean_account_number, format_minutes
 from kampung.timebank.models import Account, Exchange, GroupSession, Posting, Transaction
-from kampung.views import community_for
+from kampung.web import add_errors, community_for, show_error
 
 
 def _me(request, community) -> Member:
@@ -42,13 +43,6 @@ def _me(request, community) -> Member:
         raise PermissionDenied("timebank.use")
     policy.require(request.user, "timebank.use", community)
     return me
-
-
-def _errors_to_form(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    aliases = aliases or {}
-    for field, errors in exc.message_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _pending_for(me, community):
@@ -133,8 +127,8 @@ def exchange_new(request, slug: str):
                 occurred_on=data["occurred_on"],
                 idempotency_key=data["idempotency_key"],
             )
-        except ValidationError as exc:
-            _errors_to_form(
+        except REFUSALS as exc:
+            add_errors(
                 form,
                 exc,
                 {"provider": "other_account", "receiver": "other_account", "minutes": "hours"},
@@ -181,8 +175,8 @@ def _exchange_decision(request, slug: str, exchange_id: int, decide, done_messag
             on_behalf_of=on_behalf,
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         if result.status == Exchange.Status.POSTED:
             messages.success(
@@ -240,8 +234,8 @@ def give(request, slug: str):
                 note=data["note"],
                 idempotency_key=data["idempotency_key"],
             )
-        except ValidationError as exc:
-            _errors_to_form(form, exc, {"minutes": "hours"})
+        except REFUSALS as exc:
+            add_errors(form, exc, {"minutes": "hours"})
         else:
             messages.success(
                 request,
@@ -372,8 +366,8 @@ def transaction_detail(request, slug: str, transaction_id: int):
                     reason=form.cleaned_data["reason"],
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
-            except ValidationError as exc:
-                _errors_to_form(form, exc, {"transaction": None})
+            except REFUSALS as exc:
+                add_errors(form, exc, {"transaction": None})
             else:
                 messages.success(request, _("Reversed. The correction is linked to the original."))
                 return redirect(
@@ -423,8 +417,8 @@ def allocate(request, slug: str):
                 reason=data["reason"],
                 idempotency_key=data["idempotency_key"],
             )
-        except ValidationError as exc:
-            _errors_to_form(form, exc, {"minutes": "hours"})
+        except REFUSALS as exc:
+            add_errors(form, exc, {"minutes": "hours"})
         else:
             messages.success(request, _("Allocated from the pool."))
             return redirect("timebank_transaction", slug=community.slug, transaction_id=tx.pk)
@@ -612,8 +606,8 @@ def session_new(request, slug: str):
                 occurred_on=data["occurred_on"],
                 idempotency_key=data["idempotency_key"],
             )
-        except ValidationError as exc:
-            _errors_to_form(form, exc, {"minutes": "hours"})
+        except REFUSALS as exc:
+            add_errors(form, exc, {"minutes": "hours"})
         else:
             messages.success(
                 request,
@@ -662,8 +656,8 @@ def care_new(request, slug: str):
                 paid_by=data["paid_by"],
                 idempotency_key=data["idempotency_key"],
             )
-        except ValidationError as exc:
-            _errors_to_form(form, exc, {"minutes": "hours"})
+        except REFUSALS as exc:
+            add_errors(form, exc, {"minutes": "hours"})
         else:
             messages.success(
                 request,
@@ -766,8 +760,8 @@ def organisation_account_open(request, slug: str, organisation_id: int):
         account = actions.open_organisation_account(
             by=request.user, community=community, organisation=organisation
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -812,8 +806,8 @@ def account_settings(request, slug: str, number: str):
                 change = actions.close_account if do == "close" else actions.reopen_account
                 try:
                     change(by=request.user, account=account)
-                except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
+                except REFUSALS as exc:
+                    show_error(request, exc)
                 else:
                     messages.success(
                         request,
@@ -822,8 +816,8 @@ def account_settings(request, slug: str, number: str):
                         else _("The account is open again."),
                     )
                 return redirect("timebank_account_settings", slug=slug, number=account.number)
-        except ValidationError as exc:
-            _errors_to_form(
+        except REFUSALS as exc:
+            add_errors(
                 form, exc, {"lower_limit": "may_owe", "upper_limit": "may_hold", "account": None}
             )
     return render(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from kampung import policy
-from kampung.people.api import _community
+from kampung.web import community_for
 from kampung.workshops import actions
 from kampung.workshops.models import Workshop, WorkshopItem
 
@@ -111,21 +111,21 @@ class PublishOut(Schema):
 
 
 def _workshop(request, slug: str, workshop_id: int) -> Workshop:
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "workshop.run", community)
     return get_object_or_404(Workshop, pk=workshop_id, community=community)
 
 
 @router.get("/communities/{slug}/workshops", response=list[WorkshopOut])
 def list_workshops(request, slug: str):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     policy.require(request.user, "workshop.run", community)
     return Workshop.objects.filter(community=community)
 
 
 @router.post("/communities/{slug}/workshops", response={201: WorkshopOut})
 def open_workshop(request, slug: str, payload: WorkshopIn):
-    community = _community(request, slug)
+    community = community_for(request, slug)
     return Status(
         201, actions.open_workshop(by=request.user, community=community, **payload.dict())
     )

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kampung.assets.models import Asset, Category
+from kampung.web import PickPlace
 
 # What each kind of asset means, in the words a participant would use.
 CATEGORY_HINTS = {
@@ -40,7 +41,7 @@ class WorkshopForm(forms.Form):
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(PickPlace):
     """What a participant fills in on their phone, and what the facilitator edits."""
 
     name = forms.CharField(
@@ -58,18 +59,6 @@ class ItemForm(forms.Form):
         choices=WHERE,
         initial=Asset.LocationKind.POINT,
         widget=forms.RadioSelect,
-    )
-    lat = forms.FloatField(
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput(attrs={"data-pick": "lat"}),
-    )
-    lng = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput(attrs={"data-pick": "lng"}),
     )
     address = forms.CharField(
         label=_("Address or landmark"),

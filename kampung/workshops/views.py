@@ -8,7 +8,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from kampung import policy
 from kampung.assets.models import Category
-from kampung.views import add_errors, community_for, pick_map_context
+from kampung.errors import REFUSALS
+from kampung.web import add_errors, community_for, pick_map_context, show_error
 from kampung.workshops import actions
 from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
 from kampung.workshops.models import Workshop, WorkshopItem
@@ -57,7 +57,7 @@ def workshop_list(request, slug: str):
             workshop = actions.open_workshop(
                 by=request.user, community=community, **form.cleaned_data
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("Workshop opened. Share the link or QR code below."))
@@ -159,10 +159,8 @@ def _selected(request) -> list[int]:
 def _do(request, write) -> None:
     try:
         write()
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for e in errors:
-                messages.error(request, e)
+    except REFUSALS as exc:
+        show_error(request, exc)
 
 
 @login_required
@@ -252,7 +250,7 @@ def workshop_item_edit(request, slug: str, workshop_id: int, item_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             item = actions.change_item(by=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             if request.POST.get("accept"):
@@ -325,7 +323,7 @@ def workshop_join(request, token: str):
                 added_by_name=added_by,
                 **data,
             )
-        except ValidationError as exc:
+        except REFUSALS as exc:
             add_errors(form, exc)
         else:
             request.session["kampung_workshop_name"] = added_by
@@ -370,8 +368,8 @@ def workshop_withdraw(request, token: str, item_id: int):
         name = actions.withdraw_item(
             workshop=workshop, participant=_participant_key(request), item_id=item_id
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except REFUSALS as exc:
+        show_error(request, exc)
     else:
         messages.success(request, _("“%(name)s” is taken off the board.") % {"name": name})
     return redirect("workshop_join", token=token)

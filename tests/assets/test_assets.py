@@ -378,8 +378,7 @@ def test_formatted_opening_times_read_back_as_the_same_slots():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from kampung.assets.hours import format_opening_hours
-    from kampung.assets.importing import _opening_hours
+    from kampung.assets.hours import format_opening_hours, parse_opening_hours
 
     span = st.tuples(st.integers(0, 22), st.integers(1, 60)).map(
         lambda t: (f"{t[0]:02d}:00", f"{min(t[0] * 60 + t[1], 23 * 60 + 59) // 60:02d}:"
@@ -391,7 +390,7 @@ def test_formatted_opening_times_read_back_as_the_same_slots():
     @given(week)
     def check(days):
         slots = [{"day": d, "opens": o, "closes": c} for d, (o, c) in days.items()]
-        back = _opening_hours(format_opening_hours(slots))
+        back = parse_opening_hours(format_opening_hours(slots))
         assert sorted(back, key=lambda s: s["day"]) == sorted(slots, key=lambda s: s["day"])
 
     check()

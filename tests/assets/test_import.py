@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kampung import policy
-from kampung.assets import actions, importing
+from kampung.assets import actions, hours, importing
 from kampung.assets.models import Asset
 from kampung.audit.models import AuditEvent
 
@@ -279,10 +279,10 @@ def test_the_size_and_row_limits_are_explained(monkeypatch):
 )  # fmt: skip
 def test_opening_hours_are_read_as_people_write_them(text, slots):
     if slots is None:
-        with pytest.raises(importing.CellError):
-            importing._opening_hours(text)
+        with pytest.raises(hours.HoursError):
+            hours.parse_opening_hours(text)
     else:
-        got = importing._opening_hours(text)
+        got = hours.parse_opening_hours(text)
         assert [(s["day"], s["opens"], s["closes"]) for s in got] == slots
 
 

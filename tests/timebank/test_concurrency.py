@@ -29,7 +29,7 @@ def test_concurrent_transfers_conserve_credits_and_respect_limits():
     among five accounts whose limits are tight enough that many transfers are refused.
 
     Checked that it fails without the locking (PostgreSQL 15), twice:
-    - with the lock removed from the account query in `kampung.timebank.actions._post`
+    - with the lock removed from the account query in `kampung.timebank.posting.post`
       (balances read without a row lock and written back from that stale read), the
       stored balances added up to 383 minutes instead of zero: lost updates, so they
       no longer matched their postings;

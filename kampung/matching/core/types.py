@@ -50,7 +50,7 @@ class Need:
     strict_time: bool = False  # True: only people free then may be suggested
     urgency: int = 1  # see URGENCY_NAMES
     languages: frozenset[str] = frozenset()  # languages the person is comfortable in
-    accessibility: frozenset[str] = frozenset()  # codes from assets.actions.ACCESSIBILITY
+    accessibility: frozenset[str] = frozenset()  # codes from assets.rules.ACCESSIBILITY
     safeguarding: int = CLEARANCE_NONE
     requester_id: Id | None = None  # never match a person to their own need
 
