@@ -3,13 +3,11 @@ asset, add, mark as checked, exports (GeoJSON per RFC 7946, CSV) and import (CSV
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
@@ -27,6 +25,7 @@ from kampung.assets.queries import (
     open_request_points,
     points_in,
 )
+from kampung.exports import csv_response
 from kampung.uploads import too_large
 from kampung.web import community_for
 
@@ -260,19 +259,16 @@ def export_csv(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "asset.export", community)
     rows = filtered(request.user, community, _filters(request)).values(*EXPORT_FIELDS)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_FIELDS)
-    for r in rows[:EXPORT_LIMIT]:
-        writer.writerow(
-            [
-                ";".join(v) if isinstance(v, list) else _plain(v)
-                for v in (r[k] for k in EXPORT_FIELDS)
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-assets.csv"'
-    return response
+    # Names and contacts can come from anonymous workshop participants and imported
+    # files: kampung.exports neutralises any cell that would run as a formula.
+    return csv_response(
+        f"{slug}-assets.csv",
+        EXPORT_FIELDS,
+        (
+            [";".join(v) if isinstance(v, list) else v for v in (r[k] for k in EXPORT_FIELDS)]
+            for r in rows[:EXPORT_LIMIT]
+        ),
+    )
 
 
 # --- Import -----------------------------------------------------------------------------

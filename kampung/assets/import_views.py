@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from kampung import policy
 from kampung.assets import actions, importing
 from kampung.assets.models import Asset, Category
 from kampung.errors import REFUSALS
+from kampung.exports import csv_response
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.uploads import too_large
 from kampung.web import community_for
@@ -204,11 +205,12 @@ def _summary(plan) -> str:
 def asset_import_template(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "asset.import", community)
-    response = HttpResponse(
-        "\ufeff" + importing.template_csv(), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        "kampung-assets-template.csv",
+        importing.TEMPLATE_HEADERS.values(),
+        [[importing.TEMPLATE_EXAMPLE[c] for c in importing.TEMPLATE_HEADERS]],
+        bom=True,
     )
-    response["Content-Disposition"] = 'attachment; filename="kampung-assets-template.csv"'
-    return response
 
 
 def _column_help() -> list[tuple[str, str]]:

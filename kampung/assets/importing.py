@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from kampung.assets import hours
 from kampung.assets.models import Asset, Category, Tag
+from kampung.exports import csv_text
 from kampung.people.skills import LANGUAGE_NAMES
 
 MAX_BYTES = 5 * 1024 * 1024  # settings.KAMPUNG_MAX_UPLOAD_BYTES stops larger uploads early
@@ -744,8 +745,4 @@ def _plan_row(community, parsed, row, key, existing, problems, asset_problems) -
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_HEADERS.values())
-    writer.writerow(TEMPLATE_EXAMPLE[c] for c in TEMPLATE_HEADERS)
-    return out.getvalue()
+    return csv_text(TEMPLATE_HEADERS.values(), [[TEMPLATE_EXAMPLE[c] for c in TEMPLATE_HEADERS]])

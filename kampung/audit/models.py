@@ -8,20 +8,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung.appendonly import AppendOnlyError, AppendOnlyModel
 
-class AppendOnlyError(Exception):
-    """Someone tried to change or remove an audit row."""
-
-
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("the audit log is append-only")
-
-    def delete(self):
-        raise AppendOnlyError("the audit log is append-only")
+__all__ = ["AppendOnlyError", "AuditEvent"]
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
@@ -65,7 +57,7 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     via = models.CharField(max_length=16, blank=True, help_text="web, api, cli or admin")
 
-    objects = AuditQuerySet.as_manager()
+    append_only_message = "the audit log is append-only"
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -77,11 +69,3 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
         return f"{when} {self.actor} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("the audit log is append-only")

@@ -25,14 +25,12 @@ from kampung.communities.models import Organisation
 from kampung.matching import candidates as cand
 from kampung.matching import core
 from kampung.matching.models import (
-    Clearance,
     Match,
     Mode,
     Need,
     Notification,
     Offer,
     StrengthsProfile,
-    Urgency,
 )
 from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES
@@ -576,22 +574,6 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
     unmet = [(by_id[u.need_id], u.reason) for u in result.unmet]
     return proposed, unmet
 
-
-__all__ = [
-    "Clearance",
-    "Urgency",
-    "allocate_open_needs",
-    "answer_match",
-    "cancel_match",
-    "change_offer",
-    "close_need",
-    "complete_match",
-    "post_need",
-    "post_offer",
-    "propose_match",
-    "save_strengths",
-    "start_match",
-]
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung.appendonly import AppendOnlyError, AppendOnlyModel
 from kampung.communities.models import Community, Organisation
 from kampung.people.models import Member
 from kampung.timebank.ledger import format_minutes
@@ -32,33 +33,20 @@ def new_account_number() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-class ImmutableError(Exception):
+class ImmutableError(AppendOnlyError):
     """Someone tried to change or remove a ledger record."""
 
 
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableError("ledger records cannot be changed; post a reversal instead")
+class ImmutableModel(AppendOnlyModel):
+    """A ledger record: added, never changed or removed (kampung.appendonly)."""
 
-    def delete(self):
-        raise ImmutableError("ledger records cannot be deleted; post a reversal instead")
-
-
-class ImmutableModel(models.Model):
-    objects = ImmutableQuerySet.as_manager()
+    append_only_error = ImmutableError
+    append_only_message = "ledger records cannot be changed or deleted; post a reversal instead"
     # Ledger rows are their own append-only record: kampung.audit need not copy them.
     AUDIT_EXEMPT = True
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableError("ledger records cannot be changed; post a reversal instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("ledger records cannot be deleted; post a reversal instead")
 
 
 class Account(models.Model):

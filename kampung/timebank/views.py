@@ -4,8 +4,6 @@ Each view validates, calls one action, and renders."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from kampung import policy
 from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
 from kampung.errors import REFUSALS
+from kampung.exports import csv_response, csv_stream
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
 from kampung.timebank.forms import (
@@ -295,45 +294,40 @@ def statement(request, slug: str, number: str):
     )
 
 
+STATEMENT_COLUMNS = [
+    "date",
+    "transaction",
+    "kind",
+    "counterparty",
+    "description",
+    "reason",
+    "minutes",
+    "balance_minutes",
+    "amount",
+    "balance",
+]
+
+
 def _statement_csv(account: Account) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{account.number}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "date",
-            "transaction",
-            "kind",
-            "counterparty",
-            "description",
-            "reason",
-            "minutes",
-            "balance_minutes",
-            "amount",
-            "balance",
-        ]
-    )
-    for line in queries.statement_lines(account, newest_first=False):
-        writer.writerow(
+    return csv_response(
+        f"statement-{account.number}.csv",
+        STATEMENT_COLUMNS,
+        (
             [
-                line["date"].isoformat(),
+                line["date"],
                 line["transaction_id"],
                 line["kind"],
-                _csv_safe(line["counterparty"]),
-                _csv_safe(line["description"]),
-                _csv_safe(line["reason"]),
+                line["counterparty"],
+                line["description"],
+                line["reason"],
                 line["amount_minutes"],
                 line["balance_after_minutes"],
                 format_minutes(line["amount_minutes"], signed=True),
                 format_minutes(line["balance_after_minutes"]),
             ]
-        )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+            for line in queries.statement_lines(account, newest_first=False)
+        ),
+    )
 
 
 @login_required
@@ -472,11 +466,6 @@ LEDGER_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _ledger_csv(request, community) -> StreamingHttpResponse:
     """Every posting of every entry touching this community, oldest first, one row per
     posting, so an auditor can check that each entry adds up to zero and rebuild every
@@ -505,33 +494,27 @@ def _ledger_csv(request, community) -> StreamingHttpResponse:
     )
 
     def rows():
-        yield LEDGER_COLUMNS
         for p in postings.iterator(chunk_size=2000):
             tx, account = p.transaction, p.account
             here = account.community_id == community.pk
             yield [
                 tx.pk,
-                tx.occurred_on.isoformat(),
-                tx.created_at.isoformat(),
+                tx.occurred_on,
+                tx.created_at,
                 tx.kind,
-                _csv_safe(tx.description),
-                _csv_safe(tx.reason),
+                tx.description,
+                tx.reason,
                 tx.reverses_id or "",
                 account.number if here else "",
-                _csv_safe(account.label) if here else _("Account in another community"),
+                account.label if here else _("Account in another community"),
                 account.community.name,
                 p.amount,
                 p.balance_after if here else "",
-                _csv_safe(str(tx.created_by)),
-                _csv_safe(tx.on_behalf_of.display_name) if tx.on_behalf_of else "",
+                str(tx.created_by),
+                tx.on_behalf_of.display_name if tx.on_behalf_of else "",
             ]
 
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="ledger-{community.slug}.csv"'
-    return response
+    return csv_stream(f"ledger-{community.slug}.csv", LEDGER_COLUMNS, rows())
 
 
 def _svg_columns(months: list[dict]) -> dict:
