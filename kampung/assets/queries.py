@@ -4,8 +4,10 @@ an asset they may not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
@@ -133,14 +135,20 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
     return out
 
 
+
+# What people are asking for, by place, for the gap analysis. The register knows only
+# assets; the apps that hold requests (matching; later sessions, groups, services) add a
+# source when they start (their AppConfig.ready), so this module imports none of them.
+RequestSource = Callable[[Any, Any], list[tuple[float, float, str]]]
+REQUEST_SOURCES: list[RequestSource] = []
+
+
+def register_request_source(source: RequestSource) -> RequestSource:
+    if source not in REQUEST_SOURCES:
+        REQUEST_SOURCES.append(source)
+    return source
+
+
 def open_request_points(user, community) -> list[tuple[float, float, str]]:
-    """Open requests for help with a place, as (lat, lng, category), that `user` may
-    count (for the gap analysis). Requests belong to the matching app; without it there
-    are none to count."""
-    from django.apps import apps
-
-    if not apps.is_installed("kampung.matching"):
-        return []
-    from kampung.matching.queries import open_need_points
-
-    return open_need_points(user, community)
+    """Open requests with a place, as (lat, lng, category), that `user` may count."""
+    return [point for source in REQUEST_SOURCES for point in source(user, community)]

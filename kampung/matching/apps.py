@@ -7,3 +7,10 @@ class MatchingConfig(AppConfig):
 
     name = "kampung.matching"
     label = "matching"
+
+    def ready(self) -> None:
+        # Open requests count in the asset register's gap analysis.
+        from kampung.assets.queries import register_request_source
+        from kampung.matching.queries import open_need_points
+
+        register_request_source(open_need_points)
