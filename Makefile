@@ -22,16 +22,18 @@ $(VENV)/.dev: $(BIN)/kampung
 demo: $(BIN)/kampung
 	DEBUG=$${DEBUG:-true} $(BIN)/kampung demo --port $(PORT)
 
-## Run every test (SQLite unless DATABASE_URL names PostgreSQL), lint and migration check
-test: $(VENV)/.dev
-	$(BIN)/ruff check kampung tests bench
+## Run every test (SQLite unless DATABASE_URL names PostgreSQL), after the checks
+test: lint
 	# The migration check needs no database: run it on the default SQLite.
 	env -u DATABASE_URL DEBUG=true KAMPUNG_VAR_DIR=var/test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Style, formatting, the architecture's import rules and types (pyproject.toml says which)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check kampung tests bench
 	$(BIN)/ruff format --check kampung tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Benchmarks: results as JSON under var/bench/ (BENCH=seed runs one)
 bench: $(VENV)/.dev
