@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kampung.audit.middleware.AuditActorMiddleware",
     "kampung.communities.middleware.CommunityTimeMiddleware",
+    "kampung.ratelimits.RateLimitMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,15 +146,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: after AXES_FAILURE_LIMIT wrong passwords for one email, that email is locked
-# for AXES_COOLOFF_MINUTES (whatever the address it is tried from).
+# Lockout (kampung.people.login): after AXES_FAILURE_LIMIT wrong passwords for one email
+# from one address, that (email, address) pair is locked for AXES_COOLOFF_MINUTES. Not
+# the email everywhere: then anyone could keep anyone locked out. Not the address alone:
+# a community centre's residents share one public IP. Tries during a lock do not renew
+# it. A password reset, or an administrator (the "Login lockouts" page), unlocks.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking per account, not per address, is deliberate: a community centre's residents
-# share one public IP, and one person's typos must not lock out the whole room.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "kampung.people.login.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# The per-account ceiling that only slows: past this many failures for one email within
+# an hour (from any addresses), that email gets one try every KAMPUNG_LOGIN_SLOW_SECONDS.
+KAMPUNG_LOGIN_SLOW_AFTER = env_int("KAMPUNG_LOGIN_SLOW_AFTER", 20, minimum=1)
+KAMPUNG_LOGIN_SLOW_SECONDS = env_int("KAMPUNG_LOGIN_SLOW_SECONDS", 10, minimum=1)
+# Rate limits (django-ratelimit's counters in the default cache; kampung.ratelimits).
+KAMPUNG_LOGIN_RATE = env_str("KAMPUNG_LOGIN_RATE", "20/m")  # login posts per address
+KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # address+email
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form names the email field "username"
 AXES_LOCKOUT_TEMPLATE = "kampung/locked_out.html"
 AXES_VERBOSE = False

@@ -77,5 +77,27 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def record_failed_login(sender, credentials, request=None, **kwargs):
     # Never store the password; the email tried is enough to spot an attack.
+    # One event per community the account belongs to, so each community's administrators
+    # see it; an email with no account gets one event outside any community. The person
+    # trying sees the same page either way.
+    from kampung.people.models import Member
+
     tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
-    log.record(AuditEvent.Action.LOGIN_FAILED, summary=f"Failed login for {tried}")
+    email = tried.strip().lower()
+    communities = (
+        sorted(
+            set(
+                Member.objects.filter(user__email=email, is_active=True).values_list(
+                    "community_id", flat=True
+                )
+            )
+        )
+        if email
+        else []
+    )
+    for community_id in communities or [None]:
+        log.record(
+            AuditEvent.Action.LOGIN_FAILED,
+            summary=f"Failed login for {tried}",
+            community_id=community_id,
+        )

@@ -33,6 +33,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username):
+        # Emails are stored lower-cased; "Resident@Example.org" logs in the same person.
+        return self.get(email=str(username or "").strip().lower())
+
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
