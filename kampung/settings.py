@@ -165,6 +165,8 @@ KAMPUNG_LOGIN_SLOW_SECONDS = env_int("KAMPUNG_LOGIN_SLOW_SECONDS", 10, minimum=1
 KAMPUNG_LOGIN_RATE = env_str("KAMPUNG_LOGIN_RATE", "20/m")  # login posts per address
 KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # address+email
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+# API tokens expire after this many days unless made with another --expires-days.
+KAMPUNG_TOKEN_DAYS = env_int("KAMPUNG_TOKEN_DAYS", 90, minimum=1)
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form names the email field "username"
 AXES_LOCKOUT_TEMPLATE = "kampung/locked_out.html"
 AXES_VERBOSE = False

@@ -9,6 +9,7 @@ from kampung.assets import views as asset_views
 from kampung.audit import views as audit_views
 from kampung.communities import views as community_views
 from kampung.matching import views as matching_views
+from kampung.people import account_views
 from kampung.people import login as login_views
 from kampung.people import views as people_views
 from kampung.workshops import views as workshop_views
@@ -27,6 +28,10 @@ community = [
         people_views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("tokens/", account_views.token_list, name="token_list"),
+    path("tokens/<str:prefix>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("lockouts/", account_views.lockouts, name="lockouts"),
+    path("lockouts/clear/", account_views.lockout_clear, name="lockout_clear"),
     path("organisations/", community_views.organisation_list, name="organisation_list"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("assets/", asset_views.asset_map, name="asset_map"),
