@@ -127,6 +127,19 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
 
+# --- Cache ----------------------------------------------------------------------------
+# Rate limits and lockout slow-downs count in the default cache. With several worker
+# processes set CACHE_URL=redis://host:6379/0 so they share one count; the default
+# (memory of one process) suits development and a single process.
+_cache_url = env_str("CACHE_URL", "")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise SettingError("CACHE_URL", "must start with redis:// or rediss://")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- Accounts and login ---------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
