@@ -6,23 +6,37 @@ bearer tokens for integrations, and one error body for every failure:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from kampung.assets.api import router as assets_router
 from kampung.audit.context import attribute_to
 from kampung.errors import DomainError, from_validation_error
 from kampung.matching.api import router as matching_router
 from kampung.people.api import router as people_router
+from kampung.ratelimits import RateLimited
 from kampung.timebank.api import router as timebank_router
 from kampung.workshops.api import router as workshops_router
 
 
+class CsrfFailed(Exception):
+    """A write with the login cookie but without the page's CSRF token."""
+
+
+def _has_bearer(request) -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 class TokenAuth(HttpBearer):
+    """A request carrying `Authorization: Bearer` is the token's alone: no cookie is
+    relied upon, so no CSRF token is needed. Tried first."""
+
     openapi_description = "An API token from `kampung token create --user EMAIL`."
 
     def authenticate(self, request, token):
@@ -35,13 +49,26 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CookieAuth(SessionAuth):
+    """The site's login cookie, with Django's CSRF check for every write (the token
+    comes from any page: its forms and htmx's X-CSRFToken header carry it). Not tried
+    for a request that carries a bearer token, nor one without the session cookie."""
+
+    def __call__(self, request):
+        if _has_bearer(request) or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed
+        return self.authenticate(request, request.COOKIES.get(self.param_name))
+
+
 api = NinjaAPI(
     title="Kampung API",
     version="1",
     description="Communities, members, consent and the audit log. Every call is scoped to "
     "one community and follows the same permission rules as the pages.",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), CookieAuth()],
     docs_url="/docs",
 )
 
@@ -83,6 +110,24 @@ def on_invalid_model(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(CsrfFailed)
+def on_csrf_failed(request, exc):
+    return error(
+        request,
+        403,
+        "csrf_failed",
+        "Writes with the login cookie need the CSRF token from a page of the site "
+        "(X-CSRFToken header). Integrations send an API token instead.",
+    )
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = error(request, 429, "rate_limited", "Too many requests. Wait and try again.")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -73,6 +73,10 @@ RULES: dict[str, Callable[[Context], bool]] = {
     "stats.view": lambda c: _staff(c) or c.role == Role.ANALYST,
     "audit.view": lambda c: c.role == Role.ADMIN,
     "roles.manage": lambda c: c.role == Role.ADMIN,
+    # Administrators see and revoke the API tokens of people in their community, and
+    # see and clear their login lockouts. Everyone manages their own tokens.
+    "tokens.manage": lambda c: c.role == Role.ADMIN,
+    "lockouts.manage": lambda c: c.role == Role.ADMIN,
 }
 ACTIONS = tuple(RULES)
 
@@ -130,6 +134,31 @@ def visible_members(user, community) -> QuerySet[Member]:
             consents__withdrawn_at__isnull=True,
         ).distinct()
     return qs
+
+
+def may_manage_tokens_of(user, owner) -> bool:
+    """`user` may see and revoke `owner`'s API tokens: their own, or as administrator
+    of a community where `owner` is an active member."""
+    if user is None or not user.is_authenticated:
+        return False
+    if owner.pk == user.pk or user.is_superuser:
+        return True
+    return any(
+        can(user, "tokens.manage", community)
+        for community in communities_of(owner).filter(members__user=owner)
+    )
+
+
+def token_owners_in(user, community) -> QuerySet:
+    """Logins whose tokens `user` may list in `community`: everyone's there for an
+    administrator, otherwise only their own."""
+    from kampung.people.models import User
+
+    if can(user, "tokens.manage", community):
+        return User.objects.filter(
+            memberships__community=community, memberships__is_active=True
+        ).distinct()
+    return User.objects.filter(pk=user.pk)
 
 
 def communities_of(user) -> QuerySet:

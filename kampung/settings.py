@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kampung.audit.middleware.AuditActorMiddleware",
     "kampung.communities.middleware.CommunityTimeMiddleware",
+    "kampung.ratelimits.RateLimitMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +127,19 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
 
+# --- Cache ----------------------------------------------------------------------------
+# Rate limits and lockout slow-downs count in the default cache. With several worker
+# processes set CACHE_URL=redis://host:6379/0 so they share one count; the default
+# (memory of one process) suits development and a single process.
+_cache_url = env_str("CACHE_URL", "")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
+    raise SettingError("CACHE_URL", "must start with redis:// or rediss://")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- Accounts and login ---------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
@@ -145,15 +159,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: after AXES_FAILURE_LIMIT wrong passwords for one email, that email is locked
-# for AXES_COOLOFF_MINUTES (whatever the address it is tried from).
+# Lockout (kampung.people.login): after AXES_FAILURE_LIMIT wrong passwords for one email
+# from one address, that (email, address) pair is locked for AXES_COOLOFF_MINUTES. Not
+# the email everywhere: then anyone could keep anyone locked out. Not the address alone:
+# a community centre's residents share one public IP. Tries during a lock do not renew
+# it. A password reset, or an administrator (the "Login lockouts" page), unlocks.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking per account, not per address, is deliberate: a community centre's residents
-# share one public IP, and one person's typos must not lock out the whole room.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "kampung.people.login.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# The per-account ceiling that only slows: past this many failures for one email within
+# an hour (from any addresses), that email gets one try every KAMPUNG_LOGIN_SLOW_SECONDS.
+KAMPUNG_LOGIN_SLOW_AFTER = env_int("KAMPUNG_LOGIN_SLOW_AFTER", 20, minimum=1)
+KAMPUNG_LOGIN_SLOW_SECONDS = env_int("KAMPUNG_LOGIN_SLOW_SECONDS", 10, minimum=1)
+# Rate limits (django-ratelimit's counters in the default cache; kampung.ratelimits).
+KAMPUNG_LOGIN_RATE = env_str("KAMPUNG_LOGIN_RATE", "20/m")  # login posts per address
+KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # address+email
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+# API tokens expire after this many days unless made with another --expires-days.
+KAMPUNG_TOKEN_DAYS = env_int("KAMPUNG_TOKEN_DAYS", 90, minimum=1)
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login form names the email field "username"
 AXES_LOCKOUT_TEMPLATE = "kampung/locked_out.html"
 AXES_VERBOSE = False

@@ -9,6 +9,8 @@ from kampung.assets import views as asset_views
 from kampung.audit import views as audit_views
 from kampung.communities import views as community_views
 from kampung.matching import views as matching_views
+from kampung.people import account_views
+from kampung.people import login as login_views
 from kampung.people import views as people_views
 from kampung.workshops import views as workshop_views
 
@@ -26,6 +28,10 @@ community = [
         people_views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("tokens/", account_views.token_list, name="token_list"),
+    path("tokens/<str:prefix>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("lockouts/", account_views.lockouts, name="lockouts"),
+    path("lockouts/clear/", account_views.lockout_clear, name="lockout_clear"),
     path("organisations/", community_views.organisation_list, name="organisation_list"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("assets/", asset_views.asset_map, name="asset_map"),
@@ -93,12 +99,22 @@ community = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", login_views.LoginView.as_view(), name="login"),
+    path("password-reset/", login_views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="kampung/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "password-reset/sent/",
+        login_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        login_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        login_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("c/<slug:slug>/", include(community)),

@@ -77,6 +77,36 @@ def resident_without_login(cast) -> Member:
     return Member.objects.filter(community=cast.community, user__isnull=True).order_by("pk").first()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached figures live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def csrf_client():
+    """A test client that checks CSRF tokens as the real site does (Django's default test
+    client skips the check, which once hid that token-authenticated writes failed)."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)
+
+
+def csrf_token_from(client, path: str = "/login/") -> str:
+    """The CSRF token as the site's pages hand it out: render a page and read the token
+    its forms (and htmx's X-CSRFToken header) carry."""
+    import re
+
+    html = client.get(path, follow=True).content.decode()
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
 @pytest.fixture
 def login(client):
     def _login(user):
@@ -86,4 +116,4 @@ def login(client):
     return _login
 
 
-__all__ = ["Cast", "PASSWORD", "Role"]
+__all__ = ["Cast", "PASSWORD", "Role", "csrf_token_from"]

@@ -135,7 +135,6 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
     return out
 
 
-
 # What people are asking for, by place, for the gap analysis. The register knows only
 # assets; the apps that hold requests (matching; later sessions, groups, services) add a
 # source when they start (their AppConfig.ready), so this module imports none of them.

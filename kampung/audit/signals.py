@@ -4,7 +4,7 @@ purpose and write one summary row instead."""
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -72,10 +72,3 @@ def record_login(sender, request, user, **kwargs):
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
         log.record(AuditEvent.Action.LOGOUT, user, summary=user.email, actor=user)
-
-
-@receiver(user_login_failed)
-def record_failed_login(sender, credentials, request=None, **kwargs):
-    # Never store the password; the email tried is enough to spot an attack.
-    tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
-    log.record(AuditEvent.Action.LOGIN_FAILED, summary=f"Failed login for {tried}")

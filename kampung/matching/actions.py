@@ -575,7 +575,6 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
     return proposed, unmet
 
 
-
 @transaction.atomic
 def record_in_timebank(*, by, match: Match):
     """A completed match becomes a time-bank exchange in one step: the helper earns the

@@ -4,8 +4,9 @@ kampung.policy, and raises a domain error the page or API turns into a message."
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,23 +147,92 @@ def withdraw_consent(*, by: User, consent: Consent) -> Consent:
     return consent
 
 
+MAX_TOKEN_DAYS = 366
+
+
 @transaction.atomic
-def create_api_token(*, user: User, name: str = "integration") -> tuple[ApiToken, str]:
-    """Returns the token row and the secret, which is shown once and never stored."""
+def create_api_token(
+    *, user: User, name: str = "integration", expires_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A token for `user` themselves (nobody makes one for someone else). Returns the
+    row and the secret, which is shown once and never stored (only its SHA-256)."""
+    from django.conf import settings
+
+    days = settings.KAMPUNG_TOKEN_DAYS if expires_days is None else expires_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(
+            {"expires_days": _("Choose between 1 and %(max)s days.") % {"max": MAX_TOKEN_DAYS}}
+        )
+    name = (name or "").strip() or "integration"
+    if len(name) > 100:
+        raise ValidationError({"name": _("Use at most 100 characters.")})
     secret = "kpg_" + secrets.token_urlsafe(32)
+    while ApiToken.objects.filter(prefix=secret[:12]).exists():  # prefixes name tokens
+        secret = "kpg_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:12], digest=ApiToken.digest_of(secret)
+        user=user,
+        name=name,
+        prefix=secret[:12],
+        digest=ApiToken.digest_of(secret),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, secret
 
 
+@transaction.atomic
+def revoke_api_token(*, by: User | None, token: ApiToken) -> ApiToken:
+    """Revoke `token`: its owner, or an administrator of a community the owner belongs
+    to (kampung.policy.may_manage_tokens_of). `by=None` is the operator's CLI."""
+    if by is not None and not policy.may_manage_tokens_of(by, token.user):
+        raise PermissionDenied("token.revoke")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
 def user_for_token(secret: str) -> User | None:
+    """The user of a usable token: not revoked, not expired, its user active."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            digest=ApiToken.digest_of(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+@transaction.atomic
+def clear_lockouts(*, by: User, community, email: str) -> str:
+    """An administrator unlocks the login of a member of their community. Returns the
+    member's name. Audit-logged (axes' records are not Kampung models)."""
+    from kampung.audit import log
+    from kampung.audit.models import AuditEvent
+    from kampung.people.login import normalise_email, unlock
+
+    policy.require(by, "lockouts.manage", community)
+    email = normalise_email(email)
+    member = (
+        Member.objects.filter(community=community, is_active=True, user__email=email).first()
+        if email
+        else None
+    )
+    if member is None:
+        raise ValidationError({"email": _("Nobody in this community logs in with that email.")})
+    unlock(email)
+    log.record(
+        AuditEvent.Action.UPDATE,
+        member,
+        summary=f"Cleared the login lockouts of {member.display_name}",
+        actor=by,
+    )
+    return member.display_name

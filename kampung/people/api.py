@@ -224,3 +224,81 @@ def audit_log(request, slug: str, action: str = "", object_type: str = "", actor
     if actor:
         events = events.filter(actor__email__iexact=actor)
     return events
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    prefix: str
+    name: str
+    owner: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.user.display_name or obj.user.email
+
+
+class TokenIn(Schema):
+    name: str = Field("integration", min_length=1, max_length=100)
+    expires_days: int | None = Field(None, ge=1, le=actions.MAX_TOKEN_DAYS)
+
+
+class TokenCreated(TokenOut):
+    secret: str
+
+
+def _token_for(request, prefix: str):
+    from kampung.people.models import ApiToken
+
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix[:12]).first()
+    # Someone else's token is "not found" unless you may manage it.
+    if token is None or not policy.may_manage_tokens_of(request.user, token.user):
+        raise HttpError(404, "Not found.")
+    return token
+
+
+@router.get("/tokens", response=list[TokenOut], tags=["tokens"])
+def list_my_tokens(request):
+    """Your own API tokens (never their secrets), newest first."""
+    return request.user.api_tokens.select_related("user").order_by("-created_at")
+
+
+@router.post("/tokens", response={201: TokenCreated}, tags=["tokens"])
+def create_my_token(request, payload: TokenIn):
+    """A new token for yourself. The secret is in this answer only."""
+    from kampung.ratelimits import limit
+
+    limit(request, group="api-token-create", key="user", rate="10/h")
+    token, secret = actions.create_api_token(
+        user=request.user, name=payload.name, expires_days=payload.expires_days
+    )
+    token.secret = secret  # in this answer only; never stored
+    return Status(201, token)
+
+
+@router.delete("/tokens/{prefix}", response=TokenOut, tags=["tokens"])
+def revoke_token(request, prefix: str):
+    """Revoke a token: your own, or as administrator one of a member of your community."""
+    return actions.revoke_api_token(by=request.user, token=_token_for(request, prefix))
+
+
+@router.post("/tokens/{prefix}/revoke", response=TokenOut, tags=["tokens"])
+def revoke_token_by_post(request, prefix: str):
+    """The same as DELETE /tokens/{prefix}, for clients that cannot send DELETE."""
+    return actions.revoke_api_token(by=request.user, token=_token_for(request, prefix))
+
+
+@router.get("/communities/{slug}/tokens", response=list[TokenOut], tags=["tokens"])
+def list_community_tokens(request, slug: str):
+    """Administrators: every API token of the people in this community."""
+    from kampung.people.models import ApiToken
+
+    community = community_for(request, slug)
+    policy.require(request.user, "tokens.manage", community)
+    owners = policy.token_owners_in(request.user, community)
+    return ApiToken.objects.filter(user__in=owners).select_related("user").order_by("-created_at")

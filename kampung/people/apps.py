@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
 
     name = "kampung.people"
     label = "people"
+
+    def ready(self):
+        from kampung.people import login  # noqa: F401  (counts failed logins per email)

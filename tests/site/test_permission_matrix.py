@@ -34,6 +34,8 @@ MATRIX = {
     ("stats.view", None): STAFF | {"analyst"},
     ("audit.view", None): {"admin"},
     ("roles.manage", None): {"admin"},
+    ("tokens.manage", None): {"admin"},
+    ("lockouts.manage", None): {"admin"},
     ("asset.view_map", None): INSIDERS,
     ("asset.create", None): INSIDERS,
     ("asset.export", None): INSIDERS,
