@@ -81,6 +81,8 @@ class Invalid(DomainError, ValidationError):
     code = "invalid"
     status = 422
     default_message = "Some fields are not valid."
+    # Always a plain string, as in DomainError (ValidationError's may be a lazy string).
+    message: str
 
     def __init__(
         self,

@@ -128,6 +128,7 @@ def visible_members(user, community) -> QuerySet[Member]:
         return qs.none()
     if role_in(user, community) == Role.PARTNER:
         member = membership(user, community)
+        assert member is not None  # role_in gives a partner's role from their membership
         return qs.filter(
             supported_by=member.organisation_id,
             consents__purpose=ConsentPurpose.PARTNER_SHARING,
@@ -178,6 +179,7 @@ def visible_assets(user, community):
     they steward. A personal asset (someone's skills) shows to others only while its
     person agrees to show their profile to members."""
     from django.db.models import Exists, OuterRef, Q
+    from django.db.models.expressions import Combinable
 
     from kampung.assets.models import Asset, Category
     from kampung.people.models import Consent
@@ -197,7 +199,8 @@ def visible_assets(user, community):
             withdrawn_at__isnull=True,
         )
     )
-    visible = shared & (~Q(category=Category.PERSONAL) | consented)
+    # A Q at runtime; django-stubs' Q.__or__ takes only a Q, so Q | Exists is typed Combinable.
+    visible: Q | Combinable = shared & (~Q(category=Category.PERSONAL) | consented)
     if me is not None:
         visible |= Q(steward_member=me)
     return qs.filter(visible)

@@ -157,6 +157,12 @@ def import_assets(
     return plan
 
 
+def _asset_of(row: importing.RowPlan) -> Asset:
+    """The asset of a row to create or update (the plan always gives those one)."""
+    assert row.asset is not None
+    return row.asset
+
+
 def _write_import(by, community, plan: importing.Plan) -> None:
     from kampung.audit import log
     from kampung.audit.context import acting
@@ -167,19 +173,19 @@ def _write_import(by, community, plan: importing.Plan) -> None:
     for tag in Tag.objects.filter(code__in=codes):
         tags.setdefault(tag.code, []).append(tag)
     now, due = timezone.now(), timezone.localdate() + REVIEW_EVERY
-    new = [row for row in plan.rows if row.outcome == importing.CREATE]
+    new = [(row, _asset_of(row)) for row in plan.rows if row.outcome == importing.CREATE]
     with acting(by) as who:
         # New assets go in a few hundred per INSERT (20,000 rows one by one, each with its
         # signals, took minutes). Bulk inserts skip signals, so the audit rows and the map
         # cache bump that signals would write are written here, in the same shape.
-        for row in new:
-            row.asset.last_verified_at, row.asset.last_verified_by = now, by
-            row.asset.review_due = due
-        Asset.objects.bulk_create([row.asset for row in new], batch_size=500)
+        for _row, asset in new:
+            asset.last_verified_at, asset.last_verified_by = now, by
+            asset.review_due = due
+        Asset.objects.bulk_create([asset for _row, asset in new], batch_size=500)
         Asset.tags.through.objects.bulk_create(
             [
-                Asset.tags.through(asset_id=row.asset.pk, tag_id=tag.pk)
-                for row in new
+                Asset.tags.through(asset_id=asset.pk, tag_id=tag.pk)
+                for row, asset in new
                 for code in row.tags or ()
                 for tag in tags.get(code, ())
             ],
@@ -193,22 +199,24 @@ def _write_import(by, community, plan: importing.Plan) -> None:
                     community_id=community.pk,
                     action=AuditEvent.Action.CREATE,
                     object_type=Asset._meta.label,
-                    object_id=str(row.asset.pk),
-                    summary=str(row.asset)[:300],
-                    changes={**log.diff(row.asset, None), "tags": row.tags or []},
+                    object_id=str(asset.pk),
+                    summary=str(asset)[:300],
+                    changes={**log.diff(asset, None), "tags": row.tags or []},
                     via=who.via,
                 )
-                for row in new
+                for row, asset in new
             ],
             batch_size=500,
         )
         for row in plan.rows:
             if row.outcome != importing.UPDATE:
                 continue
+            asset = _asset_of(row)
             if row.changed != ["tags"]:
-                row.asset.save()  # signals record the change
+                asset.save()  # signals record the change
             if "tags" in row.changed:
-                row.asset.tags.set([t for code in row.tags for t in tags.get(code, ())])
+                assert row.tags is not None  # "tags" only changes when the row gives them
+                asset.tags.set([t for code in row.tags for t in tags.get(code, ())])
         if new:
             from kampung.assets.signals import bump
 

@@ -150,8 +150,8 @@ def post(
             row["id"] = _write_in_one_statement(cursor, row, ids, merged, after, serving)
             # Built from the row as if loaded (no save, no ORM query): cheaper than
             # Transaction(**row), and what callers get is the same saved instance.
-            meta_fields = Transaction._meta.concrete_fields
-            tx = Transaction.from_db(db.alias, None, [row[f.attname] for f in meta_fields])
+            names = [f.attname for f in Transaction._meta.concrete_fields]
+            tx = Transaction.from_db(db.alias, names, [row[name] for name in names])
             if on_behalf_of is not None:
                 tx.on_behalf_of = on_behalf_of
             if reverses is not None:

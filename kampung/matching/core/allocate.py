@@ -15,18 +15,25 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kampung.matching.core.index import CandidateIndex
+from kampung.matching.core.score import NeedContext
 from kampung.matching.core.types import Candidate, Id, Match, Need  # noqa: F401
 
 # Urgent needs come first when candidates are scarce: the objective weighs each
 # match's total by this factor (urgency 0-3 -> 1.0-1.75).
 URGENCY_STEP = 0.25
+
+# Whose limit a candidate counts against: its owner, or itself when it has none.
+Owner = Id | tuple[str, Id]
+# A need's shortlist: (need position, [(total cents, row)] best first, bound outside it).
+Shortlisted = tuple[int, list[tuple[int, int]], int]
 
 
 def priority(need: Need) -> float:
@@ -103,7 +110,8 @@ def allocate(
     chosen = np.zeros(n_edges, bool)
     v_price: dict[int, float] = {}
     rows_used = sorted(set(edge_row))
-    capped = [r for r in rows_used if index.candidates[r].capacity is not None]
+    capacity = {r: left for r in rows_used if (left := index.candidates[r].capacity) is not None}
+    capped = list(capacity)
     cap_row = {r: k for k, r in enumerate(capped)}
     # An owner's limit is the smallest any of their candidates gives, shortlisted or not
     # (a candidate left out for having nothing left still speaks for its owner).
@@ -115,7 +123,7 @@ def allocate(
     }
     owners = sorted(owner_caps, key=str)
     owner_row = {o: k for k, o in enumerate(owners)}
-    y_price: dict = {}
+    y_price: dict[Owner, float] = {}
     if n_edges:
         e_need = np.array(edge_need)
         e_row = np.array(edge_row)
@@ -146,7 +154,7 @@ def allocate(
         b = np.concatenate(
             [
                 np.ones(len(needs)),
-                [float(index.candidates[r].capacity) for r in capped],
+                [float(capacity[r]) for r in capped],
                 [float(owner_caps[o]) for o in owners],
             ]
         )
@@ -171,14 +179,14 @@ def allocate(
         best[i] = max(best[i], w[k])
     dual_bound = (
         float(u.sum())
-        + sum(v_price[r] * index.candidates[r].capacity for r in capped)
+        + sum(v_price[r] * capacity[r] for r in capped)
         + sum(y_price[o] * owner_caps[o] for o in owners)
     )
     upper = min(dual_bound, float(best.sum()))
 
     assignments: list[Assignment] = []
     assigned = set()
-    remaining = {index.candidates[r].id: index.candidates[r].capacity for r in capped}
+    remaining = {index.candidates[r].id: capacity[r] for r in capped}
     objective = 0.0
     total = 0
     for k in sorted(np.flatnonzero(chosen).tolist(), key=lambda k: int(e_need[k])):
@@ -232,7 +240,8 @@ def allocate(
 PARALLEL_FROM = 2000  # needs; below this, starting processes costs more than it saves
 
 
-def _shortlist_chunk(args):
+def _shortlist_chunk(args: tuple[list[int]]) -> list[Shortlisted]:
+    assert _FORKED, "set by _shortlists before the pool starts"
     index, contexts, _unused, top_k = _FORKED
     (chunk,) = args
     out = []
@@ -242,10 +251,16 @@ def _shortlist_chunk(args):
     return out
 
 
-_FORKED: tuple = ()
+_FORKED: tuple[()] | tuple[CandidateIndex, list[NeedContext], None, int] = ()
 
 
-def _shortlists(index, contexts, order, top_k, workers):
+def _shortlists(
+    index: CandidateIndex,
+    contexts: list[NeedContext],
+    order: list[int],
+    top_k: int,
+    workers: int,
+) -> Iterator[Shortlisted]:
     """Each need's shortlist: (need position, [(total_cents, row)], bound outside it).
     With workers > 1 (and the fork start method, as on Linux), the needs are split
     between processes that share the index copy-on-write; the result is the same."""
@@ -270,15 +285,15 @@ def _shortlists(index, contexts, order, top_k, workers):
         yield i, *found[i]
 
 
-def _owner(index, r: int):
+def _owner(index: CandidateIndex, r: int) -> Owner:
     c = index.candidates[r]
     return c.owner_id if c.owner_id is not None else ("candidate", c.id)
 
 
-def _owner_caps(index, rows) -> dict:
+def _owner_caps(index: CandidateIndex, rows: Iterable[int]) -> dict[Owner, int]:
     """Each owner's remaining limit (the smallest its candidates give), for owners
     that have one."""
-    caps: dict = {}
+    caps: dict[Owner, int] = {}
     for r in rows:
         oc = index.candidates[r].owner_capacity
         if oc is not None:
@@ -287,14 +302,21 @@ def _owner_caps(index, rows) -> dict:
     return caps
 
 
-def _repair(chosen, e_need, e_row, w, index, owner_caps) -> np.ndarray:
+def _repair(
+    chosen: NDArray[np.bool_],
+    e_need: NDArray[np.int_],
+    e_row: NDArray[np.int_],
+    w: NDArray[np.float64],
+    index: CandidateIndex,
+    owner_caps: dict[Owner, int],
+) -> NDArray[np.bool_]:
     """Guard against a fractional or slightly infeasible solver answer: drop the
     weakest edges until every need has at most one and no capacity (a candidate's or
     its owner's) is exceeded."""
     chosen = chosen.copy()
     used_need: set[int] = set()
     used_cap: dict[int, int] = {}
-    used_owner: dict = {}
+    used_owner: dict[Owner, int] = {}
     for k in sorted(np.flatnonzero(chosen).tolist(), key=lambda k: -w[k]):
         i, r = int(e_need[k]), int(e_row[k])
         cap = index.candidates[r].capacity

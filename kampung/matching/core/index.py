@@ -14,8 +14,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kampung.matching.core import when
 from kampung.matching.core.score import (
@@ -25,6 +27,7 @@ from kampung.matching.core.score import (
     HALF_KM,
     MIN_TEXT,
     VENUE_FEATURES,
+    CodeKey,
     Features,
     NeedContext,
     candidate_reach_km,
@@ -33,7 +36,7 @@ from kampung.matching.core.score import (
     score_candidate,
 )
 from kampung.matching.core.text import TextModel
-from kampung.matching.core.types import Candidate, Match, Need
+from kampung.matching.core.types import Candidate, Id, Match, Need
 
 # How far an estimate may fall below the exact total. Fit, text, time, language, access
 # and fairness are computed with the same floats in the same order as score.py; only
@@ -49,7 +52,11 @@ FIT_CACHE = 256  # signature-fit arrays kept (one per distinct set of need codes
 N_WORDS = (when.N_SLOTS + 63) // 64
 
 
-def _chord2(km: np.ndarray | float) -> np.ndarray | float:
+@overload
+def _chord2(km: float) -> float: ...
+@overload
+def _chord2(km: NDArray[np.float64]) -> NDArray[np.float64]: ...
+def _chord2(km: NDArray[np.float64] | float) -> NDArray[np.float64] | float:
     half_angle = np.minimum(np.asarray(km, dtype=np.float64) / (2 * EARTH_KM), np.pi / 2)
     return (2 * np.sin(half_angle)) ** 2
 
@@ -67,7 +74,55 @@ class Shortlist:
     scored: list[tuple[int, int]]  # (total cents, row) of the top k, best first
 
 
+# A category signature: its (code, certainty) pairs, sorted.
+Signature = tuple[tuple[str, float], ...]
+
+
 class CandidateIndex:
+    # Filled by build(): one entry per candidate (row) unless said otherwise.
+    candidates: list[Candidate]
+    n: int
+    features: list[Features]
+    model: TextModel
+    pos: dict[Id, int]  # candidate id -> row
+    xyz: NDArray[np.float64]  # (n, 3) unit vectors, zero where not located
+    has_loc: NDArray[np.bool_]
+    px: NDArray[np.float64]
+    py: NDArray[np.float64]
+    pz: NDArray[np.float64]
+    reach: NDArray[np.float64]  # km
+    reach_c2: NDArray[np.float64]  # reach as a squared chord of the unit sphere
+    online: NDArray[np.bool_]
+    online_only: NDArray[np.bool_]
+    comes: NDArray[np.bool_]
+    base_ok: NDArray[np.bool_]
+    clearance: NDArray[np.int64]
+    elig_level: NDArray[np.int64]
+    fair: NDArray[np.float64]
+    owner_rows: dict[Id, list[int]]
+    lang_bit: dict[str, int]
+    lang: NDArray[np.uint64]
+    has_lang: NDArray[np.bool_]
+    acc_bit: dict[str, int]
+    acc: NDArray[np.uint64]
+    venue_bits: np.uint64
+    mask_words: NDArray[np.uint64]  # (n, N_WORDS)
+    has_mask: NDArray[np.bool_]
+    code_ids: dict[str, int]
+    sig_of: NDArray[np.int64]  # row -> signature
+    sig_pad_codes: NDArray[np.int64]  # (width, signatures)
+    sig_pad_cert: NDArray[np.float64]  # (width, signatures)
+    postings: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]]
+    _scratch: NDArray[np.float64]
+    _fit_cache: dict[CodeKey, NDArray[np.float64]]
+    # The spatial grid (_build_grid).
+    cos_ref: float
+    unbounded_rows: NDArray[np.intp]
+    grid_rows: NDArray[np.intp]
+    grid: dict[tuple[int, int, int], tuple[int, int]]
+    unlocated_rows: NDArray[np.intp]
+    online_rows: NDArray[np.intp]
+
     def __init__(self) -> None:  # use build()
         self.candidates: list[Candidate] = []
 
@@ -114,7 +169,7 @@ class CandidateIndex:
         # -1 for candidates that may never be suggested (paused, no consent, full).
         self.elig_level = np.where(self.base_ok, self.clearance, -1)
         self.fair = 1.0 / (1.0 + np.array([max(0, c.recent_asks) for c in cands]) / HALF_ASKS)
-        self.owner_rows: dict = {}
+        self.owner_rows = {}
         for i, c in enumerate(cands):
             if c.owner_id is not None:
                 self.owner_rows.setdefault(c.owner_id, []).append(i)
@@ -141,7 +196,7 @@ class CandidateIndex:
 
         # Category signatures: candidates sharing the same (code, certainty) set.
         code_ids: dict[str, int] = {}
-        sig_ids: dict[tuple, int] = {}
+        sig_ids: dict[Signature, int] = {}
         sig_of = np.zeros(n, dtype=np.int64)
         sig_codes: list[int] = []
         sig_cert: list[float] = []
@@ -187,7 +242,7 @@ class CandidateIndex:
             for t in rows
         }
         self._scratch = np.zeros(n)
-        self._fit_cache: dict[tuple, np.ndarray] = {}
+        self._fit_cache = {}
         return self
 
     # --- spatial grid ---------------------------------------------------------------
@@ -212,7 +267,7 @@ class CandidateIndex:
         keys = list(
             zip(bucket[order].tolist(), cy[order].tolist(), cx[order].tolist(), strict=True)
         )
-        self.grid: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self.grid = {}
         start = 0
         for k in range(1, len(keys) + 1):
             if k == len(keys) or keys[k] != keys[start]:
@@ -221,7 +276,7 @@ class CandidateIndex:
         self.unlocated_rows = np.flatnonzero(~self.has_loc & ~self.online_only)
         self.online_rows = np.flatnonzero(self.online)
 
-    def _near(self, lat: float, lng: float, travel_km: float) -> np.ndarray:
+    def _near(self, lat: float, lng: float, travel_km: float) -> NDArray[np.intp]:
         """Located rows that may be within reach of a point (a superset; the caller
         checks the distance)."""
         parts = [self.unbounded_rows]
@@ -248,7 +303,7 @@ class CandidateIndex:
 
     # --- vectorised estimate ---------------------------------------------------------
 
-    def _sig_fit(self, ctx: NeedContext) -> np.ndarray:
+    def _sig_fit(self, ctx: NeedContext) -> NDArray[np.float64]:
         """Fit score per category signature; cached, as many needs share their codes."""
         hit = self._fit_cache.get(ctx.code_key)
         if hit is not None:
@@ -260,13 +315,13 @@ class CandidateIndex:
                 score_vec[k] = s
         vals = score_vec[self.sig_pad_codes]
         vals *= self.sig_pad_cert
-        sig_fit = np.maximum.reduce(vals, axis=0)
+        sig_fit: NDArray[np.float64] = np.maximum.reduce(vals, axis=0)
         if len(self._fit_cache) >= FIT_CACHE:
             self._fit_cache.pop(next(iter(self._fit_cache)))
         self._fit_cache[ctx.code_key] = sig_fit
         return sig_fit
 
-    def _text(self, ctx: NeedContext, rows: np.ndarray) -> np.ndarray:
+    def _text(self, ctx: NeedContext, rows: NDArray[np.intp]) -> NDArray[np.float64]:
         mass = sum(ctx.query.values())
         if mass <= 0:
             return np.zeros(len(rows))
@@ -274,12 +329,12 @@ class CandidateIndex:
         for t, idf in ctx.query.items():
             prow, pval = self.postings[t]
             acc[prow] += idf * pval
-        text = np.minimum(1.0, 2.0 * acc[rows] / mass)
+        text: NDArray[np.float64] = np.minimum(1.0, 2.0 * acc[rows] / mass)
         for t in ctx.query:
             acc[self.postings[t][0]] = 0.0
         return text
 
-    def _estimate(self, ctx: NeedContext) -> tuple[np.ndarray, np.ndarray]:
+    def _estimate(self, ctx: NeedContext) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
         """Rows that may be feasible and relevant, and their estimated totals (cents).
         Cheap filters first (where, eligibility, relevance), then the other factors."""
         need = ctx.need
@@ -289,6 +344,7 @@ class CandidateIndex:
         elif not located_need:
             rows = np.arange(self.n)
         else:
+            assert need.lat is not None and need.lng is not None  # located_need
             rows = np.concatenate(
                 [self._near(need.lat, need.lng, need.travel_km), self.unlocated_rows]
             )
@@ -320,6 +376,7 @@ class CandidateIndex:
                 in_person = ~online_only
                 dist_score[in_person] = 0.5
             else:
+                assert need.lat is not None and need.lng is not None  # located_need
                 nx, ny, nz = _xyz(need.lat, need.lng)
                 dot = self.px[rows] * nx + self.py[rows] * ny + self.pz[rows] * nz
                 c2 = np.maximum(0.0, 2.0 - 2.0 * dot)
@@ -338,6 +395,10 @@ class CandidateIndex:
         in_person, fit, text = in_person[keep], fit[keep], text[keep]
 
         # Time.
+        # An array (one score per row), or one float when it is the same for every row.
+        time: NDArray[np.float64] | float
+        lang: NDArray[np.float64] | float
+        access: NDArray[np.float64] | float
         need_count = ctx.need_mask.bit_count()
         if need_count:
             overlap = np.zeros(len(rows), dtype=np.int64)
@@ -446,7 +507,7 @@ class CandidateIndex:
         matches = [self.explain(ctx, cands[r].id) for _t, r in top] if explain else []
         return Shortlist(matches, max(outside, default=0), len(rows), top)
 
-    def explain(self, ctx: NeedContext, candidate_id) -> Match:
+    def explain(self, ctx: NeedContext, candidate_id: Id) -> Match:
         """The full, explained Match for one candidate (it must be feasible)."""
         r = self.pos[candidate_id]
         m = score_candidate(ctx, self.candidates[r], self.features[r], self.model)

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from kampung.matching.core import when
@@ -34,6 +34,7 @@ from kampung.matching.core.types import (
     Candidate,
     Exclusion,
     Factor,
+    Id,
     Match,
     Need,
 )
@@ -62,6 +63,9 @@ HALF_ASKS = 3.0
 # Venue features that do not matter when the helper comes to you or helps online.
 VENUE_FEATURES = frozenset({"step_free", "wheelchair", "accessible_toilet", "quiet_space"})
 EARTH_KM = 6371.0088
+
+# A need's sources of codes, sorted: (code, (certainty, phrase or None)).
+CodeKey = tuple[tuple[str, tuple[float, str | None]], ...]
 
 
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -102,7 +106,7 @@ class Features:
 
     codes: dict[str, tuple[float, str | None]]  # code -> (certainty, phrase or None)
     doc: list[str]
-    tf: Counter
+    tf: Counter[str]
     mask: int
 
     @classmethod
@@ -128,12 +132,12 @@ class NeedContext:
     weights: dict[str, float]
     now: datetime | None
     code_scores: dict[str, tuple[float, str, str | None]]  # code -> (score, need code, phrase)
-    code_key: tuple  # what code_scores was computed from (a cache key)
+    code_key: CodeKey  # what code_scores was computed from (a cache key)
     weight_list: tuple[float, ...]  # the weights in FACTORS order
     query: dict[str, float]
     query_words: dict[str, str]
     times_mask: int
-    occasions: list[tuple[int, object]]  # (bits, date) of occasions still to come
+    occasions: list[tuple[int, date]]  # (bits, date) of occasions still to come
     need_mask: int
 
     @classmethod
@@ -177,7 +181,7 @@ class NeedContext:
 
 @lru_cache(maxsize=4096)
 def _code_scores(
-    sources: tuple[tuple[str, tuple[float, str | None]], ...],
+    sources: CodeKey,
 ) -> dict[str, tuple[float, str, str | None]]:
     """code -> (how well it answers the need, the need's code, the phrase that said so).
     Cached: many needs share their codes. Callers must not modify the result."""
@@ -394,7 +398,15 @@ def score_candidate(
     return _match(ctx, c, parts, delivery)
 
 
-def _quick(ctx, c, f, model, delivery, d, distance_score) -> Match | Exclusion:
+def _quick(
+    ctx: NeedContext,
+    c: Candidate,
+    f: Features,
+    model: TextModel,
+    delivery: str,
+    d: float | None,
+    distance_score: float,
+) -> Match | Exclusion:
     """score_candidate without the words: same scores, same points, same exclusions."""
     scores = _quick_scores(ctx, c, f, model, delivery, d, distance_score)
     if isinstance(scores, str):
@@ -419,7 +431,15 @@ def quick_total(ctx: NeedContext, c: Candidate, f: Features, model: TextModel) -
     return total
 
 
-def _quick_scores(ctx, c, f, model, delivery, d, distance_score) -> tuple[float, ...] | str:
+def _quick_scores(
+    ctx: NeedContext,
+    c: Candidate,
+    f: Features,
+    model: TextModel,
+    delivery: str,
+    d: float | None,
+    distance_score: float,
+) -> tuple[float, ...] | str:
     need = ctx.need
     if not ctx.need_mask:
         time_score = 1.0
@@ -458,7 +478,9 @@ def _quick_scores(ctx, c, f, model, delivery, d, distance_score) -> tuple[float,
     return (fit_score, text_score, distance_score, time_score, lang, access, fair)
 
 
-def _match(ctx: NeedContext, c: Candidate, parts: dict, delivery: str) -> Match:
+def _match(
+    ctx: NeedContext, c: Candidate, parts: dict[str, tuple[float, str]], delivery: str
+) -> Match:
     factors = []
     total = 0
     for name in FACTORS:
@@ -478,12 +500,12 @@ def _match(ctx: NeedContext, c: Candidate, parts: dict, delivery: str) -> Match:
     )
 
 
-def id_key(value) -> tuple:
+def id_key(value: Id) -> tuple[int, int, str]:
     """Orders ints before strings, each naturally, so ties break the same way always."""
     return (0, value, "") if isinstance(value, int) else (1, 0, str(value))
 
 
-def match_order(m: Match) -> tuple:
+def match_order(m: Match) -> tuple[int, tuple[int, int, str]]:
     return (-m.total_cents, id_key(m.candidate_id))
 
 
@@ -505,7 +527,10 @@ def rank_with_exclusions(
     excluded: list[Exclusion] = []
     for c, f in zip(cands, feats, strict=True):
         result = score_candidate(ctx, c, f, model)
-        (excluded if isinstance(result, Exclusion) else matches).append(result)
+        if isinstance(result, Exclusion):
+            excluded.append(result)
+        else:
+            matches.append(result)
     matches.sort(key=match_order)
     return (matches if limit is None else matches[:limit]), excluded
 

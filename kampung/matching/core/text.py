@@ -51,7 +51,7 @@ def stem(word: str) -> str:
 
 def _cvc(base: str) -> bool:
     vowels = "aeiou"
-    a, b, c = base[-3:]
+    a, b, c = base[-3], base[-2], base[-1]
     return a not in vowels and b in vowels and c not in vowels and c not in "wxy"
 
 
@@ -108,7 +108,7 @@ class TextModel:
         """BM25's saturating term-frequency part, for one term in one document."""
         return tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc_len / self.avgdl))  # see relevance
 
-    def relevance(self, query: dict[str, float], tf: Counter, doc_len: int) -> float:
+    def relevance(self, query: dict[str, float], tf: Counter[str], doc_len: int) -> float:
         """BM25 divided by the query's idf mass, then doubled and capped at 1: a document
         holding half of what the query says (by idf) once each scores 1."""
         mass = sum(query.values())
