@@ -93,7 +93,9 @@ def tile_origin(name: str, url_template: str) -> str:
     host = parts.netloc.replace("{s}", "*")
     if parts.scheme not in ("https", "http") or not host or "{" in host or "@" in host:
         raise SettingError(
-            name, f"expected an http(s) URL template like https://tile.example.org/{{z}}/{{x}}/{{y}}.png, got {url_template!r}"
+            name,
+            "expected an http(s) URL template like "
+            f"https://tile.example.org/{{z}}/{{x}}/{{y}}.png, got {url_template!r}",
         )
     return f"{parts.scheme}://{host}"
 

@@ -257,7 +257,8 @@ KAMPUNG_TILE_ATTRIBUTION = env_str("KAMPUNG_TILE_ATTRIBUTION", "&copy; OpenStree
 # and styles come only from our own static files; values reach scripts in data-*
 # attributes and <script type="application/json"> blocks. Images may also come from the
 # map tile server. django-csp leaves Django's debug 404 and 500 pages alone when
-# DEBUG=true. The API documentation page adds what Swagger UI needs (kampung/api.py).
+# DEBUG=true. The API documentation page (Swagger UI, served by django-ninja from its
+# own static files) works under the same policy, so it gets no exception.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
