@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -82,3 +83,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def tile_origin(name: str, url_template: str) -> str:
+    """The origin a map tile URL template loads from, as a CSP source: the template's
+    scheme and host, with Leaflet's {s} subdomain placeholder as a wildcard
+    ("https://{s}.tile.example.org/{z}/{x}/{y}.png" -> "https://*.tile.example.org")."""
+    parts = urlsplit(url_template)
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme not in ("https", "http") or not host or "{" in host or "@" in host:
+        raise SettingError(
+            name,
+            "expected an http(s) URL template like "
+            f"https://tile.example.org/{{z}}/{{x}}/{{y}}.png, got {url_template!r}",
+        )
+    return f"{parts.scheme}://{host}"
+
+
+def refuse_wildcard_hosts(name: str, hosts: list[str]) -> None:
+    """In production every host is named: '*' (or any entry with a '*') would let a
+    request with any Host header build password-reset links and absolute URLs to it.
+    A leading dot (".example.org") is the way to allow a domain and its subdomains."""
+    for host in hosts:
+        if "*" in host:
+            raise SettingError(
+                name,
+                f"{host!r} is a wildcard, which is refused in production: name each host "
+                "(kampung.example.org), or use a leading dot (.example.org) for a domain and "
+                "its subdomains",
+            )

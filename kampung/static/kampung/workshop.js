@@ -26,6 +26,15 @@
     return !board.contains(document.activeElement) || document.activeElement === board;
   };
 
+  // The board polls every few seconds (hx-trigger="every 3s" in _board.html); a poll
+  // is skipped while the facilitator is busy. This is a listener, not an hx-trigger
+  // filter, because htmx evaluates filters as code, which the Content-Security-Policy
+  // (rightly) forbids.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.id === "board" && !window.kampungBoardIdle()) { event.preventDefault(); }
+  });
+
   // --- Board map --------------------------------------------------------------------------
   var boardEl = document.getElementById("board-map");
   if (boardEl && window.L) {
