@@ -6,7 +6,13 @@ bearer tokens for integrations, and one error body for every failure:
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -76,6 +82,16 @@ def on_forbidden(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error(request, 404, "not_found", "Not found.")
+
+
+def _too_large(request, exc):
+    from kampung.limits import too_large_message
+
+    return error(request, 413, "too_large", too_large_message())
+
+
+for _exc in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+    api.add_exception_handler(_exc, _too_large)
 
 
 @api.exception_handler(HttpError)

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields: 413 in plain words.
+    "kampung.limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kampung.audit.middleware.AuditActorMiddleware",
@@ -229,3 +231,5 @@ KAMPUNG_DEMO_PASSWORD = "kampung-demo-2026"
 KAMPUNG_TILE_URL = env_str("KAMPUNG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 KAMPUNG_TILE_ATTRIBUTION = env_str("KAMPUNG_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 NINJA_PAGINATION_PER_PAGE = 50
+# Every @paginate uses it: limit 1..500, offset 0..10**9, stated in the OpenAPI schema.
+NINJA_PAGINATION_CLASS = "kampung.pagination.BoundedLimitOffset"

@@ -81,7 +81,10 @@ class AssetIn(Schema):
 
 
 def _filters(request) -> AssetFilters:
-    return AssetFilters.from_params(request.GET)
+    filters = AssetFilters.from_params(request.GET)
+    if filters.errors:
+        raise ValidationError(filters.errors)
+    return filters
 
 
 def _box(request) -> geo.Box:

@@ -17,6 +17,22 @@ from kampung.assets.hours import is_open
 from kampung.assets.models import Asset
 
 
+MAX_QUERY_LENGTH = 200
+
+
+def _known_values() -> dict[str, set[str]]:
+    from kampung.assets.actions import ACCESSIBILITY
+    from kampung.assets.models import Category
+    from kampung.people.skills import LANGUAGE_NAMES
+
+    return {
+        "category": set(Category.values),
+        "cost": set(Asset.Cost.values),
+        "accessibility": set(ACCESSIBILITY),
+        "language": set(LANGUAGE_NAMES),
+    }
+
+
 @dataclass
 class AssetFilters:
     category: str = ""
@@ -40,7 +56,20 @@ class AssetFilters:
         )
         f.open_now = params.get("open_now") in ("1", "true", "on")
         f.stale = params.get("stale") in ("1", "true", "on")
+        if len(f.q) > MAX_QUERY_LENGTH:
+            f.errors["q"] = [f"Search for at most {MAX_QUERY_LENGTH} characters."]
+        for name, known in _known_values().items():
+            value = getattr(f, name)
+            if value and value not in known:
+                f.errors[name] = [f"Unknown {name}: choose one of {', '.join(sorted(known))}."]
         return f
+
+    def without_unknown(self) -> AssetFilters:
+        """The same filters with every refused value dropped (the page ignores them)."""
+        for name in self.errors:
+            setattr(self, name, "")
+        self.errors = {}
+        return self
 
 
 def filtered(user, community, filters: AssetFilters) -> QuerySet[Asset]:

@@ -37,7 +37,7 @@ DAY_NAMES = [gettext_lazy(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
 def asset_map(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
-    filters = AssetFilters.from_params(request.GET)
+    filters = AssetFilters.from_params(request.GET).without_unknown()
     assets = filtered(request.user, community, filters).only(
         "id", "name", "category", "subtype", "location_kind", "review_due", "cost"
     )
