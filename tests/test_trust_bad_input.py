@@ -37,8 +37,6 @@ def _lists(slug: str, number: str) -> list[str]:
 
 
 def _account_number(cast) -> str:
-    from kampung.timebank.models import Account
-
     from kampung.timebank.actions import account_for_member
 
     return account_for_member(cast.members["admin"]).number
@@ -115,8 +113,10 @@ def test_the_map_page_ignores_an_unknown_filter_instead_of_failing(api, cast):
 )
 def test_a_huge_id_in_a_path_is_not_found_or_invalid_never_a_server_error(api, cast, path):
     url = f"/api/v1/communities/{cast.community.slug}" + path.format(big=2**70)
-    response = api.get(url) if "confirm" not in path and "checked" not in path else api.post(
-        url, {}, content_type="application/json"
+    response = (
+        api.get(url)
+        if "confirm" not in path and "checked" not in path
+        else api.post(url, {}, content_type="application/json")
     )
     assert response.status_code in (404, 405, 422), (url, response.status_code)
     if response.status_code != 405:
@@ -126,7 +126,8 @@ def test_a_huge_id_in_a_path_is_not_found_or_invalid_never_a_server_error(api, c
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinite_coordinates_are_refused(api, cast, value):
     url = f"/api/v1/communities/{cast.community.slug}/assets"
-    body = '{"name": "Bench", "category": "place", "lat": %s, "lng": 103.9}' % value
+    body = '{"name": "Bench", "category": "place", "lat": VALUE, "lng": 103.9}'
+    body = body.replace("VALUE", value)
     response = api.post(url, body, content_type="application/json")
     assert response.status_code == 422
     assert "lat" in response.json()["error"]["fields"]
@@ -205,8 +206,7 @@ LAUGHS = (
     "<!DOCTYPE lolz [\n"
     ' <!ENTITY lol "lol">\n'
     + "".join(
-        f' <!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n'
-        for i in range(1, 10)
+        f' <!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n' for i in range(1, 10)
     )
     + "]>\n"
 )

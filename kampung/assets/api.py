@@ -347,9 +347,11 @@ def import_assets(
 @router.get("/communities/{slug}/assets/gaps")
 def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: bool = True):
     """Assets (and open needs) per category for each area of `size` metres (250, 500 or
-    1000), labelled like a street atlas (A1 is the north-west corner)."""
+    1000), labelled like a street atlas (A1 is the north-west corner of the community's
+    boundary and its assets). `n_needs` is null for fewer than 3 open needs (0, 1 or 2),
+    and an area with no assets and fewer than 3 needs is not listed."""
     from kampung.assets import gaps
-    from kampung.assets.views import _open_need_points
+    from kampung.assets.views import _open_need_points, gap_anchor
 
     community = _community(request, slug)
     policy.require(request.user, "asset.view_map", community)
@@ -363,7 +365,14 @@ def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: b
     )
     try:
         areas = gaps.sort_areas(
-            gaps.grid(assets, _open_need_points(request.user, community), size_m=size), sort, desc
+            gaps.grid(
+                assets,
+                _open_need_points(request.user, community),
+                size_m=size,
+                anchor=gap_anchor(community),
+            ),
+            sort,
+            desc,
         )
     except gaps.TooManyAreas as exc:
         raise HttpError(422, str(exc)) from None

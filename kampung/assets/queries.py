@@ -16,7 +16,6 @@ from kampung.assets import geo
 from kampung.assets.hours import is_open
 from kampung.assets.models import Asset
 
-
 MAX_QUERY_LENGTH = 200
 
 

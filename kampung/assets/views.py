@@ -183,6 +183,22 @@ def _open_need_points(user, community) -> list[tuple[float, float, str]]:
     return open_need_points(user, community)
 
 
+def gap_anchor(community) -> gaps.Bounds:
+    """What the gap grid is anchored on: the community's boundary, or its centre. Never
+    the requests for help, so their places cannot move the grid's origin or labels."""
+    return gaps.geojson_bounds(community.boundary) or gaps.bounds_of(
+        [(community.centre_lat, community.centre_lng)]
+    )
+
+
+def needs_counted(user, community) -> bool:
+    """Whether `user` sees open needs in the gap analysis at all (the same for 0 or
+    many, so whether the column shows says nothing about whether there are any)."""
+    from django.apps import apps
+
+    return apps.is_installed("kampung.matching") and policy.can(user, "stats.view", community)
+
+
 @login_required
 def asset_gaps(request, slug: str):
     """Where needs outnumber assets: counts per area as a shaded map and a sortable table."""
@@ -204,19 +220,21 @@ def asset_gaps(request, slug: str):
     needs = _open_need_points(request.user, community)
     error = ""
     try:
-        areas = gaps.grid(assets, needs, size_m=size)
+        areas = gaps.grid(assets, needs, size_m=size, anchor=gap_anchor(community))
         areas = gaps.sort_areas(areas, sort, descending)
     except gaps.TooManyAreas:
         areas, error = [], _("Too many areas to show at this size: choose larger areas.")
     except ValueError:
-        sort, areas = "gap", gaps.sort_areas(gaps.grid(assets, needs, size_m=size), "gap", True)
+        areas = gaps.grid(assets, needs, size_m=size, anchor=gap_anchor(community))
+        sort, areas = "gap", gaps.sort_areas(areas, "gap", True)
     categories = list(Category.choices)
     for area in areas:
         area.asset_counts = [area.assets.get(code, 0) for code, _label in categories]
     columns = [("area", _("Area"))]
     columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
     columns += [("assets", _("All assets"))]
-    if needs:
+    has_needs = needs_counted(request.user, community)
+    if has_needs:
         columns += [("needs", _("Open needs")), ("gap", _("Needs minus assets"))]
     headers = []
     for key, label in columns:
@@ -244,8 +262,9 @@ def asset_gaps(request, slug: str):
             "size": size,
             "sort": sort,
             "descending": descending,
-            "has_needs": bool(needs),
-            "n_needs": len(needs),
+            "has_needs": has_needs,
+            # The community's total, shown only from SMALL_COUNT up ("fewer than 3").
+            "n_needs": len(needs) if len(needs) >= gaps.SMALL_COUNT else None,
             "worst_gap": worst,
             "most_assets": most,
             "error": error,
