@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from kampung.audit.context import attribute_to
+from kampung.ratelimits import RateLimited
 
 
 class TokenAuth(HttpBearer):
@@ -92,6 +93,18 @@ def _too_large(request, exc):
 
 for _exc in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
     api.add_exception_handler(_exc, _too_large)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = error(
+        request,
+        429,
+        "rate_limited",
+        f"Too many requests: try again in {exc.retry_after} seconds.",
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -1,4 +1,4 @@
-"""Size limits on what a request may send, answered in plain words.
+"""Size limits on what a request may send (and rate limits hit), answered in plain words.
 
 Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (files excepted; kampung.uploads
 caps those) and more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields with RequestDataTooBig /
@@ -71,6 +71,23 @@ class RequestLimitsMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from kampung.ratelimits import RateLimited
+
         if isinstance(exception, TOO_LARGE):
             return too_large_response(request)
+        if isinstance(exception, RateLimited):
+            return rate_limited_response(request, exception.retry_after)
         return None
+
+
+def rate_limited_response(request, retry_after: int):
+    """429 for a page (the API answers in its error body, kampung.api)."""
+    minutes = max(1, round(retry_after / 60))
+    response = render(
+        request,
+        "kampung/too_many.html",
+        {"minutes": minutes, "page_title": _("Please wait a moment")},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -13,8 +13,9 @@ os.environ.setdefault("KAMPUNG_VAR_DIR", os.path.join(os.getcwd(), "var", "test"
 from kampung.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
-# Each test builds its own data; cached dashboard figures would leak between tests.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# A real cache, so rate limits count; tests/conftest.py clears it around every test
+# (cached dashboard figures and rate counts must not leak between tests).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # On PostgreSQL the test database is Django's default, "test_" + the database's name,
