@@ -10,9 +10,16 @@ under the limits itself, so every such request gets a 413: the one error body un
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.core.validators import MaxLengthValidator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
@@ -91,3 +98,45 @@ def rate_limited_response(request, retry_after: int):
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+# --- Sizes of what is stored ------------------------------------------------------------
+# Every free-text field has a maximum, in the model (validators), the form (max_length)
+# and the API schema (max_length): descriptions and stories 5,000 characters, notes and
+# feedback 2,000; lists of codes (languages, accessibility, skills, tags) 50 items, lists
+# of times 100; a group session's attendees 100.
+DESCRIPTION_MAX = 5000
+NOTE_MAX = 2000
+LIST_MAX = 50
+SLOTS_MAX = 100
+ATTENDEES_MAX = 100  # people in one group session
+
+
+@deconstructible
+class MaxItemsValidator:
+    """At most `limit` items in a JSON list."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value):
+        if isinstance(value, list | tuple) and len(value) > self.limit:
+            raise ValidationError(
+                _("At most %(limit)s items (this has %(n)s).")
+                % {"limit": self.limit, "n": len(value)},
+                code="max_items",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxItemsValidator) and other.limit == self.limit
+
+    def __hash__(self):
+        return hash(self.limit)
+
+
+def text_max(limit: int) -> list:
+    return [MaxLengthValidator(limit)]
+
+
+def items_max(limit: int) -> list:
+    return [MaxItemsValidator(limit)]

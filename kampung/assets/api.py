@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
@@ -66,18 +66,18 @@ class AssetIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     category: Category
     subtype: str = Field("", max_length=64)
-    description: str = ""
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
     location_kind: Asset.LocationKind = Asset.LocationKind.POINT
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    opening_hours: list[OpeningSlot] = []
+    opening_hours: list[OpeningSlot] = Field([], max_length=limits.SLOTS_MAX)
     capacity: int | None = Field(None, ge=0)
-    accessibility: list[str] = []
-    languages: list[str] = []
+    accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
+    languages: list[str] = Field([], max_length=limits.LIST_MAX)
     cost: Asset.Cost = Asset.Cost.FREE
     contact: str = Field("", max_length=200)
     visibility: Asset.Visibility = Asset.Visibility.MEMBERS
-    tags: list[str] = []
+    tags: list[str] = Field([], max_length=limits.LIST_MAX)
 
 
 def _filters(request) -> AssetFilters:

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.people.api import _community
 from kampung.workshops import actions, participants
-from kampung.workshops.models import Workshop, WorkshopItem
+from kampung.workshops.models import MAX_ITEMS, Workshop, WorkshopItem
 
 router = Router(tags=["workshops"])
 
@@ -65,9 +65,9 @@ class WorkshopIn(Schema):
 
 class ItemIn(Schema):
     name: str = Field(..., max_length=200)
-    category: str
-    description: str = ""
-    location_kind: str = "point"
+    category: str = Field(..., max_length=32)
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
+    location_kind: str = Field("point", max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=200)
@@ -92,9 +92,9 @@ class ParticipantOut(Schema):
 
 class ItemPatch(Schema):
     name: str | None = Field(None, max_length=200)
-    category: str | None = None
-    description: str | None = None
-    location_kind: str | None = None
+    category: str | None = Field(None, max_length=32)
+    description: str | None = Field(None, max_length=limits.DESCRIPTION_MAX)
+    location_kind: str | None = Field(None, max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str | None = Field(None, max_length=200)
@@ -102,13 +102,13 @@ class ItemPatch(Schema):
 
 
 class MarkIn(Schema):
-    items: list[int]
-    status: str = Field(..., description="new, accepted or rejected")
+    items: list[int] = Field(..., max_length=MAX_ITEMS)
+    status: str = Field(..., max_length=16, description="new, accepted or rejected")
 
 
 class MergeIn(Schema):
     keep: int
-    others: list[int] = Field(..., min_length=1)
+    others: list[int] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
 
 class PublishOut(Schema):
