@@ -7,7 +7,13 @@ bearer tokens for integrations, and one error body for every failure:
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -123,13 +129,6 @@ def on_csrf_failed(request, exc):
     )
 
 
-@api.exception_handler(RateLimited)
-def on_rate_limited(request, exc):
-    response = error(request, 429, "rate_limited", "Too many requests. Wait and try again.")
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return error(request, 403, "forbidden", "You do not have permission to do that here.")
@@ -138,6 +137,28 @@ def on_forbidden(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return error(request, 404, "not_found", "Not found.")
+
+
+def _too_large(request, exc):
+    from kampung.limits import too_large_message
+
+    return error(request, 413, "too_large", too_large_message())
+
+
+for _exc in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+    api.add_exception_handler(_exc, _too_large)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    response = error(
+        request,
+        429,
+        "rate_limited",
+        f"Too many requests: try again in {exc.retry_after} seconds.",
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)

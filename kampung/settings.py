@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields: 413 in plain words.
+    "kampung.limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kampung.audit.middleware.AuditActorMiddleware",
@@ -245,6 +247,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Checks silenced on purpose, each with its reason where it is added.
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -299,3 +303,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 NINJA_PAGINATION_PER_PAGE = 50
+# Rate limits (django-ratelimit fixed windows in the default cache, kampung.ratelimits).
+# Workshop participation is anonymous: per address and workshop, and a ceiling per
+# workshop. A venue's wifi puts a whole room behind one address, hence 60, not fewer.
+KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP", "60/10m")
+KAMPUNG_RATE_WORKSHOP_ITEMS = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS", "600/10m")
+KAMPUNG_RATE_WORKSHOP_PARTICIPANTS_PER_IP = env_str(
+    "KAMPUNG_RATE_WORKSHOP_PARTICIPANTS_PER_IP", "60/10m"
+)
+# Every @paginate uses it: limit 1..500, offset 0..10**9, stated in the OpenAPI schema.
+NINJA_PAGINATION_CLASS = "kampung.pagination.BoundedLimitOffset"

@@ -47,6 +47,17 @@ def _let_flush_empty_the_audit_log():
     flush.Command.handle = original
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no dashboard figures or rate counts left
+    over from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Cast:
     community: Community

@@ -14,13 +14,14 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import (
     AssetFilters,
     cells_in,
     filtered,
+    gap_anchor,
     open_now_filter,
     open_request_points,
     points_in,
@@ -72,22 +73,25 @@ class AssetIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     category: Category
     subtype: str = Field("", max_length=64)
-    description: str = ""
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
     location_kind: Asset.LocationKind = Asset.LocationKind.POINT
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    opening_hours: list[OpeningSlot] = []
+    opening_hours: list[OpeningSlot] = Field([], max_length=limits.SLOTS_MAX)
     capacity: int | None = Field(None, ge=0)
-    accessibility: list[str] = []
-    languages: list[str] = []
+    accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
+    languages: list[str] = Field([], max_length=limits.LIST_MAX)
     cost: Asset.Cost = Asset.Cost.FREE
     contact: str = Field("", max_length=200)
     visibility: Asset.Visibility = Asset.Visibility.MEMBERS
-    tags: list[str] = []
+    tags: list[str] = Field([], max_length=limits.LIST_MAX)
 
 
 def _filters(request) -> AssetFilters:
-    return AssetFilters.from_params(request.GET)
+    filters = AssetFilters.from_params(request.GET)
+    if filters.errors:
+        raise ValidationError(filters.errors)
+    return filters
 
 
 def _box(request) -> geo.Box:
@@ -333,7 +337,9 @@ def import_assets(
 @router.get("/communities/{slug}/assets/gaps")
 def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: bool = True):
     """Assets (and open needs) per category for each area of `size` metres (250, 500 or
-    1000), labelled like a street atlas (A1 is the north-west corner)."""
+    1000), labelled like a street atlas (A1 is the north-west corner of the community's
+    boundary and its assets). `n_needs` is null for fewer than 3 open needs (0, 1 or 2),
+    and an area with no assets and fewer than 3 needs is not listed."""
     from kampung.assets import gaps
 
     community = community_for(request, slug)
@@ -348,7 +354,14 @@ def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: b
     )
     try:
         areas = gaps.sort_areas(
-            gaps.grid(assets, open_request_points(request.user, community), size_m=size), sort, desc
+            gaps.grid(
+                assets,
+                open_request_points(request.user, community),
+                size_m=size,
+                anchor=gap_anchor(community),
+            ),
+            sort,
+            desc,
         )
     except gaps.TooManyAreas as exc:
         raise HttpError(422, str(exc)) from None

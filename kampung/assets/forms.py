@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.assets import hours
 from kampung.assets.models import Asset, Category, Tag
 from kampung.assets.rules import ACCESSIBILITY
@@ -17,7 +18,10 @@ class AssetForm(forms.Form):
         help_text=_("For example: void deck, youth group, community fridge"),
     )
     description = forms.CharField(
-        label=_("Description (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=limits.DESCRIPTION_MAX,
+        label=_("Description (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     location_kind = forms.ChoiceField(label=_("Where"), choices=Asset.LocationKind.choices)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)

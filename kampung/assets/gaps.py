@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 METRES_PER_DEGREE = 111_320.0
 SIZES_M = (250, 500, 1000)
 MAX_AREAS = 2_500
-# Open needs are about people: an area with only one or two is shown as "fewer than
-# 3", never the exact number or its kinds, so a count cannot point to a household.
-SMALL_COUNT = 3  # a grid bigger than this is unreadable; callers pick a larger size
+# Open needs are about people: fewer than 3 in an area (none included) show as "0–2",
+# never the exact number or its kinds, and an area with no assets and fewer than 3
+# needs is not listed at all, so nothing in the answer says a request is there.
+SMALL_COUNT = 3
 
 
 @dataclass
@@ -41,9 +42,10 @@ class Area:
 
     @property
     def needs_shown(self) -> int | None:
-        """The number of open needs as it may be shown: None for 1 or 2."""
+        """The number of open needs as it may be shown: None for fewer than 3 (0, 1 or 2
+        look the same)."""
         n = self.n_needs
-        return None if 0 < n < SMALL_COUNT else n
+        return None if n < SMALL_COUNT else n
 
     @property
     def gap(self) -> int:
@@ -78,35 +80,84 @@ class TooManyAreas(ValueError):
     pass
 
 
+Bounds = tuple[float, float, float, float]  # north, west, south, east
+
+
+def bounds_of(points: Iterable[tuple[float, float]]) -> Bounds | None:
+    """(north, west, south, east) of (lat, lng) points, or None if there are none."""
+    pts = [(lat, lng) for lat, lng in points if math.isfinite(lat) and math.isfinite(lng)]
+    if not pts:
+        return None
+    lats, lngs = [p[0] for p in pts], [p[1] for p in pts]
+    return max(lats), min(lngs), min(lats), max(lngs)
+
+
+def union(*boxes: Bounds | None) -> Bounds | None:
+    boxes = tuple(b for b in boxes if b is not None)
+    if not boxes:
+        return None
+    return (
+        max(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        min(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def geojson_bounds(geometry) -> Bounds | None:
+    """The bounds of every [lng, lat] position in a GeoJSON geometry (any nesting)."""
+    found: list[tuple[float, float]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("coordinates", "geometry", "geometries", "features"):
+                if key in node:
+                    walk(node[key])
+        elif isinstance(node, list | tuple):
+            if len(node) >= 2 and all(isinstance(v, int | float) for v in node[:2]):
+                lng, lat = float(node[0]), float(node[1])
+                if -90 <= lat <= 90 and -180 <= lng <= 180:
+                    found.append((lat, lng))
+            else:
+                for child in node:
+                    walk(child)
+
+    walk(geometry)
+    return bounds_of(found)
+
+
 def grid(
     assets: Iterable[tuple[float, float, str]],
     needs: Iterable[tuple[float, float, str]] = (),
     *,
     size_m: float = 500,
+    anchor: Bounds | None = None,
 ) -> list[Area]:
-    """Areas that hold at least one asset or need. `assets` and `needs` are
-    (lat, lng, category) triples. The grid is anchored at the north-west corner of
-    everything given, so labels stay stable while the data does."""
+    """Areas that hold at least one asset, or enough needs to count (SMALL_COUNT).
+    `assets` and `needs` are (lat, lng, category) triples; `anchor` is a box
+    (north, west, south, east) that does not depend on the needs, such as the
+    community's boundary. The grid starts at the north-west corner of the anchor and
+    the assets, never of the needs: where the requests for help are cannot move its
+    origin or its labels, and a need north or west of it is left out."""
     assets, needs = list(assets), list(needs)
-    points = assets + needs
-    if not points:
+    extent = union(anchor, bounds_of((a[0], a[1]) for a in assets))
+    if extent is None:
         return []
-    north = max(p[0] for p in points)
-    west = min(p[1] for p in points)
-    south = min(p[0] for p in points)
+    north, west, south, east = extent
     mid_lat = (north + south) / 2
     d_lat = size_m / METRES_PER_DEGREE
     d_lng = size_m / (METRES_PER_DEGREE * max(math.cos(math.radians(mid_lat)), 0.01))
-    east = max(p[1] for p in points)
     rows = math.floor((north - south) / d_lat) + 1
     cols = math.floor((east - west) / d_lng) + 1
     if rows * cols > MAX_AREAS * 20:
         raise TooManyAreas(f"{rows} × {cols} areas of {size_m} m: choose a larger size")
     areas: dict[tuple[int, int], Area] = {}
 
-    def area_of(lat: float, lng: float) -> Area:
-        row = min(math.floor((north - lat) / d_lat), rows - 1)
-        col = min(math.floor((lng - west) / d_lng), cols - 1)
+    def area_of(lat: float, lng: float) -> Area | None:
+        row = math.floor((north - lat) / d_lat)
+        col = math.floor((lng - west) / d_lng)
+        if not (0 <= row < MAX_AREAS and 0 <= col < MAX_AREAS):
+            return None  # north or west of the origin (or absurdly far): left out
         key = (row, col)
         if key not in areas:
             areas[key] = Area(
@@ -125,10 +176,12 @@ def grid(
         a.assets[category] = a.assets.get(category, 0) + 1
     for lat, lng, category in needs:
         a = area_of(lat, lng)
-        a.needs[category] = a.needs.get(category, 0) + 1
-    if len(areas) > MAX_AREAS:
-        raise TooManyAreas(f"{len(areas)} areas of {size_m} m: choose a larger size")
-    return sorted(areas.values(), key=lambda a: (a.row, a.col))
+        if a is not None:
+            a.needs[category] = a.needs.get(category, 0) + 1
+    listed = [a for a in areas.values() if a.n_assets or a.n_needs >= SMALL_COUNT]
+    if len(listed) > MAX_AREAS:
+        raise TooManyAreas(f"{len(listed)} areas of {size_m} m: choose a larger size")
+    return sorted(listed, key=lambda a: (a.row, a.col))
 
 
 SORTS = {

@@ -266,7 +266,9 @@ def _xlsx_rows(data: bytes):
     unreadable = ImportFileError(_("This file could not be opened as an Excel workbook (.xlsx)."))
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError):
+    # defusedxml (which openpyxl uses when installed) refuses entity declarations with a
+    # ValueError; expat's own amplification limit raises ParseError (a SyntaxError).
+    except (BadZipFile, KeyError, OSError, ValueError, SyntaxError):
         raise unreadable from None
     try:
         sheet = book.worksheets[0]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.communities.models import (
     Community,
     Organisation,
@@ -84,7 +85,9 @@ class Asset(models.Model):
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     subtype = models.CharField(_("subtype"), max_length=64, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="assets", verbose_name=_("tags"))
     steward_member = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="stewarded_assets"
@@ -102,10 +105,16 @@ class Asset(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True, validators=latitude_validators)
     lng = models.FloatField(_("longitude"), null=True, blank=True, validators=longitude_validators)
     # [{"day": 0-6 (Monday=0), "opens": "HH:MM", "closes": "HH:MM"}], community time zone.
-    opening_hours = models.JSONField(_("opening times"), default=list, blank=True)
+    opening_hours = models.JSONField(
+        _("opening times"), default=list, blank=True, validators=limits.items_max(limits.SLOTS_MAX)
+    )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    accessibility = models.JSONField(
+        _("accessibility"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
     cost = models.CharField(_("cost"), max_length=10, choices=Cost.choices, default=Cost.FREE)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     visibility = models.CharField(

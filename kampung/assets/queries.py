@@ -14,9 +14,24 @@ from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, Floor
 
 from kampung import policy
-from kampung.assets import geo
+from kampung.assets import gaps, geo
 from kampung.assets.hours import is_open
 from kampung.assets.models import Asset
+
+MAX_QUERY_LENGTH = 200
+
+
+def _known_values() -> dict[str, set[str]]:
+    from kampung.assets.models import Category
+    from kampung.assets.rules import ACCESSIBILITY
+    from kampung.people.skills import LANGUAGE_NAMES
+
+    return {
+        "category": set(Category.values),
+        "cost": set(Asset.Cost.values),
+        "accessibility": set(ACCESSIBILITY),
+        "language": set(LANGUAGE_NAMES),
+    }
 
 
 @dataclass
@@ -42,7 +57,20 @@ class AssetFilters:
         )
         f.open_now = params.get("open_now") in ("1", "true", "on")
         f.stale = params.get("stale") in ("1", "true", "on")
+        if len(f.q) > MAX_QUERY_LENGTH:
+            f.errors["q"] = [f"Search for at most {MAX_QUERY_LENGTH} characters."]
+        for name, known in _known_values().items():
+            value = getattr(f, name)
+            if value and value not in known:
+                f.errors[name] = [f"Unknown {name}: choose one of {', '.join(sorted(known))}."]
         return f
+
+    def without_unknown(self) -> AssetFilters:
+        """The same filters with every refused value dropped (the page ignores them)."""
+        for name in self.errors:
+            setattr(self, name, "")
+        self.errors = {}
+        return self
 
 
 def filtered(user, community, filters: AssetFilters) -> QuerySet[Asset]:
@@ -151,3 +179,17 @@ def register_request_source(source: RequestSource) -> RequestSource:
 def open_request_points(user, community) -> list[tuple[float, float, str]]:
     """Open requests with a place, as (lat, lng, category), that `user` may count."""
     return [point for source in REQUEST_SOURCES for point in source(user, community)]
+
+
+def gap_anchor(community) -> gaps.Bounds:
+    """What the gap grid is anchored on: the community's boundary, or its centre. Never
+    the requests for help, so their places cannot move the grid's origin or labels."""
+    return gaps.geojson_bounds(community.boundary) or gaps.bounds_of(
+        [(community.centre_lat, community.centre_lng)]
+    )
+
+
+def needs_counted(user, community) -> bool:
+    """Whether `user` sees open requests in the gap analysis at all (the same for 0 or
+    many, so whether the column shows says nothing about whether there are any)."""
+    return bool(REQUEST_SOURCES) and policy.can(user, "stats.view", community)

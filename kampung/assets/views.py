@@ -17,7 +17,13 @@ from kampung.assets import actions, gaps, rules
 from kampung.assets.forms import AssetForm
 from kampung.assets.hours import format_opening_hours
 from kampung.assets.models import Asset, Category
-from kampung.assets.queries import AssetFilters, filtered, open_request_points
+from kampung.assets.queries import (
+    AssetFilters,
+    filtered,
+    gap_anchor,
+    needs_counted,
+    open_request_points,
+)
 from kampung.audit.models import AuditEvent
 from kampung.errors import REFUSALS
 from kampung.people.skills import LANGUAGE_NAMES
@@ -37,7 +43,7 @@ DAY_NAMES = [gettext_lazy(d) for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
 def asset_map(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
-    filters = AssetFilters.from_params(request.GET)
+    filters = AssetFilters.from_params(request.GET).without_unknown()
     assets = filtered(request.user, community, filters).only(
         "id", "name", "category", "subtype", "location_kind", "review_due", "cost"
     )
@@ -191,19 +197,21 @@ def asset_gaps(request, slug: str):
     needs = open_request_points(request.user, community)
     error = ""
     try:
-        areas = gaps.grid(assets, needs, size_m=size)
+        areas = gaps.grid(assets, needs, size_m=size, anchor=gap_anchor(community))
         areas = gaps.sort_areas(areas, sort, descending)
     except gaps.TooManyAreas:
         areas, error = [], _("Too many areas to show at this size: choose larger areas.")
     except ValueError:
-        sort, areas = "gap", gaps.sort_areas(gaps.grid(assets, needs, size_m=size), "gap", True)
+        areas = gaps.grid(assets, needs, size_m=size, anchor=gap_anchor(community))
+        sort, areas = "gap", gaps.sort_areas(areas, "gap", True)
     categories = list(Category.choices)
     for area in areas:
         area.asset_counts = [area.assets.get(code, 0) for code, _label in categories]
     columns = [("area", _("Area"))]
     columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
     columns += [("assets", _("All assets"))]
-    if needs:
+    has_needs = needs_counted(request.user, community)
+    if has_needs:
         columns += [("needs", _("Open needs")), ("gap", _("Needs minus assets"))]
     headers = []
     for key, label in columns:
@@ -231,8 +239,9 @@ def asset_gaps(request, slug: str):
             "size": size,
             "sort": sort,
             "descending": descending,
-            "has_needs": bool(needs),
-            "n_needs": len(needs),
+            "has_needs": has_needs,
+            # The community's total, shown only from SMALL_COUNT up ("fewer than 3").
+            "n_needs": len(needs) if len(needs) >= gaps.SMALL_COUNT else None,
             "worst_gap": worst,
             "most_assets": most,
             "error": error,

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
+
 latitude_validators = [MinValueValidator(-90), MaxValueValidator(90)]
 longitude_validators = [MinValueValidator(-180), MaxValueValidator(180)]
 
@@ -32,7 +34,9 @@ class Community(models.Model):
     # GeoJSON Polygon geometry (RFC 7946, longitude-latitude order); optional.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
     # Bumped whenever an asset, or a consent deciding who sees personal assets, changes:
     # the map's cached counts are rebuilt when it moves (kampung.assets.cellcount).
     assets_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -89,7 +93,9 @@ class Organisation(models.Model):
     communities = models.ManyToManyField(
         Community, related_name="organisations", verbose_name=_("communities")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
     website = models.URLField(_("website"), blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True, validators=latitude_validators)
     lng = models.FloatField(_("longitude"), null=True, blank=True, validators=longitude_validators)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.communities.models import Organisation
 from kampung.matching import actions
 from kampung.matching import candidates as cand
@@ -30,17 +30,17 @@ class Slot(Schema):
 
 class NeedIn(Schema):
     title: str = Field(..., max_length=200)
-    description: str
-    tags: list[str] = []
-    mode: str = "in_person"
+    description: str = Field(..., max_length=limits.DESCRIPTION_MAX)
+    tags: list[str] = Field([], max_length=limits.LIST_MAX)
+    mode: str = Field("in_person", max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    times: list[Slot] = []
+    times: list[Slot] = Field([], max_length=limits.SLOTS_MAX)
     needed_from: date | None = None
     needed_by: date | None = None
     urgency: int = Field(1, ge=0, le=3)
-    languages: list[str] = []
-    accessibility: list[str] = []
+    languages: list[str] = Field([], max_length=limits.LIST_MAX)
+    accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
     safeguarding: int = Field(0, ge=0, le=2)
     for_household: bool = False
     member_id: int | None = Field(None, description="Ask for another member (staff only).")
@@ -69,17 +69,17 @@ class NeedOut(Schema):
 
 
 class OfferIn(Schema):
-    kind: str
+    kind: str = Field(..., max_length=32)
     title: str = Field(..., max_length=200)
-    description: str = ""
-    tags: list[str] = []
-    location_kind: str = "comes_to_you"
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
+    tags: list[str] = Field([], max_length=limits.LIST_MAX)
+    location_kind: str = Field("comes_to_you", max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     travel_km: float = Field(1.0, ge=0, le=200)
-    availability: list[Slot] = []
-    languages: list[str] = []
-    accessibility: list[str] = []
+    availability: list[Slot] = Field([], max_length=limits.SLOTS_MAX)
+    languages: list[str] = Field([], max_length=limits.LIST_MAX)
+    accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
     capacity: int = Field(1, ge=1, le=50)
 
 
@@ -117,8 +117,10 @@ class CandidatesOut(Schema):
 
 
 class ProposeIn(Schema):
-    candidate_id: str = Field(..., description="offer:<id>, profile:<member id> or asset:<id>")
-    note: str = ""
+    candidate_id: str = Field(
+        ..., max_length=64, description="offer:<id>, profile:<member id> or asset:<id>"
+    )
+    note: str = Field("", max_length=limits.NOTE_MAX)
 
 
 class MatchOut(Schema):
@@ -145,12 +147,12 @@ class MatchOut(Schema):
 
 class AnswerIn(Schema):
     accept: bool
-    reason: str = ""
+    reason: str = Field("", max_length=limits.NOTE_MAX)
 
 
 class CompleteIn(Schema):
     minutes: int = Field(..., description="Time given, in whole minutes (0 adds feedback only).")
-    feedback: str = ""
+    feedback: str = Field("", max_length=limits.NOTE_MAX)
 
 
 def _need(request, community, need_id) -> Need:

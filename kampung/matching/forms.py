@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.assets.models import Asset, Tag
 from kampung.assets.rules import ACCESSIBILITY
 from kampung.matching.models import Clearance, Mode, Offer, Urgency
@@ -65,6 +66,7 @@ class NeedForm(PickPlace):
         help_text=_("In a few words, e.g. “A lift to the polyclinic on Tuesday”"),
     )
     description = forms.CharField(
+        max_length=limits.DESCRIPTION_MAX,
         label=_("Tell us more"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What would help, and anything the helper should know."),
@@ -143,6 +145,7 @@ class OfferForm(PickPlace):
         help_text=_("e.g. “Help with phones and tablets”, “Lifts to appointments”"),
     )
     description = forms.CharField(
+        max_length=limits.DESCRIPTION_MAX,
         label=_("More about it (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -185,11 +188,13 @@ class OfferForm(PickPlace):
 
 class StrengthsForm(forms.Form):
     interests = forms.CharField(
+        max_length=limits.DESCRIPTION_MAX,
         label=_("What you enjoy and care about (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     lived_experience = forms.CharField(
+        max_length=limits.DESCRIPTION_MAX,
         label=_(
             "Experience you are willing to share with someone going through the same (optional)"
         ),
@@ -225,6 +230,7 @@ class CompleteForm(forms.Form):
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=1)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
     feedback = forms.CharField(
+        max_length=limits.NOTE_MAX,
         label=_("How did it go? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

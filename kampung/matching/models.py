@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.assets.models import Asset, Tag
 from kampung.communities.models import (
     Community,
@@ -44,9 +45,20 @@ class StrengthsProfile(models.Model):
     interests, lived experience, availability, reach and background-check status."""
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="strengths")
-    interests = models.TextField(_("interests"), blank=True)
-    lived_experience = models.TextField(_("lived experience I am willing to share"), blank=True)
-    availability = models.JSONField(_("when I am usually free"), default=list, blank=True)
+    interests = models.TextField(
+        _("interests"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
+    lived_experience = models.TextField(
+        _("lived experience I am willing to share"),
+        blank=True,
+        validators=limits.text_max(limits.DESCRIPTION_MAX),
+    )
+    availability = models.JSONField(
+        _("when I am usually free"),
+        default=list,
+        blank=True,
+        validators=limits.items_max(limits.SLOTS_MAX),
+    )
     travel_km = models.FloatField(_("how far I can travel (km)"), default=1.0)
     clearance = models.PositiveSmallIntegerField(
         _("background check"), choices=Clearance.choices, default=Clearance.NONE
@@ -92,7 +104,9 @@ class Offer(models.Model):
     )
     kind = models.CharField(_("what you offer"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("in a few words"), max_length=200)
-    description = models.TextField(_("more about it"), blank=True)
+    description = models.TextField(
+        _("more about it"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="offers")
     location_kind = models.CharField(
         _("where"), max_length=16, choices=Asset.LocationKind.choices, default="comes_to_you"
@@ -100,9 +114,15 @@ class Offer(models.Model):
     lat = models.FloatField(null=True, blank=True, validators=latitude_validators)
     lng = models.FloatField(null=True, blank=True, validators=longitude_validators)
     travel_km = models.FloatField(_("how far you can go (km)"), default=1.0)
-    availability = models.JSONField(_("when"), default=list, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
+    availability = models.JSONField(
+        _("when"), default=list, blank=True, validators=limits.items_max(limits.SLOTS_MAX)
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
+    accessibility = models.JSONField(
+        _("accessibility"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
     capacity = models.PositiveSmallIntegerField(
         _("how many requests at once"), default=1, help_text=_("At least 1.")
     )
@@ -150,19 +170,33 @@ class Need(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("what do you need?"), max_length=200)
-    description = models.TextField(_("tell us more"))
+    description = models.TextField(
+        _("tell us more"), validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="needs")
     mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     lat = models.FloatField(null=True, blank=True, validators=latitude_validators)
     lng = models.FloatField(null=True, blank=True, validators=longitude_validators)
-    times = models.JSONField(_("times that suit"), default=list, blank=True)
+    times = models.JSONField(
+        _("times that suit"),
+        default=list,
+        blank=True,
+        validators=limits.items_max(limits.SLOTS_MAX),
+    )
     needed_from = models.DateField(_("from"), null=True, blank=True)
     needed_by = models.DateField(_("by"), null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(
         _("how soon"), choices=Urgency.choices, default=Urgency.NORMAL
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    accessibility = models.JSONField(_("accessibility needs"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
+    accessibility = models.JSONField(
+        _("accessibility needs"),
+        default=list,
+        blank=True,
+        validators=limits.items_max(limits.LIST_MAX),
+    )
     safeguarding = models.PositiveSmallIntegerField(
         _("background check needed"), choices=Clearance.choices, default=Clearance.NONE
     )
@@ -208,11 +242,11 @@ class Match(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     score = models.FloatField(default=0)
     factors = models.JSONField(default=list)  # as shown when proposed
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=limits.text_max(limits.NOTE_MAX))
     decline_reason = models.CharField(max_length=300, blank=True)
     minutes_given = models.PositiveIntegerField(null=True, blank=True)
-    feedback_from_helper = models.TextField(blank=True)
-    feedback_from_asker = models.TextField(blank=True)
+    feedback_from_helper = models.TextField(blank=True, validators=limits.text_max(limits.NOTE_MAX))
+    feedback_from_asker = models.TextField(blank=True, validators=limits.text_max(limits.NOTE_MAX))
     proposed_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
 from kampung.people import actions
@@ -64,10 +64,10 @@ class MemberOut(MemberSummary):
 
 class MemberIn(Schema):
     display_name: str = Field(..., min_length=1, max_length=150)
-    email: str = ""
+    email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
-    languages: list[str] = []
-    skills: list[str] = []
+    languages: list[str] = Field([], max_length=limits.LIST_MAX)
+    skills: list[str] = Field([], max_length=limits.LIST_MAX)
     birth_year: int | None = Field(None, ge=1900, le=2030)
     area_lat: float | None = Field(None, ge=-90, le=90)
     area_lng: float | None = Field(None, ge=-180, le=180)
@@ -75,10 +75,10 @@ class MemberIn(Schema):
 
 class MemberPatch(Schema):
     display_name: str | None = Field(None, min_length=1, max_length=150)
-    email: str | None = None
+    email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
-    languages: list[str] | None = None
-    skills: list[str] | None = None
+    languages: list[str] | None = Field(None, max_length=limits.LIST_MAX)
+    skills: list[str] | None = Field(None, max_length=limits.LIST_MAX)
     area_lat: float | None = Field(None, ge=-90, le=90)
     area_lng: float | None = Field(None, ge=-180, le=180)
 

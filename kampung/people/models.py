@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.communities.models import (
     Community,
     Organisation,
@@ -100,8 +101,12 @@ class Member(models.Model):
     display_name = models.CharField(_("display name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    skills = models.JSONField(_("skills"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
+    skills = models.JSONField(
+        _("skills"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     # Coarse location only: rounded to about 100 m, never a home address.
     area_lat = models.FloatField(

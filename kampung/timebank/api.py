@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
 from kampung.people.models import Member
@@ -188,7 +188,7 @@ class SessionIn(Schema):
     idempotency_key: str = _key()
     title: str = Field(..., max_length=200)
     host: int = Field(..., description="Member id of the host.")
-    attendees: list[int]
+    attendees: list[int] = Field(..., min_length=1, max_length=limits.ATTENDEES_MAX)
     minutes: int = _minutes()
     basis: GroupSession.Basis
     date: dt.date | None = None

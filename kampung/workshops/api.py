@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from kampung import policy
+from kampung import limits, policy
 from kampung.web import community_for
-from kampung.workshops import actions
-from kampung.workshops.models import Workshop, WorkshopItem
+from kampung.workshops import actions, participants
+from kampung.workshops.models import MAX_ITEMS, Workshop, WorkshopItem
 
 router = Router(tags=["workshops"])
 
@@ -65,9 +65,9 @@ class WorkshopIn(Schema):
 
 class ItemIn(Schema):
     name: str = Field(..., max_length=200)
-    category: str
-    description: str = ""
-    location_kind: str = "point"
+    category: str = Field(..., max_length=32)
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
+    location_kind: str = Field("point", max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=200)
@@ -78,18 +78,23 @@ class JoinItemIn(ItemIn):
     added_by_name: str = Field("", max_length=100)
     participant: str = Field(
         ...,
-        min_length=8,
-        max_length=32,
-        description="An opaque key the participant's device keeps (e.g. a random UUID): "
-        "it groups their items and caps how many one person can add.",
+        min_length=1,
+        max_length=100,
+        description="The participant id from `POST /api/v1/workshops/{token}/participants` "
+        "(signed by the server for this workshop; a made-up or other workshop's id is "
+        "refused): it groups one person's items and caps how many they can add.",
     )
+
+
+class ParticipantOut(Schema):
+    participant: str
 
 
 class ItemPatch(Schema):
     name: str | None = Field(None, max_length=200)
-    category: str | None = None
-    description: str | None = None
-    location_kind: str | None = None
+    category: str | None = Field(None, max_length=32)
+    description: str | None = Field(None, max_length=limits.DESCRIPTION_MAX)
+    location_kind: str | None = Field(None, max_length=32)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str | None = Field(None, max_length=200)
@@ -97,13 +102,13 @@ class ItemPatch(Schema):
 
 
 class MarkIn(Schema):
-    items: list[int]
-    status: str = Field(..., description="new, accepted or rejected")
+    items: list[int] = Field(..., max_length=MAX_ITEMS)
+    status: str = Field(..., max_length=16, description="new, accepted or rejected")
 
 
 class MergeIn(Schema):
     keep: int
-    others: list[int] = Field(..., min_length=1)
+    others: list[int] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
 
 class PublishOut(Schema):
@@ -173,14 +178,31 @@ def publish(request, slug: str, workshop_id: int):
     return {"published": [a.pk for a in assets]}
 
 
-@router.post("/workshops/{token}/items", response={201: ItemOut}, auth=None)
+@router.post(
+    "/workshops/{token}/participants",
+    response={201: ParticipantOut, 429: dict},
+    auth=None,
+)
+def join_as_participant(request, token: str):
+    """For participants: a new participant id for this workshop, to send with every item.
+    Rate limited per address (429 with Retry-After)."""
+    workshop = get_object_or_404(Workshop, token=token)
+    participants.limit_participants(request, workshop)
+    return Status(201, {"participant": participants.issue(workshop)})
+
+
+@router.post("/workshops/{token}/items", response={201: ItemOut, 429: dict}, auth=None)
 def join_add_item(request, token: str, payload: JoinItemIn):
-    """For participants: the workshop's token (from its link) is the only credential."""
+    """For participants: the workshop's token (from its link) is the only credential, and
+    the participant id from `.../participants` says who adds. Rate limited per address
+    and per workshop (429 with Retry-After)."""
     workshop = get_object_or_404(Workshop, token=token)
     data = payload.dict()
+    key = participants.key_of(workshop, data.pop("participant"))
+    participants.limit_items(request, workshop)
     item = actions.add_item(
         workshop=workshop,
-        participant=data.pop("participant"),
+        participant=key,
         added_by_name=data.pop("added_by_name"),
         user=request.user,
         **data,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.assets.models import Asset, Category
 from kampung.web import PickPlace
 
@@ -73,6 +74,7 @@ class ItemForm(PickPlace):
         help_text=_("Only name people who are happy to be named."),
     )
     description = forms.CharField(
+        max_length=limits.DESCRIPTION_MAX,
         label=_("Anything else? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.assets.models import Asset, Category
 from kampung.communities.models import (
     Community,
@@ -75,7 +76,9 @@ class WorkshopItem(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("what it is"), max_length=200)
     category = models.CharField(_("kind of asset"), max_length=16, choices=Category.choices)
-    description = models.TextField(_("more about it"), blank=True)
+    description = models.TextField(
+        _("more about it"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
+    )
     location_kind = models.CharField(
         _("where"),
         max_length=16,

@@ -3,11 +3,10 @@ QR code, and run the live board; participants use the link, with or without an a
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from kampung import policy
 from kampung.assets.models import Category
 from kampung.errors import REFUSALS
 from kampung.web import add_errors, community_for, pick_map_context, show_error
-from kampung.workshops import actions
+from kampung.workshops import actions, participants
 from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
 from kampung.workshops.models import Workshop, WorkshopItem
 from kampung.workshops.qr import qr_svg
@@ -296,12 +295,18 @@ def workshop_poster(request, slug: str, workshop_id: int):
 # --- Participants (no login needed) --------------------------------------------------------
 
 
-def _participant_key(request) -> str:
-    key = request.session.get(PARTICIPANT_KEY)
-    if not key:
-        key = secrets.token_hex(16)
-        request.session[PARTICIPANT_KEY] = key
-    return key
+def _participant_key(request, workshop: Workshop) -> str:
+    """This browser's key for `workshop`: the session keeps a signed participant id the
+    server issued for this workshop (kampung.workshops.participants)."""
+    session_key = f"{PARTICIPANT_KEY}:{workshop.pk}"
+    signed = request.session.get(session_key, "")
+    try:
+        return participants.key_of(workshop, signed)
+    except ValidationError:
+        participants.limit_participants(request, workshop)
+        signed = participants.issue(workshop)
+        request.session[session_key] = signed
+        return participants.key_of(workshop, signed)
 
 
 def workshop_join(request, token: str):
@@ -309,9 +314,11 @@ def workshop_join(request, token: str):
     if workshop is None:
         raise Http404
     workshop.community.use_local_time()
-    key = _participant_key(request)
+    key = _participant_key(request, workshop)
     name = request.session.get("kampung_workshop_name", "")
     form = JoinForm(request.POST or None, initial={"added_by_name": name})
+    if request.method == "POST":
+        participants.limit_items(request, workshop)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         added_by = data.pop("added_by_name")
@@ -366,7 +373,7 @@ def workshop_withdraw(request, token: str, item_id: int):
         raise Http404
     try:
         name = actions.withdraw_item(
-            workshop=workshop, participant=_participant_key(request), item_id=item_id
+            workshop=workshop, participant=_participant_key(request, workshop), item_id=item_id
         )
     except REFUSALS as exc:
         show_error(request, exc)

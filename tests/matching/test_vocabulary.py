@@ -1,6 +1,6 @@
 """The concept map covers Kampung's vocabularies and stays in step with them."""
 
-from kampung.assets.actions import ACCESSIBILITY
+from kampung.assets.rules import ACCESSIBILITY
 from kampung.assets.taxonomy import open_eligibility_terms
 from kampung.matching.core.synonyms import (
     ACCESSIBILITY_NAMES,

@@ -264,6 +264,9 @@ def test_the_api_runs_a_workshop(client, cast):
     join_url = created.json()["join_url"]
     token = join_url.rstrip("/").rsplit("/", 1)[1]
     anonymous = client.__class__()
+    joined = anonymous.post(f"/api/v1/workshops/{token}/participants")
+    assert joined.status_code == 201
+    device = joined.json()["participant"]
     added = anonymous.post(
         f"/api/v1/workshops/{token}/items",
         {
@@ -271,14 +274,14 @@ def test_the_api_runs_a_workshop(client, cast):
             "category": "place",
             "lat": 1.35,
             "lng": 103.94,
-            "participant": "device-0001",
+            "participant": device,
         },
         content_type="application/json",
     )
     assert added.status_code == 201, added.content
     bad = anonymous.post(
         f"/api/v1/workshops/{token}/items",
-        {"name": "x", "category": "nope", "participant": "device-0001"},
+        {"name": "x", "category": "nope", "participant": device},
         content_type="application/json",
     )
     assert bad.status_code == 422 and "category" in bad.json()["error"]["fields"]

@@ -24,7 +24,7 @@
     }
     var b = [[a.bbox[1], a.bbox[0]], [a.bbox[3], a.bbox[2]]];
     bounds.push(b[0], b[1]);
-    var text = a.label + ": " + a.n_assets + " assets" + (byGap ? ", " + (a.n_needs === null ? "1–2" : a.n_needs) + " open needs" : "");
+    var text = a.label + ": " + a.n_assets + " assets" + (byGap ? ", " + (a.n_needs === null ? "0–2" : a.n_needs) + " open needs" : "");
     L.rectangle(b, { color: "#333", weight: 1, fillColor: colour,
                      fillOpacity: 0.1 + 0.6 * Math.max(0, Math.min(1, strength)) })
       .bindTooltip(text).addTo(map);
