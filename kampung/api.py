@@ -35,7 +35,9 @@ api = NinjaAPI(
     description="Communities, members, consent and the audit log. Every call is scoped to "
     "one community and follows the same permission rules as the pages.",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    # A bearer token is tried first: SessionAuth checks CSRF on every call, so tried
+    # first it refused token writes (403 "CSRF check Failed") before the token was read.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
 )
 
