@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -29,7 +29,74 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class ErrorOut(Schema):
+    """The one error body every failure of the API answers with."""
+
+    error: ErrorDetail
+
+
+ERROR_STATUSES = {
+    400: "The request body is not valid JSON (or not the form the operation takes).",
+    401: "Not logged in, or the API token is not valid.",
+    403: "You do not have permission to do that here.",
+    404: "Not found (also a community you have no role in: it is not said to exist).",
+    409: "Conflicts with what is already there (an idempotency key used for another "
+    "request, a consent already given or withdrawn).",
+    422: "Some fields are not valid: `error.fields` names each one.",
+}
+
+
+def _document_errors(schema: dict) -> dict:
+    """Every operation documents the error responses it can give, in the one error body,
+    so a new endpoint cannot forget them: 401 and 403 where a login is needed, 404 where
+    the path names a community or an object, 422 where there is any input, 409 for
+    writes, 400 where there is a body to parse."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(error_schema.pop("$defs", {}))
+    components["ErrorOut"] = error_schema
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            statuses = set()
+            if op.get("security"):
+                statuses |= {401, 403}
+            if "{" in path:
+                statuses.add(404)
+            if op.get("parameters") or op.get("requestBody"):
+                statuses.add(422)
+            if op.get("requestBody"):
+                statuses.add(400)
+            if method != "get":
+                statuses.add(409)
+            responses = op.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": ERROR_STATUSES[status],
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    },
+                )
+    return schema
+
+
+class KampungAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return _document_errors(schema)
+
+
+api = KampungAPI(
     title="Kampung API",
     version="1",
     description="Communities, members, consent and the audit log. Every call is scoped to "
