@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kampung import policy
+from kampung.api_types import one_of
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import AssetFilters, cells_in, filtered, open_now_filter, points_in
@@ -342,7 +343,14 @@ def import_assets(
 
 
 @router.get("/communities/{slug}/assets/gaps")
-def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: bool = True):
+def gap_analysis(
+    request,
+    slug: str,
+    # Checked below, with its own message; the schema lists the sizes there are.
+    size: Annotated[int, one_of([250, 500, 1000], "integer")] = 500,
+    sort: str = "gap",
+    desc: bool = True,
+):
     """Assets (and open needs) per category for each area of `size` metres (250, 500 or
     1000), labelled like a street atlas (A1 is the north-west corner)."""
     from kampung.assets import gaps
