@@ -11,6 +11,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from kampung.audit.context import attribute_to
@@ -42,7 +43,7 @@ class ErrorOut(Schema):
 
 
 ERROR_STATUSES = {
-    400: "The request body is not valid JSON (or not the form the operation takes).",
+    400: "The request body is not valid JSON, or has a NUL character in it.",
     401: "Not logged in, or the API token is not valid.",
     403: "You do not have permission to do that here.",
     404: "Not found (also a community you have no role in: it is not said to exist).",
@@ -90,6 +91,38 @@ def _document_errors(schema: dict) -> dict:
     return schema
 
 
+NUL = "\x00"
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class KampungParser(Parser):
+    """Refuses the NUL character anywhere in the input: no text needs it, and
+    PostgreSQL cannot store it (it was a 500 there). In a JSON body the request is
+    refused as unreadable (400); in the query string, naming the parameter (422)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("NUL character in the body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        bad = sorted(key for key, value in result.items() if _has_nul(key) or _has_nul(value))
+        if bad:
+            raise ValidationError({key: ["Text cannot contain a NUL character."] for key in bad})
+        return result
+
+
 class KampungAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -106,6 +139,7 @@ api = KampungAPI(
     # first it refused token writes (403 "CSRF check Failed") before the token was read.
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
+    parser=KampungParser(),
 )
 
 

@@ -329,8 +329,8 @@ def _changes() -> int:
         else:
             cursor.execute(
                 "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
-                "FROM pg_stat_xact_user_tables WHERE relname NOT IN %s",
-                [tuple(NOT_COMPARED)],
+                "FROM pg_stat_xact_user_tables WHERE relname <> ALL(%s)",
+                [sorted(NOT_COMPARED)],
             )
         return int(cursor.fetchone()[0])
 
