@@ -15,9 +15,10 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
@@ -68,7 +69,106 @@ class CookieAuth(SessionAuth):
         return self.authenticate(request, request.COOKIES.get(self.param_name))
 
 
-api = NinjaAPI(
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class ErrorOut(Schema):
+    """The one error body every failure of the API answers with."""
+
+    error: ErrorDetail
+
+
+ERROR_STATUSES = {
+    400: "The request body is not valid JSON, or has a NUL character in it.",
+    401: "Not logged in, or the API token is not valid.",
+    403: "You do not have permission to do that here.",
+    404: "Not found (also a community you have no role in: it is not said to exist).",
+    409: "Conflicts with what is already there (an idempotency key used for another "
+    "request, a consent already given or withdrawn).",
+    422: "Some fields are not valid: `error.fields` names each one.",
+}
+
+
+def _document_errors(schema: dict) -> dict:
+    """Every operation documents the error responses it can give, in the one error body,
+    so a new endpoint cannot forget them: 401 and 403 where a login is needed, 404 where
+    the path names a community or an object, 422 where there is any input, 409 for
+    writes, 400 where there is a body to parse."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(error_schema.pop("$defs", {}))
+    components["ErrorOut"] = error_schema
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            statuses = set()
+            if op.get("security"):
+                statuses |= {401, 403}
+            if "{" in path:
+                statuses.add(404)
+            if op.get("parameters") or op.get("requestBody"):
+                statuses.add(422)
+            if op.get("requestBody"):
+                statuses.add(400)
+            if method != "get":
+                statuses.add(409)
+            responses = op.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": ERROR_STATUSES[status],
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    },
+                )
+    return schema
+
+
+NUL = "\x00"
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class KampungParser(Parser):
+    """Refuses the NUL character anywhere in the input: no text needs it, and
+    PostgreSQL cannot store it (it was a 500 there). In a JSON body the request is
+    refused as unreadable (400); in the query string, naming the parameter (422)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("NUL character in the body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        bad = sorted(key for key, value in result.items() if _has_nul(key) or _has_nul(value))
+        if bad:
+            raise ValidationError({key: ["Text cannot contain a NUL character."] for key in bad})
+        return result
+
+
+class KampungAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return _document_errors(schema)
+
+
+api = KampungAPI(
     title="Kampung API",
     version="1",
     description="Communities, members, consent and the audit log. Every call is scoped to "
@@ -76,6 +176,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), CookieAuth()],
     docs_url="/docs",
+    parser=KampungParser(),
 )
 
 

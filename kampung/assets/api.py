@@ -4,7 +4,7 @@ asset, add, mark as checked, exports (GeoJSON per RFC 7946, CSV) and import (CSV
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kampung import limits, policy
+from kampung.api_types import one_of
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
 from kampung.assets.queries import (
@@ -335,7 +336,14 @@ def import_assets(
 
 
 @router.get("/communities/{slug}/assets/gaps")
-def gap_analysis(request, slug: str, size: int = 500, sort: str = "gap", desc: bool = True):
+def gap_analysis(
+    request,
+    slug: str,
+    # Checked below, with its own message; the schema lists the sizes there are.
+    size: Annotated[int, one_of([250, 500, 1000], "integer")] = 500,
+    sort: str = "gap",
+    desc: bool = True,
+):
     """Assets (and open needs) per category for each area of `size` metres (250, 500 or
     1000), labelled like a street atlas (A1 is the north-west corner of the community's
     boundary and its assets). `n_needs` is null for fewer than 3 open needs (0, 1 or 2),

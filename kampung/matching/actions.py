@@ -592,7 +592,7 @@ def record_in_timebank(*, by, match: Match):
     policy.require(by, "match.progress", match.need.community, match)
     # One exchange per match, whoever records it (the row lock above serialises the two
     # sides clicking at once).
-    existing = Exchange.objects.filter(match_id=match.pk).first()
+    existing = Exchange.objects.filter(match_id=match.pk, community=match.need.community).first()
     if existing is not None:
         return existing
     if match.status != Match.Status.COMPLETED or not match.minutes_given:

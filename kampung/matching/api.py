@@ -5,16 +5,20 @@ and batch-allocate open needs."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from kampung import limits, policy
+from kampung.api_types import Id, one_of
+from kampung.assets.models import Asset
 from kampung.communities.models import Organisation
 from kampung.matching import actions
 from kampung.matching import candidates as cand
-from kampung.matching.models import Match, Need, Offer
+from kampung.matching.models import Match, Mode, Need, Offer
 from kampung.people.models import Member
+from kampung.timebank.ledger import MAX_MINUTES
 from kampung.web import community_for
 
 router = Router(tags=["matching"])
@@ -32,7 +36,7 @@ class NeedIn(Schema):
     title: str = Field(..., max_length=200)
     description: str = Field(..., max_length=limits.DESCRIPTION_MAX)
     tags: list[str] = Field([], max_length=limits.LIST_MAX)
-    mode: str = Field("in_person", max_length=32)
+    mode: str = Field("in_person", json_schema_extra={"enum": Mode.values})
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     times: list[Slot] = Field([], max_length=limits.SLOTS_MAX)
@@ -43,8 +47,8 @@ class NeedIn(Schema):
     accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
     safeguarding: int = Field(0, ge=0, le=2)
     for_household: bool = False
-    member_id: int | None = Field(None, description="Ask for another member (staff only).")
-    organisation_id: int | None = Field(
+    member_id: Id | None = Field(None, description="Ask for another member (staff only).")
+    organisation_id: Id | None = Field(
         None,
         description="A request from an organisation working in the community (staff, or "
         "that organisation's partner staff).",
@@ -69,11 +73,13 @@ class NeedOut(Schema):
 
 
 class OfferIn(Schema):
-    kind: str = Field(..., max_length=32)
+    kind: str = Field(..., json_schema_extra={"enum": Offer.Kind.values})
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=limits.DESCRIPTION_MAX)
     tags: list[str] = Field([], max_length=limits.LIST_MAX)
-    location_kind: str = Field("comes_to_you", max_length=32)
+    location_kind: str = Field(
+        "comes_to_you", json_schema_extra={"enum": Asset.LocationKind.values}
+    )
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     travel_km: float = Field(1.0, ge=0, le=200)
@@ -151,7 +157,12 @@ class AnswerIn(Schema):
 
 
 class CompleteIn(Schema):
-    minutes: int = Field(..., description="Time given, in whole minutes (0 adds feedback only).")
+    minutes: int = Field(
+        ...,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Time given, in whole minutes (0 adds feedback only).",
+    )
     feedback: str = Field("", max_length=limits.NOTE_MAX)
 
 
@@ -172,7 +183,7 @@ def _match(request, community, match_id) -> Match:
 
 
 @router.get("/communities/{slug}/needs", response=list[NeedOut])
-def list_needs(request, slug: str, status: str = "open"):
+def list_needs(request, slug: str, status: Annotated[str, one_of(Need.Status.values)] = "open"):
     community = community_for(request, slug)
     policy.require(request.user, "need.post", community)
     return cand.needs_of(request.user, community).filter(status=status).prefetch_related("tags")

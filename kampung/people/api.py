@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from kampung import limits, policy
+from kampung.api_types import Id
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
 from kampung.people import actions
@@ -74,18 +75,21 @@ class MemberIn(Schema):
 
 
 class MemberPatch(Schema):
-    display_name: str | None = Field(None, min_length=1, max_length=150)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
-    languages: list[str] | None = Field(None, max_length=limits.LIST_MAX)
-    skills: list[str] | None = Field(None, max_length=limits.LIST_MAX)
+    """Send only the fields to change. Only area_lat and area_lng can be null (no area);
+    the others are refused as null (send "" or [] to empty one)."""
+
+    display_name: str = Field(None, min_length=1, max_length=150)
+    email: str = Field(None, max_length=254)
+    phone: str = Field(None, max_length=40)
+    languages: list[str] = Field(None, max_length=limits.LIST_MAX)
+    skills: list[str] = Field(None, max_length=limits.LIST_MAX)
     area_lat: float | None = Field(None, ge=-90, le=90)
     area_lng: float | None = Field(None, ge=-180, le=180)
 
 
 class RoleIn(Schema):
     role: Role
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class ConsentIn(Schema):

@@ -222,6 +222,15 @@ def reverse_transaction(*, by, original: Transaction, reason: str, idempotency_k
 # --- Exchanges ----------------------------------------------------------------------------
 
 
+def _match_in(community, match_id: int) -> bool:
+    """Whether `match_id` names a match in `community` (matching is another app: the
+    exchange keeps the match's id, not a foreign key to it)."""
+    from django.apps import apps
+
+    match = apps.get_model("matching", "Match")
+    return match.objects.filter(pk=match_id, need__community=community).exists()
+
+
 def record_exchange(
     *,
     by,
@@ -263,6 +272,8 @@ def record_exchange(
                 raise LedgerError(field, "Exchanges are between members of this community.")
         if provider.pk == receiver.pk:
             raise LedgerError("receiver", "An exchange needs two different people.")
+        if match_id is not None and not _match_in(community, match_id):
+            raise LedgerError("match_id", "There is no such match in this community.")
         text = _check_text(description, "description", "what was done")
         if occurred_on > timezone.localdate():
             raise LedgerError("occurred_on", "The date cannot be in the future.")

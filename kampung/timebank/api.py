@@ -22,11 +22,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from kampung import limits, policy
+from kampung.api_types import Id
 from kampung.audit.log import record_view
 from kampung.communities.models import Organisation
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
-from kampung.timebank.ledger import clean_account_number
+from kampung.timebank.ledger import MAX_MINUTES, clean_account_number
 from kampung.timebank.models import Account, Exchange, GroupSession, Transaction
 from kampung.web import community_for
 
@@ -34,7 +35,12 @@ router = Router(tags=["time bank"])
 
 
 def _minutes():
-    return Field(..., description="Whole minutes, more than zero (90 = 1 h 30 min).")
+    return Field(
+        ...,
+        gt=0,
+        le=MAX_MINUTES,
+        description=f"Whole minutes, more than zero and at most {MAX_MINUTES} (90 = 1 h 30 min).",
+    )
 
 
 def _key():
@@ -154,12 +160,12 @@ class ExchangeIn(Schema):
     paid_by: str | None = Field(
         None, description="An organisation's account number, if the organisation pays."
     )
-    match_id: int | None = None
+    match_id: Id | None = None
 
 
 class ConfirmIn(Schema):
     idempotency_key: str = _key()
-    on_behalf_of: int | None = Field(
+    on_behalf_of: Id | None = Field(
         None, description="Member id: a community developer confirming for someone without a login."
     )
 
@@ -169,7 +175,7 @@ class GiftIn(Schema):
     to_account: str = Field(..., description='Account number, or "pool" for the community pool.')
     minutes: int = _minutes()
     note: str = Field("", max_length=300)
-    giver: int | None = Field(None, description="Member id, when acting on someone's behalf.")
+    giver: Id | None = Field(None, description="Member id, when acting on someone's behalf.")
 
 
 class AllocationIn(Schema):
@@ -187,8 +193,8 @@ class ReverseIn(Schema):
 class SessionIn(Schema):
     idempotency_key: str = _key()
     title: str = Field(..., max_length=200)
-    host: int = Field(..., description="Member id of the host.")
-    attendees: list[int] = Field(..., min_length=1, max_length=limits.ATTENDEES_MAX)
+    host: Id = Field(..., description="Member id of the host.")
+    attendees: list[Id] = Field(..., min_length=1, max_length=limits.ATTENDEES_MAX)
     minutes: int = _minutes()
     basis: GroupSession.Basis
     date: dt.date | None = None

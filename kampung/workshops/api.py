@@ -4,12 +4,15 @@ publish items; participants add items with the workshop's token and no login."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from kampung import limits, policy
+from kampung.api_types import Id, one_of
+from kampung.assets.models import Asset, Category
 from kampung.web import community_for
 from kampung.workshops import actions, participants
 from kampung.workshops.models import MAX_ITEMS, Workshop, WorkshopItem
@@ -65,9 +68,9 @@ class WorkshopIn(Schema):
 
 class ItemIn(Schema):
     name: str = Field(..., max_length=200)
-    category: str = Field(..., max_length=32)
+    category: str = Field(..., json_schema_extra={"enum": Category.values})
     description: str = Field("", max_length=limits.DESCRIPTION_MAX)
-    location_kind: str = Field("point", max_length=32)
+    location_kind: str = Field("point", json_schema_extra={"enum": Asset.LocationKind.values})
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=200)
@@ -91,24 +94,31 @@ class ParticipantOut(Schema):
 
 
 class ItemPatch(Schema):
-    name: str | None = Field(None, max_length=200)
-    category: str | None = Field(None, max_length=32)
-    description: str | None = Field(None, max_length=limits.DESCRIPTION_MAX)
-    location_kind: str | None = Field(None, max_length=32)
+    """Send only the fields to change. Text fields cannot be null (send "" to empty
+    one); lat and lng can (null: no point on the map)."""
+
+    name: str = Field(None, max_length=200)
+    category: str = Field(None, json_schema_extra={"enum": Category.values})
+    description: str = Field(None, max_length=limits.DESCRIPTION_MAX)
+    location_kind: str = Field(None, json_schema_extra={"enum": Asset.LocationKind.values})
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
-    address: str | None = Field(None, max_length=200)
-    offered_by: str | None = Field(None, max_length=200)
+    address: str = Field(None, max_length=200)
+    offered_by: str = Field(None, max_length=200)
 
 
 class MarkIn(Schema):
-    items: list[int] = Field(..., max_length=MAX_ITEMS)
-    status: str = Field(..., max_length=16, description="new, accepted or rejected")
+    items: list[Id] = Field(..., max_length=MAX_ITEMS)
+    status: str = Field(
+        ...,
+        description="new, accepted or rejected",
+        json_schema_extra={"enum": ["new", "accepted", "rejected"]},
+    )
 
 
 class MergeIn(Schema):
-    keep: int
-    others: list[int] = Field(..., min_length=1, max_length=MAX_ITEMS)
+    keep: Id
+    others: list[Id] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
 
 class PublishOut(Schema):
@@ -142,7 +152,9 @@ def get_board(request, slug: str, workshop_id: int):
 
 
 @router.post("/communities/{slug}/workshops/{workshop_id}/status", response=WorkshopOut)
-def set_status(request, slug: str, workshop_id: int, status: str):
+def set_status(
+    request, slug: str, workshop_id: int, status: Annotated[str, one_of(Workshop.Status.values)]
+):
     workshop = _workshop(request, slug, workshop_id)
     return actions.set_workshop_status(by=request.user, workshop=workshop, status=status)
 

@@ -124,6 +124,18 @@ def test_a_resident_cannot_charge_an_organisation(cast, people):
 
 
 def test_a_completed_match_becomes_an_exchange_in_one_call(cast, people):
+    from kampung.matching.models import Match, Need
+
+    need = Need.objects.create(
+        community=cast.community,
+        member=people["others"][1],
+        posted_by=cast.user("coordinator"),
+        title="Gardening help",
+        description="The back garden.",
+    )
+    match = Match.objects.create(
+        need=need, helper=people["others"][0], proposed_by=cast.user("coordinator")
+    )
     exchange = actions.record_exchange(
         by=cast.user("coordinator"),
         community=cast.community,
@@ -131,8 +143,8 @@ def test_a_completed_match_becomes_an_exchange_in_one_call(cast, people):
         receiver=people["others"][1],
         minutes=45,
         description="Matched: gardening help",
-        match_id=12345,
-        idempotency_key="match-12345",
+        match_id=match.pk,
+        idempotency_key=f"match-{match.pk}",
     )
     again = actions.record_exchange(
         by=cast.user("coordinator"),
@@ -141,7 +153,7 @@ def test_a_completed_match_becomes_an_exchange_in_one_call(cast, people):
         receiver=people["others"][1],
         minutes=45,
         description="Matched: gardening help",
-        match_id=12345,
-        idempotency_key="match-12345",
+        match_id=match.pk,
+        idempotency_key=f"match-{match.pk}",
     )
-    assert again.pk == exchange.pk and exchange.match_id == 12345
+    assert again.pk == exchange.pk and exchange.match_id == match.pk
