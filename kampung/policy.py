@@ -56,6 +56,10 @@ def _partner_party_to(c: Context) -> bool:
     )
 
 
+def _staff_for_member_without_login(c: Context) -> bool:
+    return _staff(c) and isinstance(c.obj, Member) and not c.is_self and not c.obj.has_device
+
+
 def _any_role(c: Context) -> bool:
     return c.role is not None
 
@@ -68,8 +72,10 @@ RULES: dict[str, Callable[[Context], bool]] = {
     "member.create": _staff,
     "member.edit": lambda c: c.is_self or _staff(c),
     "member.act_on_behalf": lambda c: _staff(c) and not c.is_self,
-    "consent.record": lambda c: c.is_self or _staff(c),
-    "consent.withdraw": lambda c: c.is_self or _staff(c),
+    # On someone's behalf only for a member without a login (as the time bank's
+    # "timebank.act_for_member"): a member with a login decides for themselves.
+    "consent.record": lambda c: c.is_self or _staff_for_member_without_login(c),
+    "consent.withdraw": lambda c: c.is_self or _staff_for_member_without_login(c),
     "stats.view": lambda c: _staff(c) or c.role == Role.ANALYST,
     "audit.view": lambda c: c.role == Role.ADMIN,
     "roles.manage": lambda c: c.role == Role.ADMIN,
