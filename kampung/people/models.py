@@ -133,9 +133,8 @@ class Member(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from kampung.people.skills import LANGUAGE_NAMES, SKILLS
-
         from kampung.people.names import clean_display_name
+        from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 
         errors = {}
         try:
