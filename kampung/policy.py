@@ -319,6 +319,32 @@ RULES.update(
         "match.view": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.progress": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.allocate": _staff,
+        # What the helper shares with the person asking: the helper, or staff for a
+        # helper without a login (as "match.respond").
+        "match.share_as_helper": lambda c: (
+            _helper_of(c)
+            or (
+                _staff(c)
+                and not _asker_of(c)
+                and getattr(c.obj, "helper", None) is not None
+                and not c.obj.helper.has_device
+            )
+        ),
+        # What the person asking shares: them (or whoever speaks for an organisation's
+        # request), or staff for a person asking who has no login.
+        "match.share_as_asker": lambda c: (
+            _asker_of(c)
+            or (
+                _staff(c)
+                and not _helper_of(c)
+                and getattr(getattr(c.obj, "need", None), "member", None) is not None
+                and not c.obj.need.member.has_device
+                and c.obj.need.member_id != getattr(c.member, "pk", None)
+            )
+        ),
+        # Messages through the site: written by the two sides, read by them and staff.
+        "match.message": lambda c: _helper_of(c) or _asker_of(c),
+        "match.read_messages": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
     }
 )
 ACTIONS = tuple(RULES)
