@@ -106,7 +106,7 @@ def _fill(route: str, ids: dict) -> str:
 def _shows(body: str) -> bool:
     if EMAIL in body or PHONE in body or format_minutes(BALANCE) in body:
         return True
-    return bool(re.search(r'"balance(?:_minutes)?"\s*:\s*%d\b' % BALANCE, body))
+    return bool(re.search(r'"balance(?:_minutes)?"\s*:\s*' + str(BALANCE) + r"\b", body))
 
 
 def _urls(ids):
