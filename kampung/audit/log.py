@@ -94,8 +94,24 @@ def record_list_view(members, *, viewer, reason: str) -> int:
     one view event per person shown, so each person's access history is complete.
     The viewer's own row is not logged."""
     seen = {m.pk: m for m in members if m is not None and m.user_id != viewer.pk}
-    for member in seen.values():
-        record_view(member, viewer=viewer, reason=reason)
+    who = current()
+    # One statement however many people are on the page.
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=viewer,
+                on_behalf_of=who.on_behalf_of,
+                community_id=member.community_id,
+                action=AuditEvent.Action.VIEW,
+                object_type=member._meta.label,
+                object_id=str(member.pk),
+                summary=reason[:300],
+                changes={},
+                via=who.via,
+            )
+            for member in seen.values()
+        ]
+    )
     return len(seen)
 
 
