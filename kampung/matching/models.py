@@ -277,6 +277,8 @@ class MatchMessage(models.Model):
     sender = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     text = models.CharField(_("message"), max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The audit log records that a message was sent, never what it said.
+    AUDIT_REDACT = ("text",)
 
     class Meta:
         ordering = ["created_at", "id"]
