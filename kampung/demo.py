@@ -144,18 +144,18 @@ ORG_KINDS = [
 
 DEMO_LOGINS = [
     # (email, display name, role, community slug)
-    ("resident@demo.kampung.test", "Rosnah (resident)", Role.RESIDENT, "kampung-seri-mawar"),
-    ("volunteer@demo.kampung.test", "Vijay (volunteer)", Role.VOLUNTEER, "kampung-seri-mawar"),
+    ("resident@demo.kampung.test", "Rosnah", Role.RESIDENT, "kampung-seri-mawar"),
+    ("volunteer@demo.kampung.test", "Vijay", Role.VOLUNTEER, "kampung-seri-mawar"),
     (
         "coordinator@demo.kampung.test",
-        "Chen Hui (community developer)",
+        "Chen Hui",
         Role.COORDINATOR,
         "kampung-seri-mawar",
     ),
-    ("partner@demo.kampung.test", "Patricia (partner staff)", Role.PARTNER, "kampung-seri-mawar"),
-    ("analyst@demo.kampung.test", "Arif (analyst)", Role.ANALYST, "kampung-seri-mawar"),
-    ("admin@demo.kampung.test", "Aminah (administrator)", Role.ADMIN, "kampung-seri-mawar"),
-    ("woking@demo.kampung.test", "Wendy (Woking East resident)", Role.RESIDENT, "woking-east"),
+    ("partner@demo.kampung.test", "Patricia", Role.PARTNER, "kampung-seri-mawar"),
+    ("analyst@demo.kampung.test", "Arif", Role.ANALYST, "kampung-seri-mawar"),
+    ("admin@demo.kampung.test", "Aminah", Role.ADMIN, "kampung-seri-mawar"),
+    ("woking@demo.kampung.test", "Wendy", Role.RESIDENT, "woking-east"),
 ]
 BATCH = 5000
 

@@ -56,6 +56,10 @@ def _partner_party_to(c: Context) -> bool:
     )
 
 
+def _staff_for_member_without_login(c: Context) -> bool:
+    return _staff(c) and isinstance(c.obj, Member) and not c.is_self and not c.obj.has_device
+
+
 def _any_role(c: Context) -> bool:
     return c.role is not None
 
@@ -68,8 +72,10 @@ RULES: dict[str, Callable[[Context], bool]] = {
     "member.create": _staff,
     "member.edit": lambda c: c.is_self or _staff(c),
     "member.act_on_behalf": lambda c: _staff(c) and not c.is_self,
-    "consent.record": lambda c: c.is_self or _staff(c),
-    "consent.withdraw": lambda c: c.is_self or _staff(c),
+    # On someone's behalf only for a member without a login (as the time bank's
+    # "timebank.act_for_member"): a member with a login decides for themselves.
+    "consent.record": lambda c: c.is_self or _staff_for_member_without_login(c),
+    "consent.withdraw": lambda c: c.is_self or _staff_for_member_without_login(c),
     "stats.view": lambda c: _staff(c) or c.role == Role.ANALYST,
     "audit.view": lambda c: c.role == Role.ADMIN,
     "roles.manage": lambda c: c.role == Role.ADMIN,
@@ -345,6 +351,32 @@ RULES.update(
         "match.view": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.progress": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.allocate": _staff,
+        # What the helper shares with the person asking: the helper, or staff for a
+        # helper without a login (as "match.respond").
+        "match.share_as_helper": lambda c: (
+            _helper_of(c)
+            or (
+                _staff(c)
+                and not _asker_of(c)
+                and getattr(c.obj, "helper", None) is not None
+                and not c.obj.helper.has_device
+            )
+        ),
+        # What the person asking shares: them (or whoever speaks for an organisation's
+        # request), or staff for a person asking who has no login.
+        "match.share_as_asker": lambda c: (
+            _asker_of(c)
+            or (
+                _staff(c)
+                and not _helper_of(c)
+                and getattr(getattr(c.obj, "need", None), "member", None) is not None
+                and not c.obj.need.member.has_device
+                and c.obj.need.member_id != getattr(c.member, "pk", None)
+            )
+        ),
+        # Messages through the site: written by the two sides, read by them and staff.
+        "match.message": lambda c: _helper_of(c) or _asker_of(c),
+        "match.read_messages": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
     }
 )
 ACTIONS = tuple(RULES)

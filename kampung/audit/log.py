@@ -87,3 +87,57 @@ def record_view(member, *, viewer=None, reason: str = "") -> AuditEvent:
         summary=reason or f"Viewed {member.display_name}",
         actor=viewer,
     )
+
+
+def record_list_view(members, *, viewer, reason: str) -> int:
+    """A staff member saw a list showing several people's personal data (balances, say):
+    one view event per person shown, so each person's access history is complete.
+    The viewer's own row is not logged."""
+    seen = {m.pk: m for m in members if m is not None and m.user_id != viewer.pk}
+    who = current()
+    # One statement however many people are on the page.
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=viewer,
+                on_behalf_of=who.on_behalf_of,
+                community_id=member.community_id,
+                action=AuditEvent.Action.VIEW,
+                object_type=member._meta.label,
+                object_id=str(member.pk),
+                summary=reason[:300],
+                changes={},
+                via=who.via,
+            )
+            for member in seen.values()
+        ]
+    )
+    return len(seen)
+
+
+class LoggedPage:
+    """A queryset for django-ninja's @paginate that logs a view of each member on the
+    page actually sent (`member_of(row)` gives the row's member, or None)."""
+
+    def __init__(self, queryset, *, viewer, reason: str, member_of):
+        self.queryset, self.viewer, self.reason, self.member_of = (
+            queryset,
+            viewer,
+            reason,
+            member_of,
+        )
+
+    def all(self):
+        return self
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        rows = self.queryset[index]
+        rows = list(rows) if isinstance(index, slice) else [rows]
+        record_list_view([self.member_of(r) for r in rows], viewer=self.viewer, reason=self.reason)
+        return rows if isinstance(index, slice) else rows[0]

@@ -2,8 +2,10 @@
 bad input raises ValidationError naming the field and nothing is stored.
 
 A match's life: proposed -> accepted or declined by the helper -> in progress ->
-completed (minutes given and feedback from both sides) or cancelled. Contact details
-show to both sides from acceptance on (Match.contacts_shared). Hard constraints are
+completed (minutes given and feedback from both sides) or cancelled. From acceptance on
+each side sees only the contact details the other chose to share on this match
+(kampung.matching.contacts), and the two can always write through the site
+(send_match_message). Hard constraints are
 checked again by the core when a match is proposed, so a stale page cannot break them."""
 
 from __future__ import annotations
@@ -21,18 +23,21 @@ from django.utils.translation import gettext as _
 from kampung import policy
 from kampung.assets import rules as asset_rules
 from kampung.assets.models import REVIEW_EVERY, Asset, Category, Tag
+from kampung.audit.context import acting
 from kampung.communities.models import Organisation
 from kampung.matching import candidates as cand
 from kampung.matching import core
 from kampung.matching.models import (
     Match,
+    MatchMessage,
     Mode,
     Need,
     Notification,
     Offer,
+    Share,
     StrengthsProfile,
 )
-from kampung.people.models import ConsentPurpose, Member, Role
+from kampung.people.models import Consent, ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES
 
 NEED_FIELDS = {
@@ -214,9 +219,11 @@ def _validate_offer(offer: Offer) -> None:
 def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
     """A member's skill is also a personal asset on the map: the offer is the one
     source of truth and the asset follows it (private unless they show their profile)."""
-    if offer.kind != Offer.Kind.SKILL or offer.member_id is None:
+    if offer.kind != Offer.Kind.SKILL or offer.member is None:
         return
-    shows = offer.member.consents.active().filter(purpose=ConsentPurpose.PROFILE_VISIBLE).exists()
+    shows = Consent.objects.filter(
+        member=offer.member, purpose=ConsentPurpose.PROFILE_VISIBLE, withdrawn_at__isnull=True
+    ).exists()
     fields = {
         "name": offer.title,
         "category": Category.PERSONAL,
@@ -232,7 +239,8 @@ def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
         "steward_member": offer.member,
     }
     codes = [t.code for t in tags]
-    if offer.asset_id is None:
+    existing = offer.asset
+    if existing is None:
         fields["visibility"] = Asset.Visibility.MEMBERS if shows else Asset.Visibility.PRIVATE
         asset = Asset(community=offer.community, source=Asset.Source.MANUAL, **fields)
         asset.last_verified_at, asset.last_verified_by = timezone.now(), by
@@ -242,11 +250,10 @@ def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
         offer.asset = asset
         offer.save(update_fields=["asset"])
     else:
-        asset = offer.asset
         for name, value in fields.items():
-            setattr(asset, name, value)
-        asset.save()
-        asset.tags.set(Tag.objects.filter(code__in=codes))
+            setattr(existing, name, value)
+        existing.save()
+        existing.tags.set(Tag.objects.filter(code__in=codes))
 
 
 @transaction.atomic
@@ -437,16 +444,40 @@ def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=Non
         )
     notify(
         asker_of(need),
-        _("A suggestion for your request “%(need)s”") % {"need": need.title},
+        # Not who: the person asking learns the helper's name only once they said yes.
+        _("A helper has been asked about your request “%(need)s”") % {"need": need.title}
+        if match.helper is not None
+        else _("A suggestion for your request “%(need)s”") % {"need": need.title},
         _match_url(match),
     )
     return match
 
 
+def _check_share(share) -> str:
+    if share not in Share.values:
+        raise ValidationError(
+            {"share": _("Choose phone, email, both, or neither (messages through the site).")}
+        )
+    return share
+
+
+def _on_behalf(by, member: Member | None):
+    """The audit context: staff recording a choice for someone without a login."""
+    if member is not None and member.user_id != by.pk:
+        return acting(by, on_behalf_of=member)
+    return acting(by)
+
+
 @transaction.atomic
-def answer_match(*, by, match: Match, accept: bool, reason: str = "") -> Match:
+def answer_match(
+    *, by, match: Match, accept: bool, reason: str = "", share: str = Share.NONE
+) -> Match:
+    """The helper (or staff for a helper without a login) says yes or no. Saying yes,
+    they choose what the person asking may see: phone, email, both or neither
+    (`share`; neither unless chosen)."""
     match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
     policy.require(by, "match.respond", match.need.community, match)
+    share = _check_share(share)
     if match.status != Match.Status.PROPOSED:
         raise ValidationError({"status": _("This suggestion has already been answered.")})
     if match.need.status not in (Need.Status.OPEN, Need.Status.MATCHED):
@@ -454,18 +485,84 @@ def answer_match(*, by, match: Match, accept: bool, reason: str = "") -> Match:
     match.status = Match.Status.ACCEPTED if accept else Match.Status.DECLINED
     match.decline_reason = "" if accept else reason.strip()[:300]
     match.answered_at = timezone.now()
-    match.save()
+    match.helper_shares = share if accept else ""
+    with _on_behalf(by, match.helper):
+        match.save()
     if accept:
         Need.objects.filter(pk=match.need_id, status=Need.Status.OPEN).update(
             status=Need.Status.MATCHED
         )
-    text = (
-        _("%(who)s said yes to “%(need)s”: you can now see each other's contact details.")
-        if accept
-        else _("%(who)s cannot help with “%(need)s” this time.")
-    ) % {"who": match.helper or _("The helper"), "need": match.need.title}
+    if accept:
+        text = _(
+            "%(who)s said yes to “%(need)s”. Choose what contact details to share, or "
+            "send a message through the site."
+        ) % {"who": match.helper or _("The helper"), "need": match.need.title}
+    else:
+        # No name: the person asking never learns who said no.
+        text = _("The person asked cannot help with “%(need)s” this time.") % {
+            "need": match.need.title
+        }
     notify(asker_of(match.need), text, _match_url(match))
     return match
+
+
+@transaction.atomic
+def choose_what_to_share(*, by, match: Match, share: str, side: str | None = None) -> Match:
+    """One side of an agreed match chooses what the other side sees: phone, email, both
+    or neither. `side` ("helper" or "asker") is for staff recording the choice of a
+    person without a login; members choose for their own side. Can be changed later
+    (narrowing it hides what was shown)."""
+    from kampung.matching.contacts import SHOWN, side_of
+
+    match = Match.objects.select_for_update().select_related("need__community").get(pk=match.pk)
+    community = match.need.community
+    share = _check_share(share)
+    mine = side_of(by, match)
+    side = mine or side
+    if side not in ("helper", "asker"):
+        raise ValidationError({"side": _("Say whose choice this is: the helper's or the asker's.")})
+    policy.require(by, f"match.share_as_{side}", community, match)
+    if match.status not in SHOWN:
+        raise ValidationError(
+            {"share": _("Contact details can be shared once the helper has said yes.")}
+        )
+    person = match.helper if side == "helper" else asker_of(match.need)
+    with _on_behalf(by, person):
+        if side == "helper":
+            match.helper_shares = share
+        else:
+            match.asker_shares = share
+        match.save(update_fields=[f"{side}_shares"])
+    return match
+
+
+@transaction.atomic
+def send_match_message(*, by, match: Match, text: str) -> MatchMessage:
+    """A message through the site to the other side of an agreed match; the other side
+    gets a notification."""
+    from kampung.matching.contacts import SHOWN, side_of
+
+    match = Match.objects.select_related("need__community", "helper").get(pk=match.pk)
+    community = match.need.community
+    policy.require(by, "match.message", community, match)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a message.")})
+    if len(text) > 2000:
+        raise ValidationError({"text": _("Keep a message to 2,000 characters at most.")})
+    if match.status not in SHOWN:
+        raise ValidationError({"text": _("Messages can be sent once the helper has said yes.")})
+    me = policy.membership(by, community)
+    assert me is not None  # "match.message" is granted to the two sides, who are members
+    message = MatchMessage.objects.create(match=match, sender=me, text=text)
+    other = asker_of(match.need) if side_of(by, match) == "helper" else match.helper
+    notify(
+        other,
+        _("New message from %(who)s about “%(need)s”")
+        % {"who": me.display_name, "need": match.need.title},
+        _match_url(match),
+    )
+    return message
 
 
 @transaction.atomic
@@ -568,11 +665,18 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
     for a in result.assignments:
         proposed.append(
             propose_match(
-                by=by, need=by_id[a.need_id], candidate_id=a.match.candidate_id, pool=pool
+                by=by,
+                need=by_id[int(a.need_id)],
+                candidate_id=str(a.match.candidate_id),
+                pool=pool,
             )
         )
-    unmet = [(by_id[u.need_id], u.reason) for u in result.unmet]
+    unmet = [(by_id[int(u.need_id)], u.reason) for u in result.unmet]
     return proposed, unmet
+
+
+def paid_by_name(need: Need) -> str:
+    return need.organisation.name if need.organisation is not None else ""
 
 
 @transaction.atomic
@@ -622,11 +726,11 @@ def record_in_timebank(*, by, match: Match):
                         "%(org)s has no open time bank account. A community developer can "
                         "open one on the time bank's accounts page."
                     )
-                    % {"org": need.organisation.name}
+                    % {"org": paid_by_name(need)}
                 }
             )
         me = policy.membership(by, need.community)
-        if speaks_for_asker(me, need) and me.pk != match.helper_id:
+        if me is not None and speaks_for_asker(me, need) and me.pk != match.helper_id:
             receiver = me
     if match.helper is None or receiver is None:
         raise ValidationError(

@@ -5,7 +5,7 @@ and batch-allocate open needs."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -14,7 +14,7 @@ from kampung import limits, policy
 from kampung.api_types import Id, one_of
 from kampung.assets.models import Asset
 from kampung.communities.models import Organisation
-from kampung.matching import actions
+from kampung.matching import actions, contacts
 from kampung.matching import candidates as cand
 from kampung.matching.models import Match, Mode, Need, Offer
 from kampung.people.models import Member
@@ -129,6 +129,9 @@ class ProposeIn(Schema):
     note: str = Field("", max_length=limits.NOTE_MAX)
 
 
+ShareChoice = Literal["none", "phone", "email", "both"]
+
+
 class MatchOut(Schema):
     id: int
     need_id: int
@@ -136,24 +139,55 @@ class MatchOut(Schema):
     score: float
     factors: list[dict]
     minutes_given: int | None
-    contacts: list[dict]
+    helper_name: str | None = Field(
+        None, description="Shown to the person asking only once the helper said yes."
+    )
+    helper_shares: str = Field("", description="What the helper shares (blank: not chosen).")
+    asker_shares: str = Field("", description="What the person asking shares.")
+    contacts: list[dict] = Field(
+        [], description="The other side(s), with only the contact details they shared."
+    )
 
     @staticmethod
-    def resolve_contacts(obj):
-        if not obj.contacts_shared:
-            return []
-        from kampung.matching.actions import asker_of
+    def resolve_helper_name(obj, context):
+        if obj.helper_id is None:
+            return None
+        label = contacts.helper_label(context["request"].user, obj)
+        return obj.helper.display_name if label == obj.candidate_name else None
 
-        people = [p for p in (asker_of(obj.need), obj.helper) if p is not None]
-        out = [{"name": p.display_name, "phone": p.phone, "email": p.email} for p in people]
-        if obj.need.organisation_id is not None and out:
-            out[0]["organisation"] = obj.need.organisation.name
-        return out
+    @staticmethod
+    def resolve_contacts(obj, context):
+        return contacts.contacts_for(context["request"].user, obj)
 
 
 class AnswerIn(Schema):
     accept: bool
     reason: str = Field("", max_length=limits.NOTE_MAX)
+    share: ShareChoice = Field(
+        "none", description="Saying yes: what the person asking may see (neither unless chosen)."
+    )
+
+
+class ShareIn(Schema):
+    share: ShareChoice
+    side: Literal["helper", "asker"] | None = Field(
+        None, description="Staff recording the choice of a person without a login."
+    )
+
+
+class MessageIn(Schema):
+    text: str = Field(..., min_length=1, max_length=limits.NOTE_MAX)
+
+
+class MessageOut(Schema):
+    id: int
+    sender: str
+    text: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_sender(obj):
+        return obj.sender.display_name
 
 
 class CompleteIn(Schema):
@@ -246,7 +280,35 @@ def propose(request, slug: str, need_id: int, payload: ProposeIn):
 
 @router.get("/communities/{slug}/matches/{match_id}", response=MatchOut)
 def get_match(request, slug: str, match_id: int):
-    return _match(request, community_for(request, slug), match_id)
+    match = _match(request, community_for(request, slug), match_id)
+    contacts.log_staff_view(request.user, match, via="api")
+    return match
+
+
+@router.post("/communities/{slug}/matches/{match_id}/share", response=MatchOut)
+def share(request, slug: str, match_id: int, payload: ShareIn):
+    """Choose what the other side sees of me on this match: phone, email, both or none."""
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    return actions.choose_what_to_share(
+        by=request.user, match=match, share=payload.share, side=payload.side
+    )
+
+
+@router.get("/communities/{slug}/matches/{match_id}/messages", response=list[MessageOut])
+def list_messages(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    policy.require(request.user, "match.read_messages", community, match)
+    contacts.log_staff_view(request.user, match, via="api")
+    return match.messages.select_related("sender")
+
+
+@router.post("/communities/{slug}/matches/{match_id}/messages", response={201: MessageOut})
+def send_message(request, slug: str, match_id: int, payload: MessageIn):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    return Status(201, actions.send_match_message(by=request.user, match=match, text=payload.text))
 
 
 @router.post("/communities/{slug}/matches/{match_id}/answer", response=MatchOut)
@@ -254,7 +316,11 @@ def answer(request, slug: str, match_id: int, payload: AnswerIn):
     community = community_for(request, slug)
     match = _match(request, community, match_id)
     return actions.answer_match(
-        by=request.user, match=match, accept=payload.accept, reason=payload.reason
+        by=request.user,
+        match=match,
+        accept=payload.accept,
+        reason=payload.reason,
+        share=payload.share,
     )
 
 

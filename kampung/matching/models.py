@@ -212,6 +212,16 @@ class Need(models.Model):
         return self.title
 
 
+class Share(models.TextChoices):
+    """What one side of a match lets the other side see. Blank on the match: not
+    chosen yet (nothing is shown)."""
+
+    NONE = "none", _("Neither: messages through the site only")
+    PHONE = "phone", _("My phone number")
+    EMAIL = "email", _("My email address")
+    BOTH = "both", _("My phone number and my email address")
+
+
 class Match(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Suggested, waiting for an answer")
@@ -245,6 +255,15 @@ class Match(models.Model):
     note = models.TextField(_("note"), blank=True, validators=limits.text_max(limits.NOTE_MAX))
     decline_reason = models.CharField(max_length=300, blank=True)
     minutes_given = models.PositiveIntegerField(null=True, blank=True)
+    # Each side's choice, asked when it matters (the helper when saying yes, the person
+    # asking once a helper said yes). This per-match choice is the consent for this
+    # match; the standing "contact sharing" consent only pre-ticks the form.
+    helper_shares = models.CharField(
+        _("what the helper shares"), max_length=5, choices=Share.choices, blank=True
+    )
+    asker_shares = models.CharField(
+        _("what the person asking shares"), max_length=5, choices=Share.choices, blank=True
+    )
     feedback_from_helper = models.TextField(blank=True, validators=limits.text_max(limits.NOTE_MAX))
     feedback_from_asker = models.TextField(blank=True, validators=limits.text_max(limits.NOTE_MAX))
     proposed_at = models.DateTimeField(auto_now_add=True)
@@ -281,6 +300,29 @@ class Match(models.Model):
     @property
     def contacts_shared(self) -> bool:
         return self.status in (self.Status.ACCEPTED, self.Status.IN_PROGRESS, self.Status.COMPLETED)
+
+
+class MatchMessage(models.Model):
+    """A message through the site between the two sides of a match, so nobody has to
+    share a phone number. Only the two sides write; they and staff read (staff
+    reading is audit-logged)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The audit log records that a message was sent, never what it said.
+    AUDIT_REDACT = ("text",)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def community_id(self) -> int:
+        return self.match.need.community_id
 
 
 class Notification(models.Model):

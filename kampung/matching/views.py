@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
+from kampung.audit.log import record_view
 from kampung.errors import REFUSALS
-from kampung.matching import actions
+from kampung.matching import actions, contacts
 from kampung.matching import candidates as cand
 from kampung.matching.forms import (
     CompleteForm,
@@ -25,7 +26,14 @@ from kampung.matching.forms import (
     StrengthsForm,
     when_from_slots,
 )
-from kampung.matching.models import Match, Need, Notification, Offer, StrengthsProfile
+from kampung.matching.models import (
+    Match,
+    Need,
+    Notification,
+    Offer,
+    Share,
+    StrengthsProfile,
+)
 from kampung.people.models import Member, Role
 from kampung.web import add_errors, community_for, pick_map_context, show_error
 
@@ -141,10 +149,18 @@ def _factor_rows(factors) -> list[dict]:
 def need_detail(request, slug: str, need_id: int):
     community = community_for(request, slug)
     need = _need(request, community, need_id)
+    asker = actions.asker_of(need)
+    if (
+        policy.can(request.user, "need.view_all", community, need)
+        and asker is not None
+        and asker.user_id != request.user.pk
+    ):
+        record_view(asker, viewer=request.user, reason=f"Viewed the request {need.pk}")
+    matches = list(need.matches.select_related("need", "offer", "asset", "helper"))
     context = {
         "community": community,
         "need": need,
-        "matches": need.matches.select_related("offer", "asset", "helper"),
+        "matches": [(m, contacts.helper_label(request.user, m)) for m in matches],
         "page_title": need.title,
         "can_propose": policy.can(request.user, "match.propose", community, need)
         and need.status == Need.Status.OPEN,
@@ -246,11 +262,45 @@ def match_detail(request, slug: str, match_id: int):
     else:
         may_record = need.member_id is not None
     asker = actions.asker_of(need)
+    contacts.log_staff_view(request.user, match)
+    side = contacts.side_of(request.user, match)
+    shown = match.status in contacts.SHOWN
+    # Who may say what is shared: my own side, or staff for a side without a login.
+    share_sides = [
+        s
+        for s in ("helper", "asker")
+        if shown
+        and (side == s or side is None)
+        and policy.can(request.user, f"match.share_as_{s}", community, match)
+    ]
+    share_forms = [
+        {
+            "side": s,
+            "current": getattr(match, f"{s}_shares")
+            or contacts.standing_choice(match.helper if s == "helper" else asker),
+            "chosen": bool(getattr(match, f"{s}_shares")),
+            "person": match.helper if s == "helper" else asker,
+            "other": (match.helper.display_name if match.helper else match.candidate_name)
+            if s == "asker"
+            else (need.organisation.name if need.organisation_id else asker),
+        }
+        for s in share_sides
+    ]
     return render(
         request,
         "matching/match_detail.html",
         {
             "asker": asker,
+            "helper_label": contacts.helper_label(request.user, match),
+            "contacts": contacts.contacts_for(request.user, match),
+            "side": side,
+            "share_forms": share_forms,
+            "share_choices": Share.choices,
+            "answer_share": contacts.standing_choice(match.helper),
+            "messages_list": match.messages.select_related("sender")
+            if policy.can(request.user, "match.read_messages", community, match) and shown
+            else [],
+            "can_message": shown and policy.can(request.user, "match.message", community, match),
             "can_record_timebank": may_record
             and match.helper_id is not None
             and exchange is None
@@ -278,17 +328,54 @@ def match_answer(request, slug: str, match_id: int):
     accept = request.POST.get("answer") == "yes"
     try:
         actions.answer_match(
-            by=request.user, match=match, accept=accept, reason=request.POST.get("reason", "")
+            by=request.user,
+            match=match,
+            accept=accept,
+            reason=request.POST.get("reason", ""),
+            share=request.POST.get("share", Share.NONE) if accept else Share.NONE,
         )
     except REFUSALS as exc:
         show_error(request, exc)
     else:
         messages.success(
             request,
-            _("Thank you for saying yes! You can now see how to get in touch.")
+            _("Thank you for saying yes! You can send a message below.")
             if accept
             else _("Thanks for letting us know."),
         )
+    return redirect("match_detail", slug=slug, match_id=match.pk)
+
+
+@login_required
+@require_POST
+def match_share(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    try:
+        actions.choose_what_to_share(
+            by=request.user,
+            match=match,
+            share=request.POST.get("share", ""),
+            side=request.POST.get("side") or None,
+        )
+    except REFUSALS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("Saved what you share."))
+    return redirect("match_detail", slug=slug, match_id=match.pk)
+
+
+@login_required
+@require_POST
+def match_message(request, slug: str, match_id: int):
+    community = community_for(request, slug)
+    match = _match(request, community, match_id)
+    try:
+        actions.send_match_message(by=request.user, match=match, text=request.POST.get("text", ""))
+    except REFUSALS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("Message sent."))
     return redirect("match_detail", slug=slug, match_id=match.pk)
 
 

@@ -142,11 +142,14 @@ class Member(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        from kampung.people.names import clean_display_name
         from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 
         errors = {}
-        if not self.display_name.strip():
-            errors["display_name"] = _("Give a name the person is happy to be called.")
+        try:
+            self.display_name = clean_display_name(self.display_name)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
         unknown = [s for s in self.skills or [] if s not in SKILLS]
         if unknown:
             errors["skills"] = _("Unknown skill: %(names)s.") % {

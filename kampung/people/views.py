@@ -125,6 +125,9 @@ def member_edit(request, slug: str, member_id: int):
     community = community_for(request, slug)
     member = get_object_or_404(Member, pk=member_id, community=community)
     policy.require(request.user, "member.edit", community, member)
+    if member.user_id != request.user.pk:
+        # The form shows their email and phone.
+        record_view(member, viewer=request.user, reason="Opened their details to change them")
     initial = {
         f: getattr(member, f) for f in ("display_name", "email", "phone", "languages", "skills")
     }

@@ -23,7 +23,7 @@ from ninja.pagination import paginate
 
 from kampung import limits, policy
 from kampung.api_types import Id
-from kampung.audit.log import record_view
+from kampung.audit.log import LoggedPage, record_view
 from kampung.communities.models import Organisation
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
@@ -481,8 +481,15 @@ def list_accounts(
         if number != q:
             match |= Q(number__icontains=number)
         accounts = accounts.filter(match)
-    return accounts.annotate(kind_order=_KIND_ORDER).order_by(
+    accounts = accounts.annotate(kind_order=_KIND_ORDER).order_by(
         "kind_order", Lower("organisation__name"), Lower("member__display_name"), "id"
+    )
+    # Staff see everyone's balances: one view event per member on the page sent.
+    return LoggedPage(
+        accounts,
+        viewer=request.user,
+        reason="Viewed their balance in the accounts list (API)",
+        member_of=lambda account: account.member,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kampung import policy
-from kampung.audit.log import record_view
+from kampung.audit.log import record_list_view, record_view
 from kampung.communities.models import Organisation
 from kampung.errors import REFUSALS
 from kampung.exports import csv_response, csv_stream
@@ -371,6 +371,13 @@ def transaction_detail(request, slug: str, transaction_id: int):
         "account__member", "account__organisation", "account__community"
     )
     staff = policy.can(request.user, "timebank.view_ledger", community)
+    postings = list(postings)
+    if staff:
+        record_list_view(
+            [p.account.member for p in postings if p.account.community_id == community.pk],
+            viewer=request.user,
+            reason=f"Viewed the time bank entry #{tx.pk}",
+        )
     return render(
         request,
         "timebank/transaction.html",
@@ -701,6 +708,12 @@ def accounts(request, slug: str):
         )
     page = Paginator(members.order_by("member__display_name", "id"), 50).get_page(
         request.GET.get("page")
+    )
+    # Everyone's balances: one view event per member shown on this page.
+    record_list_view(
+        [a.member for a in page.object_list],
+        viewer=request.user,
+        reason="Viewed their balance in the accounts list",
     )
     return render(
         request,

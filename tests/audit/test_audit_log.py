@@ -53,7 +53,7 @@ def test_it_logs_changes_with_old_and_new_values_and_redacts_contact_details(cas
     event = AuditEvent.objects.filter(
         object_type="people.Member", object_id=str(member.pk), action="update"
     ).first()
-    assert event.changes["display_name"] == ["Rosnah (resident)", "Rosnah B."]
+    assert event.changes["display_name"] == ["Rosnah", "Rosnah B."]
     assert event.changes["phone"] == "(changed)"
     assert "5678" not in str(event.changes)
 

@@ -38,7 +38,7 @@ def test_a_need_is_matched_accepted_and_completed(cast, browser, page, log_in, l
         vol.get_by_text("Contact details show here once the helper has said yes.")
     ).to_be_visible()
     vol.get_by_role("button", name="Yes, I can help").click()
-    expect(vol.get_by_text("Rosnah (resident):")).to_be_visible()
+    expect(vol.get_by_text("Rosnah:")).to_be_visible()  # nothing shared until she chooses
     vol.get_by_label("Hours").fill("1")
     vol.get_by_label("Minutes").fill("30")
     vol.get_by_label("How did it go? (optional)").fill("We set up WhatsApp video calls.")

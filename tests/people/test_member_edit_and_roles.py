@@ -38,7 +38,7 @@ def test_an_empty_name_is_refused_and_nothing_changes(cast, client):
     response = client.post(url, {"display_name": "  "})
     assert response.status_code == 200 and "display_name" in response.context["form"].errors
     me.refresh_from_db()
-    assert me.display_name == "Vijay (volunteer)"
+    assert me.display_name == "Vijay"
 
 
 def test_an_administrator_makes_someone_partner_staff(cast, resident_without_login):

@@ -63,6 +63,11 @@ MATRIX = {
     ("match.view", "match"): STAFF | {"volunteer", "resident"},
     ("match.progress", "match"): STAFF | {"volunteer", "resident"},
     ("match.allocate", None): STAFF,
+    # Both sides have logins: each chooses for themselves; staff only for someone without.
+    ("match.share_as_helper", "match"): {"volunteer"},
+    ("match.share_as_asker", "match"): {"resident"},
+    ("match.message", "match"): {"volunteer", "resident"},
+    ("match.read_messages", "match"): STAFF | {"volunteer", "resident"},
     ("timebank.use", None): INSIDERS,
     ("timebank.view_statement", None): STAFF,
     ("timebank.view_statement", "partner_org_account"): STAFF | {"partner"},
