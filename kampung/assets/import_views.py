@@ -29,7 +29,7 @@ from kampung.errors import REFUSALS
 from kampung.exports import csv_response
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.uploads import too_large
-from kampung.web import community_for
+from kampung.web import community_for, field_errors
 
 SESSION_KEY = "asset_imports"
 KEEP_FOR_SECONDS = 24 * 60 * 60
@@ -160,7 +160,7 @@ def asset_import_preview(request, slug: str, upload: str):
             plan, error = exc.plan, str(exc)
         except REFUSALS as exc:
             plan = None
-            error = " ".join(m for ms in exc.message_dict.values() for m in ms)
+            error = " ".join(m for ms in field_errors(exc).values() for m in ms) or str(exc)
         else:
             _forget(request, upload)
             messages.success(request, _summary(plan))

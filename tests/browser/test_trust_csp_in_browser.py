@@ -242,7 +242,7 @@ def test_no_page_breaks_the_content_security_policy(
     from django.contrib import admin
 
     from kampung.people.models import User
-    from tests.test_asset_import import GOOD, _csv
+    from tests.assets.test_import import GOOD, _csv
 
     workshop, item = workshop_with_item
     routes = _routes()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-KAMPUNG = Path(__file__).resolve().parent.parent / "kampung"
+KAMPUNG = Path(__file__).resolve().parents[2] / "kampung"
 TEMPLATES = sorted(p for p in KAMPUNG.rglob("templates/**/*.html"))
 
 # Each pattern is something a strict policy (no 'unsafe-inline', no 'unsafe-eval') blocks.

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from kampung.api import api
 from kampung.people.actions import create_api_token
 from kampung.wsgi import application
-from tests.test_trust_permission_fuzz import PATH_REFS, _ensure_objects
+from tests.site.test_trust_permission_fuzz import PATH_REFS, _ensure_objects
 
 # Examples per operation and caller; KAMPUNG_SCHEMATHESIS_EXAMPLES=100 for a longer hunt.
 EXAMPLES = int(os.environ.get("KAMPUNG_SCHEMATHESIS_EXAMPLES", "10"))
