@@ -611,7 +611,9 @@ def record_in_timebank(*, by, match: Match):
     policy.require(by, "match.progress", match.need.community, match)
     # One exchange per match, whoever records it (the row lock above serialises the two
     # sides clicking at once).
-    existing = Exchange.objects.filter(match_id=match.pk).first()
+    # Only this function links an exchange to a match (the time bank's API and pages
+    # never take a match from a request), and it looks in the match's own community.
+    existing = Exchange.objects.filter(community=match.need.community, match_id=match.pk).first()
     if existing is not None:
         return existing
     if match.status != Match.Status.COMPLETED or not match.minutes_given:

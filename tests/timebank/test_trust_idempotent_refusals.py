@@ -41,7 +41,7 @@ def test_a_refused_transfer_keeps_its_key_and_replays_the_refusal(cast, people):
         by=cast.user("coordinator"),
         community=cast.community,
         to_account=acct(people["resident"]),
-        minutes=60,
+        minutes=40,
         reason="Top up",
         idempotency_key=key(),
     )

@@ -121,9 +121,11 @@ def test_it_refuses_confirming_for_someone_an_exchange_that_pays_the_staff_membe
         description="Consulting",
         idempotency_key=key(),
     )
-    before = balance(people["coordinator"]) if Account.objects.filter(
-        member=people["coordinator"]
-    ).exists() else 0
+    before = (
+        balance(people["coordinator"])
+        if Account.objects.filter(member=people["coordinator"]).exists()
+        else 0
+    )
     with pytest.raises(REFUSED):
         actions.confirm_exchange(
             by=cast.user("coordinator"),
@@ -184,9 +186,11 @@ def _session_with_login_attendees(cast, people):
 
 
 def test_attendees_with_a_login_are_not_charged_until_they_confirm(cast, people):
-    resident_before = balance(people["resident"]) if Account.objects.filter(
-        member=people["resident"]
-    ).exists() else 0
+    resident_before = (
+        balance(people["resident"])
+        if Account.objects.filter(member=people["resident"]).exists()
+        else 0
+    )
     host = people["others"][0]
     host_before = acct(host).balance
     session = _session_with_login_attendees(cast, people)
@@ -216,9 +220,7 @@ def test_attendees_with_a_login_are_not_charged_until_they_confirm(cast, people)
     assert states[people["resident"].pk] == "posted"
 
 
-def test_an_attendee_confirms_on_their_home_page_and_staff_see_who_confirmed(
-    cast, people, login
-):
+def test_an_attendee_confirms_on_their_home_page_and_staff_see_who_confirmed(cast, people, login):
     session = _session_with_login_attendees(cast, people)
     home = login(cast.user("resident")).get(f"/c/{SLUG}/timebank/").content.decode()
     assert "Confirm your part of" in home and "Chair yoga" in home
@@ -265,4 +267,6 @@ def test_members_without_login_sessions_still_post_at_once(cast, people):
         idempotency_key=key(),
     )
     assert session.status == GroupSession.Status.POSTED
-    assert Member.objects.filter(pk__in=[a.member_id for a in session.attendance.all()]).count() == 2
+    assert (
+        Member.objects.filter(pk__in=[a.member_id for a in session.attendance.all()]).count() == 2
+    )
