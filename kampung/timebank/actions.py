@@ -1,9 +1,11 @@
 """Every write to the time bank. Views and API endpoints validate input, call one of
 these, and show the result; nothing else changes time-bank records.
 
-Each write is atomic, checks permission with kampung.policy, carries an idempotency key
-(the same key and request return the original result; the same key with a different
-request is refused), and raises a `LedgerError` naming the field at fault. Balances move
+Each write is atomic, checks permission with kampung.policy (staff never act on their
+own account or their own behalf: policy.acting_for_self), carries an idempotency key
+(the first answer is kept: the same key and request return the original result or the
+original refusal; the same key with a different request is refused), and raises a
+`LedgerError` naming the field at fault. Balances move
 only through the posting engine (kampung.timebank.posting); accounts are opened and
 managed in kampung.timebank.accounts (re-exported here for callers of the time bank).
 """

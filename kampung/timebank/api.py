@@ -243,11 +243,18 @@ class SessionOut(Schema):
     transaction_id: int | None = Field(
         None, description="The entry for the attendees confirmed when it was recorded, if any."
     )
-    attendees: list[AttendanceOut]
+    attendees: list[AttendanceOut] = Field(
+        ..., description="Each attendee's part (staff); an attendee sees only their own."
+    )
 
     @staticmethod
-    def resolve_attendees(obj):
-        return list(obj.attendance.all())
+    def resolve_attendees(obj, context):
+        """Every part for staff; an attendee sees only their own."""
+        parts = obj.attendance.all()
+        user = getattr((context or {}).get("request"), "user", None)
+        if policy.can(user, "timebank.view_ledger", obj.community):
+            return list(parts)
+        return list(parts.filter(member__user=user)) if user is not None else []
 
 
 class MonthOut(Schema):

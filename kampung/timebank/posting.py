@@ -1,9 +1,11 @@
 """The posting engine: the only code that writes ledger rows and changes balances.
 
 `post()` writes one balanced transaction; `idempotent()` runs a write once per
-(user, key) and replays the original result for a repeated key. Permission checks and
-the business rules are the callers' (kampung.timebank.actions); this module knows
-accounts, postings and keys only.
+(user, key) and replays the first answer for a repeated key: the original result, or
+the original refusal (kept with the key although the refused work rolled back).
+Permission checks and the business rules are the callers' (kampung.timebank.actions);
+this module knows accounts, postings and keys only (and, on the error path, asks
+kampung.policy whether a refusal may name the account).
 
 Concurrency: `post` locks the rows of every account it touches with
 SELECT ... FOR UPDATE, always in ascending id order, inside the caller's transaction.

@@ -93,6 +93,9 @@ def home(request, slug: str):
         context["for_others"] = [
             (e, side)
             for e in Exchange.objects.filter(community=community, status=Exchange.Status.PENDING)
+            # Not the other side of one's own exchange: staff never confirm for themselves.
+            .exclude(provider=me)
+            .exclude(receiver=me)
             .select_related("provider", "receiver")
             .order_by("created_at")[:50]
             for side, person, done in (
