@@ -258,6 +258,36 @@ def _for_member_without_login(c: Context) -> bool:
     return _staff(c) and isinstance(c.obj, Member) and not c.is_self and not c.obj.has_device
 
 
+def is_own(user, party) -> bool:
+    """Whether `party` (a Member, an Account, or None) is `user` themselves or their own
+    time bank account, in any community on the installation."""
+    if party is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if isinstance(party, Member):
+        return party.user_id is not None and party.user_id == user.pk
+    member_id = getattr(party, "member_id", None)
+    if member_id is None:
+        return False
+    return Member.objects.filter(pk=member_id, user_id=user.pk).exists()
+
+
+def acting_for_self(user, *parties) -> bool:
+    """Staff never act on their own account or their own behalf in the time bank.
+
+    A staff power (recording for others, acting or confirming on someone's behalf,
+    allocating from the pool, reversing, charging an organisation, setting limits,
+    closing or reopening an account, recording a group session) is refused whenever
+    the person using it is one of the movement's parties or its beneficiary: the
+    accounts credited or debited, the member acted for, the host or an attendee.
+    The actions pass every such party; a colleague has to do it instead."""
+    return any(is_own(user, party) for party in parties)
+
+
+def _manages_other_account(c: Context) -> bool:
+    """Staff manage any account but their own (limits, closing, reopening)."""
+    return _staff(c) and not (c.obj is not None and acting_for_self(c.user, c.obj))
+
+
 def _partner_of(c: Context) -> bool:
     return (
         c.role == Role.PARTNER
@@ -278,7 +308,7 @@ RULES.update(
         "timebank.allocate": _staff,
         "timebank.reverse": _staff,
         "timebank.view_ledger": _staff,
-        "timebank.manage_accounts": _staff,
+        "timebank.manage_accounts": _manages_other_account,
         "timebank.view_reports": lambda c: _staff(c) or c.role == Role.ANALYST,
     }
 )

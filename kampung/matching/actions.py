@@ -37,7 +37,8 @@ from kampung.matching.models import (
     Share,
     StrengthsProfile,
 )
-from kampung.people.models import Consent, ConsentPurpose, Member, Role
+from kampung.matching.queries import asker_of, speaks_for_asker
+from kampung.people.models import Consent, ConsentPurpose, Member
 from kampung.people.skills import LANGUAGE_NAMES
 
 NEED_FIELDS = {
@@ -343,30 +344,6 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
 
 
 # --- Matches ---------------------------------------------------------------------------------
-
-
-def asker_of(need: Need) -> Member | None:
-    """Who speaks for a request: the person asking or, for an organisation's request,
-    whoever posted it for the organisation (their membership in the community)."""
-    if need.member_id is not None:
-        return need.member
-    if need.organisation_id is None:
-        return None
-    return Member.objects.filter(community_id=need.community_id, user_id=need.posted_by_id).first()
-
-
-def speaks_for_asker(member: Member | None, need: Need) -> bool:
-    """The person asking, or for an organisation's request whoever posted it and the
-    organisation's partner staff (as kampung.policy's match rules allow)."""
-    if member is None:
-        return False
-    if need.member_id is not None:
-        return member.pk == need.member_id
-    if need.organisation_id is None:
-        return False
-    return member.user_id == need.posted_by_id or (
-        member.role == Role.PARTNER and member.organisation_id == need.organisation_id
-    )
 
 
 def notify(member: Member | None, text: str, url: str = "") -> None:
@@ -696,7 +673,9 @@ def record_in_timebank(*, by, match: Match):
     policy.require(by, "match.progress", match.need.community, match)
     # One exchange per match, whoever records it (the row lock above serialises the two
     # sides clicking at once).
-    existing = Exchange.objects.filter(match_id=match.pk, community=match.need.community).first()
+    # Only this function links an exchange to a match (the time bank's API and pages
+    # never take a match from a request), and it looks in the match's own community.
+    existing = Exchange.objects.filter(community=match.need.community, match_id=match.pk).first()
     if existing is not None:
         return existing
     if match.status != Match.Status.COMPLETED or not match.minutes_given:

@@ -22,14 +22,14 @@ SHOWN = (Match.Status.ACCEPTED, Match.Status.IN_PROGRESS, Match.Status.COMPLETED
 
 
 def asker_of(need) -> Member | None:
-    from kampung.matching.actions import asker_of as _asker_of
+    from kampung.matching.queries import asker_of as _asker_of
 
     return _asker_of(need)
 
 
 def side_of(user, match: Match) -> str | None:
     """ "helper", "asker" or None (staff, or nobody) for `user` on `match`."""
-    from kampung.matching.actions import speaks_for_asker
+    from kampung.matching.queries import speaks_for_asker
 
     me = policy.membership(user, match.need.community)
     if me is None:

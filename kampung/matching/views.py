@@ -253,7 +253,7 @@ def match_detail(request, slug: str, match_id: int):
     is_helper = me is not None and me.pk == match.helper_id
     from kampung.timebank.models import Exchange
 
-    exchange = Exchange.objects.filter(match_id=match.pk).first()
+    exchange = Exchange.objects.filter(community=community, match_id=match.pk).first()
     need = match.need
     if need.organisation_id is not None:
         may_record = policy.can(

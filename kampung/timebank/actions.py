@@ -1,9 +1,11 @@
 """Every write to the time bank. Views and API endpoints validate input, call one of
 these, and show the result; nothing else changes time-bank records.
 
-Each write is atomic, checks permission with kampung.policy, carries an idempotency key
-(the same key and request return the original result; the same key with a different
-request is refused), and raises a `LedgerError` naming the field at fault. Balances move
+Each write is atomic, checks permission with kampung.policy (staff never act on their
+own account or their own behalf: policy.acting_for_self), carries an idempotency key
+(the first answer is kept: the same key and request return the original result or the
+original refusal; the same key with a different request is refused), and raises a
+`LedgerError` naming the field at fault. Balances move
 only through the posting engine (kampung.timebank.posting); accounts are opened and
 managed in kampung.timebank.accounts (re-exported here for callers of the time bank).
 """
@@ -34,6 +36,7 @@ from kampung.timebank.accounts import (  # noqa: F401 (the time bank's public ve
 )
 from kampung.timebank.errors import (  # noqa: F401
     AccountClosed,
+    AccountUnavailable,
     IdempotencyConflict,
     InsufficientCredits,
     LedgerError,
@@ -42,8 +45,38 @@ from kampung.timebank.errors import (  # noqa: F401
     NotAllowed,
 )
 from kampung.timebank.ledger import split_evenly
-from kampung.timebank.models import Account, Exchange, GroupSession, Transaction, TransactionKind
-from kampung.timebank.posting import check_minutes, idempotent, post
+from kampung.timebank.models import (
+    Account,
+    Exchange,
+    GroupSession,
+    SessionAttendance,
+    Transaction,
+    TransactionKind,
+)
+from kampung.timebank.posting import check_minutes, closed_refusal, idempotent, post
+
+# How far back an exchange or a session may be dated: a year covers anything written
+# down late; older entries (0001-01-01, a typo for last year) are refused.
+OLDEST_ENTRY = dt.timedelta(days=366)
+
+
+def _not_for_self(by, field: str, *parties) -> None:
+    """kampung.policy's rule: staff never act on their own account or their own behalf."""
+    if policy.acting_for_self(by, *parties):
+        raise NotAllowed(
+            field,
+            "You cannot do this for your own account or on your own behalf: "
+            "ask another community developer.",
+        )
+
+
+def _check_date(occurred_on: dt.date, field: str = "occurred_on") -> dt.date:
+    today = timezone.localdate()
+    if occurred_on > today:
+        raise LedgerError(field, "The date cannot be in the future.")
+    if occurred_on < today - OLDEST_ENTRY:
+        raise LedgerError(field, "The date can be at most a year ago.")
+    return occurred_on
 
 
 def _check_text(value: str, field: str, what: str, *, required: bool = True) -> str:
@@ -120,6 +153,7 @@ def _acting_member(by, community, giver: Member | None) -> tuple[Member, Member 
     me = policy.membership(by, community)
     if giver is None or (me is not None and giver.pk == me.pk):
         policy.require(by, "timebank.use", community)
+        assert me is not None  # "timebank.use" is granted to members only
         return me, None
     policy.require(by, "timebank.act_for_member", community, giver)
     return giver, giver
@@ -138,6 +172,8 @@ def give_credits(
     """A member gives some of their credits to another member (in this or another
     community on the installation) or to their community's pool."""
     giver, on_behalf = _acting_member(by, community, giver)
+    if on_behalf is not None:
+        _not_for_self(by, "to_account", to_account)
     note = _check_text(note, "note", "", required=False)
     source = account_for_member(giver)
     if to_account.kind == Account.Kind.POOL:
@@ -168,6 +204,7 @@ def allocate_from_pool(
 ) -> Transaction:
     """A community developer gives credits from the pool to someone who needs them."""
     policy.require(by, "timebank.allocate", community)
+    _not_for_self(by, "to_account", to_account)
     reason = _check_text(reason, "reason", "why these credits are given")
     if to_account.kind != Account.Kind.MEMBER or to_account.community_id != community.pk:
         raise LedgerError("to_account", "Allocate to a member of this community.")
@@ -187,6 +224,10 @@ def reverse_transaction(*, by, original: Transaction, reason: str, idempotency_k
     """Correct a mistake: a new transaction with every posting of `original` negated,
     linked to it, with the reason. The original stays as it was."""
     policy.require(by, "timebank.reverse", original.community)
+    # Not an entry that touches one's own account, whichever way the correction goes.
+    _not_for_self(
+        by, "transaction", *[p.account for p in original.postings.select_related("account")]
+    )
     reason = _check_text(reason, "reason", "why this is being reversed")
 
     def work():
@@ -247,9 +288,9 @@ def record_exchange(
     """Record that `provider` gave `receiver` some time. It posts once both sides have
     confirmed; the side that records it has confirmed already.
 
-    This is also the hook for the matching app: a completed match becomes an exchange
-    with `record_exchange(by=..., community=..., provider=..., receiver=...,
-    minutes=..., description=..., match_id=match.pk, idempotency_key=f"match-{match.pk}")`.
+    `match_id` links the exchange to a completed match. Only the matching app passes
+    it (kampung.matching.actions.record_in_timebank, which checks the match's community,
+    helper and person helped first); the API and pages never take it from a request.
     """
     me = policy.membership(by, community)
     party = me is not None and me.pk in (provider.pk, receiver.pk)
@@ -275,17 +316,20 @@ def record_exchange(
         if match_id is not None and not _match_in(community, match_id):
             raise LedgerError("match_id", "There is no such match in this community.")
         text = _check_text(description, "description", "what was done")
-        if occurred_on > timezone.localdate():
-            raise LedgerError("occurred_on", "The date cannot be in the future.")
+        _check_date(occurred_on)
         for who, field in ((provider, "provider"), (receiver, "receiver")):
-            if not account_for_member(who).is_open:
-                raise AccountClosed(field, f"The account of {who.display_name} is closed.")
+            account = account_for_member(who)
+            if not account.is_open:
+                raise closed_refusal(by, account, field)
         if paid_by is not None:
             if paid_by.kind != Account.Kind.ORGANISATION or paid_by.community_id != community.pk:
                 raise LedgerError("paid_by", "Choose an organisation's account in this community.")
             if not paid_by.is_open:
-                raise AccountClosed("paid_by", f"The account of {paid_by.label} is closed.")
+                raise closed_refusal(by, paid_by, "paid_by", receiving=False)
             policy.require(by, "timebank.charge_organisation", community, paid_by.organisation)
+            if policy.role_in(by, community) in policy.STAFF_ROLES:
+                # Staff charging an organisation for help they gave themselves.
+                _not_for_self(by, "paid_by", provider)
         now = timezone.now()
         mine = me if party else None
         return Exchange.objects.create(
@@ -319,6 +363,8 @@ def _party(by, exchange: Exchange, on_behalf_of: Member | None) -> Member:
     if on_behalf_of.pk not in (exchange.provider_id, exchange.receiver_id):
         raise LedgerError("on_behalf_of", "That person is not part of this exchange.")
     policy.require(by, "timebank.confirm_on_behalf", community, on_behalf_of)
+    # Never for the other side of one's own exchange.
+    _not_for_self(by, "on_behalf_of", exchange.provider, exchange.receiver)
     return on_behalf_of
 
 
@@ -405,9 +451,14 @@ def record_session(
     occurred_on: dt.date | None = None,
     idempotency_key: str,
 ) -> GroupSession:
-    """A community developer records a group session (a class, an outing) and confirms
-    it for everyone: it posts at once, as one transaction."""
+    """A community developer records a group session (a class, an outing). They confirm
+    it for attendees without a login, whose parts post at once as one transaction; each
+    attendee with a login confirms their own part (confirm_session), which posts then.
+    Until everyone has answered the session is pending. A community developer cannot
+    record a session they host or attend."""
     policy.require(by, "timebank.record_for_others", community)
+    _not_for_self(by, "host", host)
+    _not_for_self(by, "attendees", *attendees)
     occurred_on = occurred_on or timezone.localdate()
     attendee_ids = sorted({a.pk for a in attendees})
     body = {
@@ -424,6 +475,7 @@ def record_session(
         text = _check_text(title, "title", "what the session was")
         if basis not in GroupSession.Basis.values:
             raise LedgerError("basis", "Choose how the session's credits are counted.")
+        _check_date(occurred_on)
         people = [a for a in attendees if a.pk != host.pk]
         if not people:
             raise LedgerError("attendees", "Add at least one attendee besides the host.")
@@ -435,19 +487,25 @@ def record_session(
             shares = [minutes] * len(people)
         else:
             shares = split_evenly(minutes, len(people))
-        lines = [
-            (account_for_member(p), -share, "attendees")
-            for p, share in zip(people, shares, strict=True)
-        ]
-        lines.append((account_for_member(host), sum(shares), "host"))
-        tx = post(
-            community=community,
-            kind=TransactionKind.SESSION,
-            lines=lines,
-            by=by,
-            description=f"Group session: {text}",
-            occurred_on=occurred_on,
-        )
+        # Confirmed now: only those without a login (the community developer speaks for
+        # them, as for an exchange). Everyone else confirms their own part.
+        now_parts = [(p, share) for p, share in zip(people, shares, strict=True) if share]
+        at_once = [(p, share) for p, share in now_parts if not p.has_device]
+        tx = None
+        if at_once:
+            lines = [(account_for_member(p), -share, "attendees") for p, share in at_once]
+            lines.append((account_for_member(host), sum(s for _, s in at_once), "host"))
+            tx = post(
+                community=community,
+                kind=TransactionKind.SESSION,
+                lines=lines,
+                by=by,
+                description=f"Group session: {text}",
+                occurred_on=occurred_on,
+            )
+        else:
+            account_for_member(host)  # opened now, so confirming later can post to it
+        waiting = len(at_once) < len(now_parts)
         session = GroupSession.objects.create(
             community=community,
             title=text,
@@ -457,9 +515,100 @@ def record_session(
             occurred_on=occurred_on,
             recorded_by=by,
             transaction=tx,
+            status=GroupSession.Status.PENDING if waiting else GroupSession.Status.POSTED,
         )
         session.attendees.set(people)
-        return tx
+        now = timezone.now()
+        SessionAttendance.objects.bulk_create(
+            [
+                SessionAttendance(
+                    session=session,
+                    member=p,
+                    minutes=share,
+                    status=(
+                        SessionAttendance.Status.PENDING
+                        if p.has_device
+                        else SessionAttendance.Status.POSTED
+                    ),
+                    answered_at=None if p.has_device else now,
+                    answered_by=None if p.has_device else by,
+                    transaction=None if p.has_device else tx,
+                )
+                for p, share in now_parts
+            ]
+        )
+        return session
 
-    tx = idempotent(by, idempotency_key, "record_session", body, work)
-    return GroupSession.objects.get(transaction=tx)
+    return idempotent(by, idempotency_key, "record_session", body, work)
+
+
+def _attendee(by, session: GroupSession, on_behalf_of: Member | None) -> Member:
+    """Whose part is being answered: the attendee themselves, or (a community developer
+    acting for them) an attendee without a login."""
+    community = session.community
+    if on_behalf_of is None:
+        me = policy.membership(by, community)
+        policy.require(by, "timebank.use", community)
+        if me is None or not session.attendance.filter(member=me).exists():
+            raise NotAllowed("session", "Only the people who came can confirm their part.")
+        return me
+    if not session.attendance.filter(member=on_behalf_of).exists():
+        raise LedgerError("on_behalf_of", "That person is not an attendee of this session.")
+    policy.require(by, "timebank.confirm_on_behalf", community, on_behalf_of)
+    _not_for_self(by, "on_behalf_of", session.host)
+    return on_behalf_of
+
+
+def _answer_session(by, session, on_behalf_of, idempotency_key, action: str, confirm: bool):
+    attendee = _attendee(by, session, on_behalf_of)
+
+    def work():
+        part = SessionAttendance.objects.select_for_update().get(session=session, member=attendee)
+        if part.status != SessionAttendance.Status.PENDING:
+            raise LedgerError(
+                "session", f"This part is already answered ({part.get_status_display().lower()})."
+            )
+        fields = ["status", "answered_at", "answered_by"]
+        if confirm:
+            part.transaction = post(
+                community=session.community,
+                kind=TransactionKind.SESSION,
+                lines=[
+                    (account_for_member(attendee), -part.minutes, "minutes"),
+                    (account_for_member(session.host), part.minutes, "session"),
+                ],
+                by=by,
+                description=f"Group session: {session.title}",
+                occurred_on=session.occurred_on,
+                on_behalf_of=on_behalf_of,
+            )
+            fields.append("transaction")
+        part.status = (
+            SessionAttendance.Status.POSTED if confirm else SessionAttendance.Status.DECLINED
+        )
+        part.answered_at, part.answered_by = timezone.now(), by
+        part.save(update_fields=fields)
+        if not SessionAttendance.objects.filter(
+            session=session, status=SessionAttendance.Status.PENDING
+        ).exists():
+            GroupSession.objects.filter(pk=session.pk).update(status=GroupSession.Status.POSTED)
+        return GroupSession.objects.get(pk=session.pk)
+
+    body = {"session": session.pk, "attendee": attendee.pk}
+    with acting(by, on_behalf_of=on_behalf_of):
+        return idempotent(by, idempotency_key, action, body, work)
+
+
+def confirm_session(
+    *, by, session: GroupSession, on_behalf_of: Member | None = None, idempotency_key: str
+) -> GroupSession:
+    """An attendee confirms they came: their part (the minutes they give the host)
+    posts. A community developer may confirm for an attendee without a login."""
+    return _answer_session(by, session, on_behalf_of, idempotency_key, "confirm_session", True)
+
+
+def decline_session(
+    *, by, session: GroupSession, on_behalf_of: Member | None = None, idempotency_key: str
+) -> GroupSession:
+    """An attendee says they were not there: nothing of theirs posts."""
+    return _answer_session(by, session, on_behalf_of, idempotency_key, "decline_session", False)

@@ -1,8 +1,13 @@
 """Time bank endpoints under /api/v1/communities/{slug}/timebank/: balance, statements,
 exchanges (record, confirm, decline), gifts, the pool, reversals, group sessions and
-reports. Every write takes an `idempotency_key`: send the same key again (after a
-timeout, say) and you get the original result; a different request with a used key is
-refused with 409. Amounts are whole minutes.
+reports. Every write takes an `idempotency_key`, and the first answer to a key is kept:
+send the same key and body again (after a timeout, say) and you get the original
+result — the same success, or the same refusal with the same status, code and message,
+even if the request would now succeed. The same key with a different body is refused
+with 409. A request refused before it reached the ledger (a malformed body: 422 naming
+the field from the schema; or no permission: 403) keeps nothing, so it can be fixed and
+sent with the same key. Amounts are whole minutes, sent as JSON integers (not strings,
+decimals or booleans).
 
 Community developers also manage the accounts themselves: list every account (filter by
 kind, search by name or number), set an account's lowest and highest balance, close and
@@ -20,9 +25,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from kampung import limits, policy
-from kampung.api_types import Id
+from kampung.api_types import MAX_ID
 from kampung.audit.log import LoggedPage, record_view
 from kampung.communities.models import Organisation
 from kampung.people.models import Member
@@ -39,7 +45,9 @@ def _minutes():
         ...,
         gt=0,
         le=MAX_MINUTES,
-        description=f"Whole minutes, more than zero and at most {MAX_MINUTES} (90 = 1 h 30 min).",
+        strict=True,
+        description="Whole minutes as a JSON integer, more than zero and at most 6000 "
+        "(100 h); 90 = 1 h 30 min. Strings, decimals and booleans are refused.",
     )
 
 
@@ -48,9 +56,15 @@ def _key():
         ...,
         min_length=1,
         max_length=100,
-        description="Any text unique to this request (a UUID is ideal). Retrying with the same "
-        "key returns the original result instead of posting twice.",
+        description="Any text unique to this request (a UUID is ideal). The first answer to a "
+        "key is kept: the same key and body again return the original result, a success or "
+        "the same refusal (status, code and message), without posting twice; the same key "
+        "with a different body is refused with 409.",
     )
+
+
+def _member_id(description: str, default=...):
+    return Field(default, strict=True, gt=0, le=MAX_ID, description=description)
 
 
 class AccountOut(Schema):
@@ -73,14 +87,15 @@ def _limit(which: str):
         ...,
         ge=-LIMIT_BOUND,
         le=LIMIT_BOUND,
+        strict=True,
         description=f"The {which} balance allowed, in minutes (negative: the account may owe "
         "that much); null for no limit. Required: send null explicitly to remove the limit.",
     )
 
 
 class LimitsIn(Schema):
-    lower_limit_minutes: int | None = _limit("lowest")
-    upper_limit_minutes: int | None = _limit("highest")
+    lower_limit_minutes: StrictInt | None = _limit("lowest")
+    upper_limit_minutes: StrictInt | None = _limit("highest")
 
 
 class StatementLineOut(Schema):
@@ -94,8 +109,12 @@ class StatementLineOut(Schema):
 
 
 class PostingOut(Schema):
-    account: str
-    label: str
+    account: str = Field(
+        ..., description="The account's number; empty for an account in another community."
+    )
+    label: str = Field(
+        ..., description='Whose account; "An account in <community>" for another community\'s.'
+    )
     amount_minutes: int
 
 
@@ -111,10 +130,13 @@ class TransactionOut(Schema):
     postings: list[PostingOut]
 
     @staticmethod
-    def resolve_postings(obj):
+    def resolve_postings(obj, context):
+        request = (context or {}).get("request")
+        match = getattr(request, "resolver_match", None)
+        slug = match.kwargs.get("slug") if match is not None else None
         return [
-            {"account": p.account.number, "label": p.account.label, "amount_minutes": p.amount}
-            for p in obj.postings.select_related("account__member", "account__organisation")
+            {"account": p["number"], "label": p["label"], "amount_minutes": p["amount_minutes"]}
+            for p in queries.postings_shown(obj, slug)
         ]
 
     @staticmethod
@@ -154,34 +176,37 @@ class ExchangeIn(Schema):
     idempotency_key: str = _key()
     provider: str = Field(..., description="Account number of the person who gave the time.")
     receiver: str = Field(..., description="Account number of the person who received it.")
-    minutes: int = _minutes()
+    minutes: StrictInt = _minutes()
     description: str = Field(..., max_length=300)
-    date: dt.date | None = None
+    date: dt.date | None = Field(None, description="When it happened: today or up to a year ago.")
     paid_by: str | None = Field(
         None, description="An organisation's account number, if the organisation pays."
     )
-    match_id: Id | None = None
+    # No match_id: only the matching app links an exchange to a match (when a match's
+    # helper records it), so nobody can claim someone else's match by its number.
 
 
 class ConfirmIn(Schema):
     idempotency_key: str = _key()
-    on_behalf_of: Id | None = Field(
-        None, description="Member id: a community developer confirming for someone without a login."
+    on_behalf_of: StrictInt | None = _member_id(
+        "Member id: a community developer confirming for someone without a login.", None
     )
 
 
 class GiftIn(Schema):
     idempotency_key: str = _key()
     to_account: str = Field(..., description='Account number, or "pool" for the community pool.')
-    minutes: int = _minutes()
+    minutes: StrictInt = _minutes()
     note: str = Field("", max_length=300)
-    giver: Id | None = Field(None, description="Member id, when acting on someone's behalf.")
+    giver: StrictInt | None = _member_id(
+        "Member id, when acting on someone's behalf (never for a gift to yourself).", None
+    )
 
 
 class AllocationIn(Schema):
     idempotency_key: str = _key()
     to_account: str
-    minutes: int = _minutes()
+    minutes: StrictInt = _minutes()
     reason: str = Field(..., max_length=300)
 
 
@@ -193,17 +218,45 @@ class ReverseIn(Schema):
 class SessionIn(Schema):
     idempotency_key: str = _key()
     title: str = Field(..., max_length=200)
-    host: Id = Field(..., description="Member id of the host.")
-    attendees: list[Id] = Field(..., min_length=1, max_length=limits.ATTENDEES_MAX)
-    minutes: int = _minutes()
+    host: StrictInt = _member_id("Member id of the host (not yourself).")
+    attendees: list[StrictInt] = Field(
+        ...,
+        min_length=1,
+        max_length=limits.ATTENDEES_MAX,
+        description="Member ids of the attendees (not yourself). Those without a login are "
+        "confirmed by you and their parts post at once; those with a login confirm their own.",
+    )
+    minutes: StrictInt = _minutes()
     basis: GroupSession.Basis
-    date: dt.date | None = None
+    date: dt.date | None = Field(None, description="When it happened: today or up to a year ago.")
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    minutes: int
+    status: str = Field(..., description="pending, posted (confirmed) or declined.")
+    transaction_id: int | None
 
 
 class SessionOut(Schema):
     id: int
     title: str
-    transaction_id: int
+    status: str = Field(..., description="pending until every attendee has answered, then posted.")
+    transaction_id: int | None = Field(
+        None, description="The entry for the attendees confirmed when it was recorded, if any."
+    )
+    attendees: list[AttendanceOut] = Field(
+        ..., description="Each attendee's part (staff); an attendee sees only their own."
+    )
+
+    @staticmethod
+    def resolve_attendees(obj, context):
+        """Every part for staff; an attendee sees only their own."""
+        parts = obj.attendance.all()
+        user = getattr((context or {}).get("request"), "user", None)
+        if policy.can(user, "timebank.view_ledger", obj.community):
+            return list(parts)
+        return list(parts.filter(member__user=user)) if user is not None else []
 
 
 class MonthOut(Schema):
@@ -286,18 +339,20 @@ def record_exchange(request, slug: str, payload: ExchangeIn):
     paid_by = None
     if payload.paid_by:
         paid_by = _account_here(community, payload.paid_by, "paid_by")
-    exchange = actions.record_exchange(
-        by=request.user,
-        community=community,
-        provider=_members_member(community, payload.provider, "provider"),
-        receiver=_members_member(community, payload.receiver, "receiver"),
-        minutes=payload.minutes,
-        description=payload.description,
-        occurred_on=payload.date,
-        paid_by=paid_by,
-        match_id=payload.match_id,
-        idempotency_key=payload.idempotency_key,
-    )
+    try:
+        exchange = actions.record_exchange(
+            by=request.user,
+            community=community,
+            provider=_members_member(community, payload.provider, "provider"),
+            receiver=_members_member(community, payload.receiver, "receiver"),
+            minutes=payload.minutes,
+            description=payload.description,
+            occurred_on=payload.date,
+            paid_by=paid_by,
+            idempotency_key=payload.idempotency_key,
+        )
+    except actions.LedgerError as exc:
+        raise _renamed(exc, _DATE_FIELDS) from None
     return Status(201, exchange)
 
 
@@ -405,18 +460,50 @@ def record_session(request, slug: str, payload: SessionIn):
     missing = [i for i in payload.attendees if i not in members]
     if missing:
         raise actions.LedgerError("attendees", "Every attendee must be a member of this community.")
-    session = actions.record_session(
+    try:
+        session = actions.record_session(
+            by=request.user,
+            community=community,
+            title=payload.title,
+            host=members[payload.host],
+            attendees=[members[i] for i in payload.attendees],
+            minutes=payload.minutes,
+            basis=payload.basis,
+            occurred_on=payload.date,
+            idempotency_key=payload.idempotency_key,
+        )
+    except actions.LedgerError as exc:
+        raise _renamed(exc, _DATE_FIELDS) from None
+    return Status(201, session)
+
+
+def _session(community, session_id: int) -> GroupSession:
+    return get_object_or_404(GroupSession, pk=session_id, community=community)
+
+
+@router.post("/communities/{slug}/timebank/sessions/{session_id}/confirm", response=SessionOut)
+def confirm_session(request, slug: str, session_id: int, payload: ConfirmIn):
+    """An attendee confirms they came: their part posts (the host earns it). A community
+    developer may confirm only for an attendee without a login."""
+    community = community_for(request, slug)
+    return actions.confirm_session(
         by=request.user,
-        community=community,
-        title=payload.title,
-        host=members[payload.host],
-        attendees=[members[i] for i in payload.attendees],
-        minutes=payload.minutes,
-        basis=payload.basis,
-        occurred_on=payload.date,
+        session=_session(community, session_id),
+        on_behalf_of=_on_behalf(community, payload.on_behalf_of),
         idempotency_key=payload.idempotency_key,
     )
-    return Status(201, session)
+
+
+@router.post("/communities/{slug}/timebank/sessions/{session_id}/decline", response=SessionOut)
+def decline_session(request, slug: str, session_id: int, payload: ConfirmIn):
+    """An attendee says they were not there: nothing of theirs posts."""
+    community = community_for(request, slug)
+    return actions.decline_session(
+        by=request.user,
+        session=_session(community, session_id),
+        on_behalf_of=_on_behalf(community, payload.on_behalf_of),
+        idempotency_key=payload.idempotency_key,
+    )
 
 
 # --- Managing accounts (community developers) ------------------------------------------------
@@ -431,6 +518,7 @@ _KIND_ORDER = Case(
 
 # What the action's errors call a field, and what this API calls it.
 _LIMIT_FIELDS = {"lower_limit": "lower_limit_minutes", "upper_limit": "upper_limit_minutes"}
+_DATE_FIELDS = {"occurred_on": "date"}
 
 
 def _managed_account(request, slug: str, number: str) -> Account:

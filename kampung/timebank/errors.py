@@ -28,6 +28,13 @@ class AccountClosed(LedgerError):
     code = "account_closed"
 
 
+class AccountUnavailable(AccountClosed):
+    """A closed account, told to someone who may not see that account: neither its
+    owner's name nor that it is closed (kampung.timebank.posting.closed_refusal)."""
+
+    code = "account_unavailable"
+
+
 class NoClearingPath(LedgerError):
     code = "no_clearing_path"
 

@@ -96,42 +96,55 @@ class Ledger:
         self.transactions[tx] = postings
         return tx
 
-    def transfer(self, key: str, source: str, target: str, minutes) -> int:
-        digest = request_digest("transfer", {"from": source, "to": target, "minutes": minutes})
+    def _once(self, key: str, digest: str, work) -> int:
+        """The first answer to a key is kept, a refusal included: the same key and
+        request replay it, a different request with the key is refused."""
         if key in self.keys:
-            seen, tx = self.keys[key]
+            seen, outcome = self.keys[key]
             if seen != digest:
                 raise ModelError("idempotency_key", "key reused with a different request")
-            return tx
-        if not is_whole_minutes(minutes) or minutes <= 0 or minutes > MAX_MINUTES:
-            raise ModelError("minutes")
-        if source == target:
-            raise ModelError("to_account")
-        for name, fld in ((source, "from_account"), (target, "to_account")):
-            if name not in self.accounts or not self.accounts[name].is_open:
-                raise ModelError(fld)
-        tx = self._post([(source, -minutes), (target, minutes)], ("minutes", "to_account"))
-        self.keys[key] = (digest, tx)
-        return tx
+            if isinstance(outcome, ModelError):
+                raise outcome
+            return outcome
+        try:
+            outcome = work()
+        except ModelError as refusal:
+            self.keys[key] = (digest, refusal)
+            raise
+        self.keys[key] = (digest, outcome)
+        return outcome
+
+    def transfer(self, key: str, source: str, target: str, minutes) -> int:
+        digest = request_digest("transfer", {"from": source, "to": target, "minutes": minutes})
+
+        def work() -> int:
+            if not is_whole_minutes(minutes) or minutes <= 0 or minutes > MAX_MINUTES:
+                raise ModelError("minutes")
+            if source == target:
+                raise ModelError("to_account")
+            for name, fld in ((source, "from_account"), (target, "to_account")):
+                if name not in self.accounts or not self.accounts[name].is_open:
+                    raise ModelError(fld)
+            return self._post([(source, -minutes), (target, minutes)], ("minutes", "to_account"))
+
+        return self._once(key, digest, work)
 
     def reverse(self, key: str, tx: int) -> int:
         digest = request_digest("reverse", {"transaction": tx})
-        if key in self.keys:
-            seen, done = self.keys[key]
-            if seen != digest:
-                raise ModelError("idempotency_key")
-            return done
-        # Unknown, already reversed, or itself a reversal: refused.
-        if tx not in self.transactions or tx in self.reversed or tx in self.reversal_of:
-            raise ModelError("transaction")
-        new = self._post(
-            [(name, -amount) for name, amount in self.transactions[tx]],
-            ("transaction", "transaction"),
-        )
-        self.reversed.add(tx)
-        self.reversal_of[new] = tx
-        self.keys[key] = (digest, new)
-        return new
+
+        def work() -> int:
+            # Unknown, already reversed, or itself a reversal: refused.
+            if tx not in self.transactions or tx in self.reversed or tx in self.reversal_of:
+                raise ModelError("transaction")
+            new = self._post(
+                [(name, -amount) for name, amount in self.transactions[tx]],
+                ("transaction", "transaction"),
+            )
+            self.reversed.add(tx)
+            self.reversal_of[new] = tx
+            return new
+
+        return self._once(key, digest, work)
 
     def total(self) -> int:
         return sum(a.balance for a in self.accounts.values())

@@ -244,6 +244,17 @@ class IdempotencyKey(models.Model):
     exchange = models.ForeignKey(
         "Exchange", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    session = models.ForeignKey(
+        "GroupSession", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A refusal is kept with its key like a result (the first answer is the answer):
+    # its stable code, HTTP status, message and {field: [messages]}. The key's row is
+    # written apart from the refused work, so it outlives that work's rollback.
+    # (Database defaults: the posting engine inserts keys in plain SQL.)
+    error_code = models.CharField(max_length=40, blank=True, default="", db_default="")
+    error_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_message = models.CharField(max_length=1000, blank=True, default="", db_default="")
+    error_fields = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     AUDIT_EXEMPT = True
 
@@ -320,7 +331,17 @@ class Exchange(models.Model):
 class GroupSession(models.Model):
     """One host, many attendees. Credits either per attendee (each attendee gives the
     host the session's minutes) or per host (the host earns the minutes once, shared
-    between the attendees)."""
+    between the attendees).
+
+    Each attendee's part is a `SessionAttendance`. Attendees without a login are
+    confirmed by the community developer who records the session, and their parts post
+    at once as `transaction`; an attendee with a login confirms (or declines) their own
+    part, which then posts on its own. The session is pending until every attendee has
+    answered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for attendees to confirm")
+        POSTED = "posted", _("Everyone has answered")
 
     class Basis(models.TextChoices):
         PER_ATTENDEE = "per_attendee", _("Each attendee gives the host the session's time")
@@ -341,6 +362,10 @@ class GroupSession(models.Model):
     transaction = models.OneToOneField(
         Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="session"
     )
+    # Sessions recorded before attendees confirmed their own parts posted at once.
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.POSTED, db_default=Status.POSTED
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -348,3 +373,47 @@ class GroupSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SessionAttendance(models.Model):
+    """One attendee's part of a group session: the minutes they give the host, and
+    whether they (or, for someone without a login, the community developer) confirmed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        POSTED = "posted", _("Confirmed")
+        DECLINED = "declined", _("Said they were not there")
+
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    minutes = models.PositiveIntegerField(_("minutes"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"], name="timebank_one_part_per_attendee"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0), name="timebank_attendance_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="posted") | models.Q(transaction__isnull=False),
+                name="timebank_posted_attendance_has_transaction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} at {self.session}"
+
+    @property
+    def minutes_display(self) -> str:
+        return format_minutes(self.minutes)

@@ -1,9 +1,11 @@
 """The posting engine: the only code that writes ledger rows and changes balances.
 
 `post()` writes one balanced transaction; `idempotent()` runs a write once per
-(user, key) and replays the original result for a repeated key. Permission checks and
-the business rules are the callers' (kampung.timebank.actions); this module knows
-accounts, postings and keys only.
+(user, key) and replays the first answer for a repeated key: the original result, or
+the original refusal (kept with the key although the refused work rolled back).
+Permission checks and the business rules are the callers' (kampung.timebank.actions);
+this module knows accounts, postings and keys only (and, on the error path, asks
+kampung.policy whether a refusal may name the account).
 
 Concurrency: `post` locks the rows of every account it touches with
 SELECT ... FOR UPDATE, always in ascending id order, inside the caller's transaction.
@@ -22,19 +24,21 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from kampung.errors import DomainError
 from kampung.people.models import Member
 from kampung.timebank.errors import (
     AccountClosed,
+    AccountUnavailable,
     IdempotencyConflict,
     InsufficientCredits,
     LedgerError,
     LimitExceeded,
 )
 from kampung.timebank.ledger import MAX_MINUTES, format_minutes, is_whole_minutes, request_digest
-from kampung.timebank.models import Account, Exchange, IdempotencyKey, Transaction
+from kampung.timebank.models import Account, Exchange, GroupSession, IdempotencyKey, Transaction
 
 
 def check_minutes(minutes, field: str = "minutes") -> int:
@@ -119,14 +123,18 @@ def post(
             amount, field = merged[pk], fields[pk]
             new = balance + amount
             if not is_open:
-                raise AccountClosed(field, f"The account of {_label(pk)} is closed.")
+                raise closed_refusal(by, pk, field, receiving=amount > 0)
             if lower is not None and new < lower:
+                if not _may_see(by, pk):
+                    raise InsufficientCredits(field, "That account cannot send this much.")
                 raise InsufficientCredits(
                     field,
                     f"{_label(pk)} has {format_minutes(max(balance - lower, 0))} available; "
                     f"this needs {format_minutes(-amount)}.",
                 )
             if upper is not None and new > upper:
+                if not _may_see(by, pk):
+                    raise LimitExceeded(field, "That account cannot receive this much.")
                 raise LimitExceeded(
                     field,
                     f"{_label(pk)} can take at most {format_minutes(max(upper - balance, 0))} "
@@ -308,12 +316,39 @@ def _label(account_id: int) -> str:
     return Account.objects.select_related("member", "organisation").get(pk=account_id).label
 
 
+def _may_see(by, account) -> bool:
+    """Whether a refusal may name `account` (an Account or its id) and show its numbers
+    to `by`: only someone who may open its statement (its owner, or staff of its
+    community). Everyone else learns only that the account refused. Error path only."""
+    from kampung import policy
+
+    if not isinstance(account, Account):
+        account = Account.objects.select_related("community").get(pk=account)
+    return policy.can(by, "timebank.view_statement", account.community, account)
+
+
+def closed_refusal(by, account, field: str, *, receiving: bool = True) -> AccountClosed:
+    """The refusal for a closed account: its owner's name and its state only to someone
+    who may see that account; anyone else learns only that it cannot take credits."""
+    if _may_see(by, account):
+        pk = account.pk if isinstance(account, Account) else account
+        return AccountClosed(field, f"The account of {_label(pk)} is closed.")
+    if receiving:
+        return AccountUnavailable(field, "That account cannot receive credits.")
+    return AccountUnavailable(field, "That account cannot send credits.")
+
+
 def idempotent(by, key, action: str, body: dict, work):
-    """Run `work()` once per (user, key). The key row is inserted first: a retry that
-    arrives while the original is still running waits on the unique index, finds the
-    key taken (ON CONFLICT DO NOTHING) and returns the original result. On PostgreSQL a
-    transfer's key is inserted by post's first statement instead (_CLAIMED_BY_POST),
-    which is still before anything is locked or written."""
+    """Run `work()` once per (user, key); the first answer is kept, a refusal included.
+
+    The key row is inserted first: a retry that arrives while the original is still
+    running waits on the unique index, finds the key taken (ON CONFLICT DO NOTHING) and
+    returns the original result. On PostgreSQL a transfer's key is inserted by post's
+    first statement instead (_CLAIMED_BY_POST), which is still before anything is
+    locked or written. If work() refuses (a DomainError), its transaction rolls back,
+    key and all; the key is then written again with the refusal (_keep_refusal), so a
+    retry with the same key and body gets the same refusal and a different body 409.
+    Successful writes pay nothing for this."""
     if not isinstance(key, str) or not key.strip() or len(key) > 100:
         raise LedgerError(
             "idempotency_key",
@@ -321,51 +356,92 @@ def idempotent(by, key, action: str, body: dict, work):
         )
     digest = request_digest(action, body)
     serving = _Serving([by.pk, key, action, digest, timezone.now()])
-    with transaction.atomic():
-        if action not in _CLAIMED_BY_POST or connection.vendor != "postgresql":
-            serving.claim()
-        if not serving.taken:
-            token = _serving.set(serving)
-            try:
-                result = work()
-            except _KeyTaken:
-                pass
-            except Exception:
-                # work() refused before post claimed the key (bad input, say). Claim it
-                # now, so that a reused key gets the answer it would have got had the key
-                # been claimed first: the original's result, or IdempotencyConflict.
-                # Not after a database error: the transaction can run nothing more.
-                if serving.params is None:
-                    raise
-                from psycopg.pq import TransactionStatus
-
-                status = connection.connection.info.transaction_status
-                if status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
-                    raise
+    try:
+        with transaction.atomic():
+            if action not in _CLAIMED_BY_POST or connection.vendor != "postgresql":
                 serving.claim()
-                if not serving.taken:
-                    raise
-            finally:
-                _serving.reset(token)
-        if not serving.taken and not (
-            isinstance(result, Transaction) and serving.linked == result.pk
-        ):
-            # Set both columns: a posting made on the way may have linked the key
-            # to its transaction already.
-            is_exchange = isinstance(result, Exchange)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE timebank_idempotencykey SET transaction_id = %s, "
-                    "exchange_id = %s WHERE id = %s",
-                    [
-                        None if is_exchange else result.pk,
-                        result.pk if is_exchange else None,
-                        serving.key_id,
-                    ],
-                )
+            if not serving.taken:
+                token = _serving.set(serving)
+                try:
+                    result = work()
+                except _KeyTaken:
+                    pass
+                finally:
+                    _serving.reset(token)
+            if not serving.taken and not (
+                isinstance(result, Transaction) and serving.linked == result.pk
+            ):
+                # Set every column: a posting made on the way may have linked the key
+                # to its transaction already.
+                linked = {Exchange: None, GroupSession: None, Transaction: None}
+                linked[type(result)] = result.pk
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE timebank_idempotencykey SET transaction_id = %s, "
+                        "exchange_id = %s, session_id = %s WHERE id = %s",
+                        [
+                            linked[Transaction],
+                            linked[Exchange],
+                            linked[GroupSession],
+                            serving.key_id,
+                        ],
+                    )
+    except DomainError as refusal:
+        if not _keep_refusal(by, key, action, digest, refusal):
+            # Someone else's request with this key got in first: theirs is the answer.
+            return _replay(IdempotencyKey.objects.get(user=by, key=key), action, digest)
+        raise
     if serving.taken:
         return _replay(IdempotencyKey.objects.get(user=by, key=key), action, digest)
     return result
+
+
+def _keep_refusal(by, key, action: str, digest: str, refusal: DomainError) -> bool:
+    """Write the key with its refusal, after the refused work rolled back. False if the
+    key is taken (a retry ran meanwhile, or the refusal was a replay of a kept one)."""
+    if isinstance(refusal, IdempotencyConflict) or getattr(refusal, "replayed", False):
+        return True
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(
+                user=by,
+                key=key,
+                action=action,
+                digest=digest,
+                error_code=refusal.code[:40],
+                error_status=refusal.status,
+                error_message=refusal.message[:1000],
+                error_fields=refusal.fields,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _refusal_classes() -> dict[str, type]:
+    found: dict[str, type] = {}
+    todo: list[type[LedgerError]] = [LedgerError]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.code, cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+def _replayed_refusal(seen: IdempotencyKey) -> DomainError:
+    """The kept refusal, as the same kind of error with the same words."""
+    cls = _refusal_classes().get(seen.error_code)
+    fields = seen.error_fields or {}
+    if cls is not None and len(fields) == 1:
+        field, messages = next(iter(fields.items()))
+        error = cls(field, messages[0] if messages else seen.error_message)
+        error.message = seen.error_message or error.message
+    else:
+        error = DomainError(
+            seen.error_message, fields=fields, code=seen.error_code, status=seen.error_status
+        )
+    error.replayed = True
+    return error
 
 
 def _replay(seen: IdempotencyKey, action: str, digest: str):
@@ -375,8 +451,12 @@ def _replay(seen: IdempotencyKey, action: str, digest: str):
             "This idempotency key was already used for a different request. "
             "Use a new key for a new request.",
         )
-    if seen.transaction_id:
-        return Transaction.objects.get(pk=seen.transaction_id)
+    if seen.error_code:
+        raise _replayed_refusal(seen)
     if seen.exchange_id:
         return Exchange.objects.get(pk=seen.exchange_id)
+    if seen.session_id:
+        return GroupSession.objects.get(pk=seen.session_id)
+    if seen.transaction_id:
+        return Transaction.objects.get(pk=seen.transaction_id)
     raise LedgerError("idempotency_key", "The original request is still being processed.")

@@ -69,6 +69,29 @@ def exchanges_for(user, community):
     return qs.filter(Q(provider=me) | Q(receiver=me))
 
 
+def postings_shown(tx: Transaction, here) -> list[dict]:
+    """A transaction's postings as someone in community `here` (a Community or its slug)
+    may see them: accounts in another community only as "An account in <community>",
+    with no name or number (as the ledger CSV shows them)."""
+    here_slug = getattr(here, "slug", here)
+    shown = []
+    for p in tx.postings.select_related(
+        "account__member", "account__organisation", "account__community"
+    ):
+        account = p.account
+        own = account.community.slug == here_slug
+        shown.append(
+            {
+                "number": account.number if own else "",
+                "label": account.label if own else f"An account in {account.community.name}",
+                "where": account.community.name,
+                "here": own,
+                "amount_minutes": p.amount,
+            }
+        )
+    return shown
+
+
 def may_see_transaction(user, community, tx: Transaction) -> bool:
     touches = Posting.objects.filter(transaction=tx, account__community=community)
     if policy.can(user, "timebank.view_ledger", community) and touches.exists():

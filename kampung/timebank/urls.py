@@ -27,6 +27,16 @@ urlpatterns = [
     ),
     path("pool/allocate/", views.allocate, name="timebank_allocate"),
     path("sessions/", views.session_new, name="timebank_sessions"),
+    path(
+        "sessions/<int:session_id>/confirm/",
+        views.session_confirm,
+        name="timebank_session_confirm",
+    ),
+    path(
+        "sessions/<int:session_id>/decline/",
+        views.session_decline,
+        name="timebank_session_decline",
+    ),
     path("care/new/", views.care_new, name="timebank_care_new"),
     path("accounts/", views.accounts, name="timebank_accounts"),
     path("accounts/clearing/open/", views.clearing_open, name="timebank_clearing_open"),

@@ -32,7 +32,14 @@ from kampung.timebank.forms import (
     SessionForm,
 )
 from kampung.timebank.ledger import clean_account_number, format_minutes
-from kampung.timebank.models import Account, Exchange, GroupSession, Posting, Transaction
+from kampung.timebank.models import (
+    Account,
+    Exchange,
+    GroupSession,
+    Posting,
+    SessionAttendance,
+    Transaction,
+)
 from kampung.web import add_errors, community_for, show_error
 
 
@@ -73,6 +80,9 @@ def home(request, slug: str):
         "account": account,
         "lines": queries.statement_lines(account)[:5],
         "to_confirm": to_confirm,
+        "sessions_to_confirm": SessionAttendance.objects.filter(
+            member=me, status=SessionAttendance.Status.PENDING, session__community=community
+        ).select_related("session", "session__host"),
         "waiting": waiting,
         "page_title": _("Time bank"),
         "key_form": KeyedForm(),
@@ -82,6 +92,9 @@ def home(request, slug: str):
         context["for_others"] = [
             (e, side)
             for e in Exchange.objects.filter(community=community, status=Exchange.Status.PENDING)
+            # Not the other side of one's own exchange: staff never confirm for themselves.
+            .exclude(provider=me)
+            .exclude(receiver=me)
             .select_related("provider", "receiver")
             .order_by("created_at")[:50]
             for side, person, done in (
@@ -201,6 +214,46 @@ def exchange_confirm(request, slug: str, exchange_id: int):
         exchange_id,
         actions.confirm_exchange,
         _("Confirmed. It will count once the other person confirms too."),
+    )
+
+
+def _session_decision(request, slug: str, session_id: int, decide, done_message: str):
+    community = community_for(request, slug)
+    session = get_object_or_404(GroupSession, pk=session_id, community=community)
+    form = KeyedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please try again."))
+        return redirect("timebank_home", slug=community.slug)
+    try:
+        decide(
+            by=request.user,
+            session=session,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except REFUSALS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, done_message % {"title": session.title})
+    return redirect("timebank_home", slug=community.slug)
+
+
+@login_required
+@require_POST
+def session_confirm(request, slug: str, session_id: int):
+    return _session_decision(
+        request, slug, session_id, actions.confirm_session, _("Confirmed: you came to %(title)s.")
+    )
+
+
+@login_required
+@require_POST
+def session_decline(request, slug: str, session_id: int):
+    return _session_decision(
+        request,
+        slug,
+        session_id,
+        actions.decline_session,
+        _("Noted: you were not at %(title)s. Nothing was moved."),
     )
 
 
@@ -367,14 +420,16 @@ def transaction_detail(request, slug: str, transaction_id: int):
                 return redirect(
                     "timebank_transaction", slug=community.slug, transaction_id=reversal.pk
                 )
-    postings = tx.postings.select_related(
-        "account__member", "account__organisation", "account__community"
-    )
     staff = policy.can(request.user, "timebank.view_ledger", community)
-    postings = list(postings)
+    shown = queries.postings_shown(tx, community)
     if staff:
+        # Staff see each member's movement on this entry: a view of their data.
         record_list_view(
-            [p.account.member for p in postings if p.account.community_id == community.pk],
+            list(
+                Member.objects.filter(
+                    community=community, timebank_account__postings__transaction=tx
+                ).distinct()
+            ),
             viewer=request.user,
             reason=f"Viewed the time bank entry #{tx.pk}",
         )
@@ -386,13 +441,13 @@ def transaction_detail(request, slug: str, transaction_id: int):
             "tx": tx,
             "postings": [
                 {
-                    "label": p.account.label,
-                    "where": p.account.community.name,
-                    "amount": format_minutes(p.amount, signed=True),
-                    "number": p.account.number,
-                    "linked": staff and p.account.community_id == community.pk,
+                    "label": p["label"],
+                    "where": p["where"] if p["here"] else "",
+                    "amount": format_minutes(p["amount_minutes"], signed=True),
+                    "number": p["number"],
+                    "linked": staff and p["here"],
                 }
-                for p in postings
+                for p in shown
             ],
             "reversed_by": Transaction.objects.filter(reverses=tx).first(),
             "form": form,
@@ -599,9 +654,16 @@ def session_new(request, slug: str):
         except REFUSALS as exc:
             add_errors(form, exc, {"minutes": "hours"})
         else:
+            waiting = session.attendance.filter(status=SessionAttendance.Status.PENDING).count()
             messages.success(
                 request,
-                _("Recorded: %(title)s, %(n)s people, posted as entry #%(id)s.")
+                _(
+                    "Recorded: %(title)s, %(n)s people. %(waiting)s with their own login "
+                    "confirm their part on their time bank page."
+                )
+                % {"title": session.title, "n": session.attendees.count(), "waiting": waiting}
+                if waiting
+                else _("Recorded: %(title)s, %(n)s people, posted as entry #%(id)s.")
                 % {
                     "title": session.title,
                     "n": session.attendees.count(),
@@ -612,7 +674,7 @@ def session_new(request, slug: str):
     recent = (
         GroupSession.objects.filter(community=community)
         .select_related("host")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees", "attendance__member")
         .order_by("-occurred_on", "-id")[:20]
     )
     return render(

@@ -92,7 +92,7 @@ def target(cast):
         "organisation_id": community.organisations.order_by("pk").first().pk,
         "asset_id": community.assets.order_by("pk").first().pk,
         "workshop_id": 0, "item_id": 0, "upload": "none", "token": "none",
-        "uidb64": "MQ", "prefix": "none",
+        "uidb64": "MQ", "prefix": "none", "session_id": 0,
     }  # fmt: skip
     assert Exchange.objects.filter(pk=exchange.pk).exists()
     return tess, ids

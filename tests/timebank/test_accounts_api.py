@@ -191,7 +191,9 @@ def test_a_closed_account_refuses_credits_until_it_is_reopened(cast, login, volu
     postings = Posting.objects.count()
     refused = _gift(resident, volunteer_account.number)
     assert refused.status_code == 422
-    assert refused.json()["error"]["code"] == "account_closed"
+    # To someone who may not see the account, neither its owner nor that it is closed
+    # (issue 12, finding 15): the code says only that it cannot take credits.
+    assert refused.json()["error"]["code"] == "account_unavailable"
     assert fields(refused) == ["to_account"]
     assert Posting.objects.count() == postings
 
