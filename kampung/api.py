@@ -52,6 +52,7 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            request.auth_by_token = True  # some things only a person in the site may do
             attribute_to(user)
         return user
 

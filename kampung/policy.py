@@ -71,6 +71,11 @@ RULES: dict[str, Callable[[Context], bool]] = {
     "member.view_personal": lambda c: c.is_self or _staff(c) or _partner_party_to(c),
     "member.create": _staff,
     "member.edit": lambda c: c.is_self or _staff(c),
+    # A member with their own login keeps their own email and phone: staff change them
+    # only for someone without a login (as with consent and the time bank).
+    "member.edit_contacts": lambda c: (
+        c.is_self or (_staff(c) and isinstance(c.obj, Member) and not c.obj.has_device)
+    ),
     "member.act_on_behalf": lambda c: _staff(c) and not c.is_self,
     # On someone's behalf only for a member without a login (as the time bank's
     # "timebank.act_for_member"): a member with a login decides for themselves.
@@ -379,6 +384,9 @@ RULES.update(
             )
         ),
         "match.view": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
+        # Why a helper was suggested (their distance, their offer's words, points): for
+        # staff and the helper, never the person asking (it describes the helper).
+        "match.view_reasons": lambda c: _staff(c) or _helper_of(c),
         "match.progress": lambda c: _staff(c) or _helper_of(c) or _asker_of(c),
         "match.allocate": _staff,
         # What the helper shares with the person asking: the helper, or staff for a

@@ -306,10 +306,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Rate limits (django-ratelimit fixed windows in the default cache, kampung.ratelimits).
 # Workshop participation is anonymous: per address and workshop, and a ceiling per
 # workshop. A venue's wifi puts a whole room behind one address, hence 60, not fewer.
-KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP", "60/10m")
-KAMPUNG_RATE_WORKSHOP_ITEMS = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS", "600/10m")
+KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS_PER_IP", "300/10m")
+KAMPUNG_RATE_WORKSHOP_ITEMS = env_str("KAMPUNG_RATE_WORKSHOP_ITEMS", "1000/10m")
 KAMPUNG_RATE_WORKSHOP_PARTICIPANTS_PER_IP = env_str(
-    "KAMPUNG_RATE_WORKSHOP_PARTICIPANTS_PER_IP", "60/10m"
+    "KAMPUNG_RATE_WORKSHOP_PARTICIPANTS_PER_IP", "200/10m"
 )
 # Every @paginate uses it: limit 1..500, offset 0..10**9, stated in the OpenAPI schema.
 NINJA_PAGINATION_CLASS = "kampung.pagination.BoundedLimitOffset"

@@ -60,8 +60,18 @@ def _set_tags(asset: Asset, tag_codes) -> None:
 
 
 @transaction.atomic
+def _strip_text(fields: dict) -> dict:
+    """Names and short texts as people mean them: no leading or trailing blanks (a tab
+    or newline typed or pasted in front of a name)."""
+    for name in ("name", "subtype", "contact"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
 def add_asset(*, by, community, tags=None, source=Asset.Source.MANUAL, **fields) -> Asset:
     policy.require(by, "asset.create", community)
+    _strip_text(fields)
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
@@ -82,6 +92,7 @@ def add_asset(*, by, community, tags=None, source=Asset.Source.MANUAL, **fields)
 @transaction.atomic
 def change_asset(*, by, asset: Asset, tags=None, **fields) -> Asset:
     policy.require(by, "asset.edit", asset.community, asset)
+    _strip_text(fields)
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})

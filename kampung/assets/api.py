@@ -65,7 +65,7 @@ class AssetOut(Schema):
 
 
 class OpeningSlot(Schema):
-    day: int = Field(..., ge=0, le=6)
+    day: int = Field(..., ge=0, le=6, strict=True)
     opens: str = Field(..., pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     closes: str = Field(..., pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -79,7 +79,7 @@ class AssetIn(Schema):
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     opening_hours: list[OpeningSlot] = Field([], max_length=limits.SLOTS_MAX)
-    capacity: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0, strict=True)
     accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
     languages: list[str] = Field([], max_length=limits.LIST_MAX)
     cost: Asset.Cost = Asset.Cost.FREE

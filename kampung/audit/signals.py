@@ -4,7 +4,6 @@ purpose and write one summary row instead."""
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -61,14 +60,3 @@ def record_links(sender, instance, action, pk_set, model, **kwargs):
         summary=f"{action.removeprefix('post_')} {model._meta.verbose_name}",
         changes={field: {action.removeprefix("post_"): sorted(pk_set or [])}},
     )
-
-
-@receiver(user_logged_in)
-def record_login(sender, request, user, **kwargs):
-    log.record(AuditEvent.Action.LOGIN, user, summary=user.email, actor=user)
-
-
-@receiver(user_logged_out)
-def record_logout(sender, request, user, **kwargs):
-    if user is not None:
-        log.record(AuditEvent.Action.LOGOUT, user, summary=user.email, actor=user)

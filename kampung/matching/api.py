@@ -27,7 +27,7 @@ HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 class Slot(Schema):
-    day: int = Field(..., ge=0, le=6)
+    day: int = Field(..., ge=0, le=6, strict=True)
     opens: str = Field(..., pattern=HHMM)
     closes: str = Field(..., pattern=HHMM)
 
@@ -42,10 +42,10 @@ class NeedIn(Schema):
     times: list[Slot] = Field([], max_length=limits.SLOTS_MAX)
     needed_from: date | None = None
     needed_by: date | None = None
-    urgency: int = Field(1, ge=0, le=3)
+    urgency: int = Field(1, ge=0, le=3, strict=True)
     languages: list[str] = Field([], max_length=limits.LIST_MAX)
     accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
-    safeguarding: int = Field(0, ge=0, le=2)
+    safeguarding: int = Field(0, ge=0, le=2, strict=True)
     for_household: bool = False
     member_id: Id | None = Field(None, description="Ask for another member (staff only).")
     organisation_id: Id | None = Field(
@@ -86,7 +86,7 @@ class OfferIn(Schema):
     availability: list[Slot] = Field([], max_length=limits.SLOTS_MAX)
     languages: list[str] = Field([], max_length=limits.LIST_MAX)
     accessibility: list[str] = Field([], max_length=limits.LIST_MAX)
-    capacity: int = Field(1, ge=1, le=50)
+    capacity: int = Field(1, ge=1, le=50, strict=True)
 
 
 class OfferOut(Schema):
@@ -132,12 +132,16 @@ class ProposeIn(Schema):
 ShareChoice = Literal["none", "phone", "email", "both"]
 
 
+def _sees_reasons(context, match) -> bool:
+    return policy.can(context["request"].user, "match.view_reasons", match.need.community, match)
+
+
 class MatchOut(Schema):
     id: int
     need_id: int
     status: str
-    score: float
-    factors: list[dict]
+    score: float | None = Field(None, description="For staff and the helper only.")
+    factors: list[dict] = Field([], description="For staff and the helper only.")
     minutes_given: int | None
     helper_name: str | None = Field(
         None, description="Shown to the person asking only once the helper said yes."
@@ -147,6 +151,14 @@ class MatchOut(Schema):
     contacts: list[dict] = Field(
         [], description="The other side(s), with only the contact details they shared."
     )
+
+    @staticmethod
+    def resolve_score(obj, context):
+        return obj.score if _sees_reasons(context, obj) else None
+
+    @staticmethod
+    def resolve_factors(obj, context):
+        return obj.factors if _sees_reasons(context, obj) else []
 
     @staticmethod
     def resolve_helper_name(obj, context):
@@ -195,6 +207,7 @@ class CompleteIn(Schema):
         ...,
         ge=0,
         le=MAX_MINUTES,
+        strict=True,
         description="Time given, in whole minutes (0 adds feedback only).",
     )
     feedback: str = Field("", max_length=limits.NOTE_MAX)

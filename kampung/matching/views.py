@@ -308,7 +308,9 @@ def match_detail(request, slug: str, match_id: int):
             "community": community,
             "match": match,
             "need": match.need,
-            "factors": _factor_rows(match.factors),
+            "factors": _factor_rows(match.factors)
+            if policy.can(request.user, "match.view_reasons", community, match)
+            else [],
             "is_helper": is_helper,
             "exchange": exchange,
             "can_answer": match.status == Match.Status.PROPOSED

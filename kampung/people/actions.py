@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.audit.context import acting
-from kampung.errors import Conflict
+from kampung.errors import Conflict, Invalid
 from kampung.people.models import ApiToken, Consent, ConsentPurpose, Member, Role, User
 
 CURRENT_CONSENT_WORDING = "2026-11"
@@ -74,6 +74,19 @@ def update_member(*, by: User, member: Member, **fields) -> Member:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    contacts = {"email", "phone"} & set(fields)
+    if contacts and not policy.can(by, "member.edit_contacts", member.community, member):
+        raise Invalid(
+            {
+                name: _(
+                    "%(name)s has their own login, so only they can change their email and phone."
+                )
+                % {"name": member.display_name}
+                for name in sorted(contacts)
+            },
+            status=403,
+            code="forbidden",
+        )
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean()

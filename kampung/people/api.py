@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -69,7 +69,7 @@ class MemberIn(Schema):
     phone: str = Field("", max_length=40)
     languages: list[str] = Field([], max_length=limits.LIST_MAX)
     skills: list[str] = Field([], max_length=limits.LIST_MAX)
-    birth_year: int | None = Field(None, ge=1900, le=2030)
+    birth_year: int | None = Field(None, ge=1900, le=2030, strict=True)
     area_lat: float | None = Field(None, ge=-90, le=90)
     area_lng: float | None = Field(None, ge=-180, le=180)
 
@@ -249,7 +249,7 @@ class TokenOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field("integration", min_length=1, max_length=100)
-    expires_days: int | None = Field(None, ge=1, le=actions.MAX_TOKEN_DAYS)
+    expires_days: int | None = Field(None, ge=1, le=actions.MAX_TOKEN_DAYS, strict=True)
 
 
 class TokenCreated(TokenOut):
@@ -274,8 +274,13 @@ def list_my_tokens(request):
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["tokens"])
 def create_my_token(request, payload: TokenIn):
-    """A new token for yourself. The secret is in this answer only."""
+    """A new token for yourself, from the site's login session (a token cannot make
+    tokens: a leaked one must not be able to outlive its own revocation). The secret is
+    in this answer only."""
     from kampung.ratelimits import limit
+
+    if getattr(request, "auth_by_token", False):
+        raise PermissionDenied("tokens are made from a logged-in session, not by a token")
 
     limit(request, group="api-token-create", key="user", rate="10/h")
     token, secret = actions.create_api_token(

@@ -19,7 +19,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.urls import reverse_lazy
@@ -143,12 +143,49 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         unlock(form.user.email)
+        _record_per_community(
+            AuditEvent.Action.UPDATE,
+            form.user.email,
+            f"Chose a new password with a reset link: {form.user.email}",
+            form.user,
+            form.user,
+        )
         return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "kampung/password_reset_complete.html"
     extra_context = {"page_title": gettext_lazy("Password changed")}
+
+
+def _communities_of(email: str) -> list[int]:
+    """The communities an account belongs to, for its login events: each community's
+    administrators see their people's logins in their own audit log."""
+    if not email:
+        return []
+    return sorted(
+        set(
+            Member.objects.filter(user__email=email, is_active=True).values_list(
+                "community_id", flat=True
+            )
+        )
+    )
+
+
+def _record_per_community(action, email: str, summary: str, actor=None, instance=None):
+    for community_id in _communities_of(email) or [None]:
+        log.record(action, instance, summary=summary, community_id=community_id, actor=actor)
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs):
+    _record_per_community(AuditEvent.Action.LOGIN, user.email, user.email, user, user)
+
+
+@receiver(user_logged_out)
+def record_logout(sender, request, user, **kwargs):
+    if user is not None:
+        _record_per_community(AuditEvent.Action.LOGOUT, user.email, user.email, user, user)
 
 
 @receiver(user_login_failed)
@@ -159,21 +196,6 @@ def record_failed_login(sender, credentials, request=None, **kwargs):
     # see it; an email with no account gets one event outside any community. The person
     # trying sees the same page either way.
     tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
-    email = tried.strip().lower()
-    communities = (
-        sorted(
-            set(
-                Member.objects.filter(user__email=email, is_active=True).values_list(
-                    "community_id", flat=True
-                )
-            )
-        )
-        if email
-        else []
+    _record_per_community(
+        AuditEvent.Action.LOGIN_FAILED, tried.strip().lower(), f"Failed login for {tried}"
     )
-    for community_id in communities or [None]:
-        log.record(
-            AuditEvent.Action.LOGIN_FAILED,
-            summary=f"Failed login for {tried}",
-            community_id=community_id,
-        )

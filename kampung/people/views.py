@@ -132,6 +132,10 @@ def member_edit(request, slug: str, member_id: int):
         f: getattr(member, f) for f in ("display_name", "email", "phone", "languages", "skills")
     }
     form = MemberEditForm(request.POST or None, initial=initial)
+    own_contacts = not policy.can(request.user, "member.edit_contacts", community, member)
+    if own_contacts:
+        # They keep their own email and phone (they have a login): not shown or changed here.
+        del form.fields["email"], form.fields["phone"]
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
@@ -148,6 +152,7 @@ def member_edit(request, slug: str, member_id: int):
             "community": community,
             "form": form,
             "member": member,
+            "own_contacts": own_contacts,
             "page_title": _("Change details for %(name)s") % {"name": member.display_name},
         },
     )

@@ -36,3 +36,15 @@ def nav_current(context, page: str, *sections: str):
     if any(name.startswith(s) for s in sections):
         return mark_safe('aria-current="true"')  # noqa: S308 (a constant)
     return ""
+
+
+@register.filter
+def timeuntil_minutes(delta) -> str:
+    """A timedelta as people say it: "15 minutes", "1 hour"."""
+    from django.utils.translation import ngettext
+
+    minutes = max(1, round(delta.total_seconds() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}

@@ -31,6 +31,20 @@ ITEM_FIELDS = {
 @transaction.atomic
 def open_workshop(*, by, community, title, held_on, venue="", prompt="") -> Workshop:
     policy.require(by, "workshop.run", community)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if isinstance(held_on, str):
+        try:
+            held_on = dt.date.fromisoformat(held_on)
+        except ValueError:
+            held_on = None
+    latest = timezone.localdate() + dt.timedelta(days=2 * 366)
+    if not isinstance(held_on, dt.date) or not (dt.date(2000, 1, 1) <= held_on <= latest):
+        raise ValidationError(
+            {"held_on": _("Give the date of the event, at most two years from now.")}
+        )
     workshop = Workshop(
         community=community,
         title=(title or "").strip(),

@@ -55,12 +55,12 @@ def test_the_api_lists_and_creates_my_tokens_only(client, cast):
     listed = client.get("/api/v1/tokens", headers=_bearer(mine)).json()
     assert [t["name"] for t in listed] == ["phone"]
     assert all("secret" not in t and "digest" not in t for t in listed)
+    # Tokens are made from a logged-in session (a token cannot make tokens).
+    client.force_login(cast.user("resident"))
     made = client.post(
-        "/api/v1/tokens",
-        {"name": "laptop", "expires_days": 30},
-        content_type="application/json",
-        headers=_bearer(mine),
+        "/api/v1/tokens", {"name": "laptop", "expires_days": 30}, content_type="application/json"
     )
+    client.logout()
     assert made.status_code == 201 and made.json()["secret"].startswith("kpg_")
     assert client.get("/api/v1/me", headers=_bearer(made.json()["secret"])).status_code == 200
 
@@ -184,19 +184,12 @@ def test_the_cli_refuses_a_nonsense_expiry(cast):
 
 
 def test_token_creation_through_the_api_is_rate_limited(client, cast):
-    _, secret = create_api_token(user=cast.user("resident"))
+    client.force_login(cast.user("resident"))  # tokens are made from a logged-in session
     codes = [
-        client.post(
-            "/api/v1/tokens",
-            {"name": "n"},
-            content_type="application/json",
-            headers=_bearer(secret),
-        ).status_code
+        client.post("/api/v1/tokens", {"name": "n"}, content_type="application/json").status_code
         for _ in range(10)
     ]
     assert codes == [201] * 10
-    refused = client.post(
-        "/api/v1/tokens", {"name": "n"}, content_type="application/json", headers=_bearer(secret)
-    )
+    refused = client.post("/api/v1/tokens", {"name": "n"}, content_type="application/json")
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited" and int(refused["Retry-After"]) > 0

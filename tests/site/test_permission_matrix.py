@@ -26,6 +26,9 @@ MATRIX = {
     ("member.create", None): STAFF,
     ("member.edit", "self"): INSIDERS,
     ("member.edit", "other"): STAFF,
+    # "other" has no login: staff may change their contacts (never those of someone with one).
+    ("member.edit_contacts", "self"): INSIDERS,
+    ("member.edit_contacts", "other"): STAFF,
     ("member.act_on_behalf", "other"): STAFF,
     ("member.act_on_behalf", "self"): set(),
     ("consent.record", "self"): INSIDERS,
