@@ -19,7 +19,27 @@ from kampung.web import community_for
 
 
 def site_context(request):
-    return {"site_name": "Kampung"}
+    return {"site_name": "Kampung", "back_url": _back_url(request)}
+
+
+def _back_url(request) -> str:
+    """The page the person came from, for an error page's "Go back" link: only a page of
+    this site (never another site's address from the Referer header)."""
+    from django.core.exceptions import DisallowedHost
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer:
+        return ""
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page for a wrong Host header: no way back to offer
+        return ""
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
 
 
 @login_required
