@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kampung import policy
+from kampung import nextsteps, policy
 from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 from kampung.web import community_for
@@ -126,6 +126,11 @@ def dashboard(request, slug: str):
         context["partner_count"] = policy.visible_members(user, community).count()
     if me is not None:
         context["my_consents"] = list(me.consents.active())
+        context.update(nextsteps.for_member(user, community, me))
+    if policy.can(user, "match.allocate", community):
+        context["queue"] = nextsteps.coordinator_queue(community, me)
+    if role == Role.PARTNER:
+        context.update(nextsteps.for_partner(user, community, me))
     if policy.can(user, "audit.view", community):
         from kampung.audit.models import AuditEvent
 
