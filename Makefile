@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
 BENCH ?= all
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -19,8 +20,9 @@ $(VENV)/.dev: $(BIN)/kampung
 	@touch $@
 
 ## Run the site with the demo neighbourhood on SQLite at http://127.0.0.1:$(PORT)
+## (HOST=0.0.0.0 serves phones on the same Wi-Fi). Writes a development .env if none.
 demo: $(BIN)/kampung
-	DEBUG=$${DEBUG:-true} $(BIN)/kampung demo --port $(PORT)
+	DEBUG=$${DEBUG:-true} $(BIN)/kampung demo --host $(HOST) --port $(PORT)
 
 ## Run every test (SQLite unless DATABASE_URL names PostgreSQL), after the checks
 test: lint

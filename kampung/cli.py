@@ -14,7 +14,15 @@ DEV_COMMANDS = {"demo"}
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in DEV_COMMANDS:
-        # The demo is a development site: it needs no configuration.
+        # The demo is a development site: it needs no configuration. It leaves a
+        # development .env behind (if there is none), so every later command in this
+        # folder (`kampung token create`, `kampung shell`) finds the same settings.
+        from pathlib import Path
+
+        from kampung.devenv import write_dev_env
+
+        if write_dev_env(Path.cwd()) is not None:
+            sys.stdout.write("Wrote .env for development (DEBUG=true, a new SECRET_KEY).\n")
         os.environ.setdefault("DEBUG", "true")
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]

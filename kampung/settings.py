@@ -278,6 +278,11 @@ LOGGING = {
 # --- Kampung --------------------------------------------------------------------------
 KAMPUNG_DEMO_PASSWORD = "kampung-demo-2026"
 # Map tiles. The markers, counts and list work even when tiles cannot load.
+# The address people reach the site at, for links shown or printed for others to open (a
+# workshop's link and QR code). Unset: the address the page was opened with.
+KAMPUNG_PUBLIC_URL = (env_str("KAMPUNG_PUBLIC_URL", "") or "").rstrip("/")
+if KAMPUNG_PUBLIC_URL and not KAMPUNG_PUBLIC_URL.startswith(("http://", "https://")):
+    raise SettingError("KAMPUNG_PUBLIC_URL", "must start with http:// or https://")
 KAMPUNG_TILE_URL = env_str("KAMPUNG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 KAMPUNG_TILE_ATTRIBUTION = env_str("KAMPUNG_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 

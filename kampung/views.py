@@ -12,14 +12,34 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kampung import policy
+from kampung import nextsteps, policy
 from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 from kampung.web import community_for
 
 
 def site_context(request):
-    return {"site_name": "Kampung"}
+    return {"site_name": "Kampung", "back_url": _back_url(request)}
+
+
+def _back_url(request) -> str:
+    """The page the person came from, for an error page's "Go back" link: only a page of
+    this site (never another site's address from the Referer header)."""
+    from django.core.exceptions import DisallowedHost
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer:
+        return ""
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page for a wrong Host header: no way back to offer
+        return ""
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
 
 
 @login_required
@@ -106,6 +126,11 @@ def dashboard(request, slug: str):
         context["partner_count"] = policy.visible_members(user, community).count()
     if me is not None:
         context["my_consents"] = list(me.consents.active())
+        context.update(nextsteps.for_member(user, community, me))
+    if policy.can(user, "match.allocate", community):
+        context["queue"] = nextsteps.coordinator_queue(community, me)
+    if role == Role.PARTNER:
+        context.update(nextsteps.for_partner(user, community, me))
     if policy.can(user, "audit.view", community):
         from kampung.audit.models import AuditEvent
 

@@ -33,6 +33,18 @@ def community_for(request, slug: str) -> Community:
     return community
 
 
+# --- Links for others to open ---------------------------------------------------------------
+
+
+def public_url(request, path: str) -> str:
+    """`path` as a full link for someone else to open (a workshop's QR code): under
+    KAMPUNG_PUBLIC_URL when set, otherwise the address this page was opened with (so a
+    facilitator who opened the demo at http://192.168.1.20:8000 shows phones that)."""
+    if settings.KAMPUNG_PUBLIC_URL:
+        return settings.KAMPUNG_PUBLIC_URL + path
+    return request.build_absolute_uri(path)
+
+
 # --- Refusals on pages ----------------------------------------------------------------------
 
 

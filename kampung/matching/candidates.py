@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kampung import policy
@@ -250,3 +250,25 @@ def needs_of(user, community):
     if me.role == Role.PARTNER and me.organisation_id is not None:
         mine |= Q(organisation_id=me.organisation_id)
     return qs.filter(mine)
+
+
+STALE_SUGGESTION_DAYS = 3
+
+
+def unmatched_needs(community):
+    """Open requests with no suggestion under way (nobody asked, nobody helping)."""
+    return Need.objects.filter(community=community, status=Need.Status.OPEN).exclude(
+        Exists(Match.objects.filter(need=OuterRef("pk"), status__in=OPEN_MATCHES))
+    )
+
+
+def needs_waiting_for_an_answer(community):
+    """Open requests with a suggestion the helper has not answered for 3 days."""
+    cutoff = timezone.now() - timedelta(days=STALE_SUGGESTION_DAYS)
+    return Need.objects.filter(community=community, status=Need.Status.OPEN).filter(
+        Exists(
+            Match.objects.filter(
+                need=OuterRef("pk"), status=Match.Status.PROPOSED, proposed_at__lt=cutoff
+            )
+        )
+    )

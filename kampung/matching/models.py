@@ -273,6 +273,8 @@ class Match(models.Model):
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
+        # The home page's "suggestions unanswered for 3 days" and a helper's asks.
+        indexes = [models.Index(fields=["status", "proposed_at"], name="match_status_proposed")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(offer__isnull=False)

@@ -61,6 +61,14 @@ def need_list(request, slug: str):
     status = request.GET.get("status", "open")
     if status in Need.Status.values:
         needs = needs.filter(status=status)
+    # The home page's work queue links here: open requests nobody has been asked about,
+    # and those whose helper has not answered for a few days.
+    unmatched = staff and request.GET.get("unmatched") == "1"
+    waiting = staff and request.GET.get("waiting") == "1"
+    if unmatched:
+        needs = needs.filter(pk__in=cand.unmatched_needs(community).values("pk"))
+    if waiting:
+        needs = needs.filter(pk__in=cand.needs_waiting_for_an_answer(community).values("pk"))
     return render(
         request,
         "matching/need_list.html",
@@ -69,6 +77,9 @@ def need_list(request, slug: str):
             "needs": needs[:200],
             "status": status,
             "statuses": Need.Status.choices,
+            "unmatched": unmatched,
+            "waiting": waiting,
+            "waiting_days": cand.STALE_SUGGESTION_DAYS,
             "staff": staff,
             "page_title": _("Requests for help") if staff else _("My requests"),
         },

@@ -310,6 +310,8 @@ class Exchange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The home page's "exchanges to confirm for people without a login".
+        indexes = [models.Index(fields=["community", "status"], name="exchange_community_status")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(minutes__gt=0), name="timebank_exchange_minutes_positive"

@@ -172,3 +172,15 @@ def community_report(community, today: date | None = None) -> dict:
         "minutes_exchanged": sum(per_month.values()),
         "counted_members_only": True,
     }
+
+
+def exchanges_for_members_without_a_device(community, me):
+    """Pending exchanges where a side without a login has not confirmed (not the
+    staff member's own: they never confirm for the other side of their own)."""
+    qs = Exchange.objects.filter(community=community, status=Exchange.Status.PENDING).filter(
+        Q(provider__user__isnull=True, provider_confirmed_at__isnull=True)
+        | Q(receiver__user__isnull=True, receiver_confirmed_at__isnull=True)
+    )
+    if me is not None:
+        qs = qs.exclude(provider=me).exclude(receiver=me)
+    return qs

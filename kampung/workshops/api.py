@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from kampung import limits, policy
 from kampung.api_types import Id, one_of
 from kampung.assets.models import Asset, Category
-from kampung.web import community_for
+from kampung.web import community_for, public_url
 from kampung.workshops import actions, participants
 from kampung.workshops.models import MAX_ITEMS, Workshop, WorkshopItem
 
@@ -48,7 +48,7 @@ class WorkshopOut(Schema):
 
     @staticmethod
     def resolve_join_url(obj, context):
-        return context["request"].build_absolute_uri(reverse("workshop_join", args=[obj.token]))
+        return public_url(context["request"], reverse("workshop_join", args=[obj.token]))
 
 
 class BoardOut(WorkshopOut):

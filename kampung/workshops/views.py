@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kampung import policy
 from kampung.assets.models import Category
 from kampung.errors import REFUSALS
-from kampung.web import add_errors, community_for, pick_map_context, show_error
+from kampung.web import add_errors, community_for, pick_map_context, public_url, show_error
 from kampung.workshops import actions, participants
 from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
 from kampung.workshops.models import Workshop, WorkshopItem
@@ -38,7 +38,7 @@ def _workshop(request, slug: str, workshop_id: int) -> Workshop:
 
 
 def join_url(request, workshop: Workshop) -> str:
-    return request.build_absolute_uri(reverse("workshop_join", args=[workshop.token]))
+    return public_url(request, reverse("workshop_join", args=[workshop.token]))
 
 
 @login_required

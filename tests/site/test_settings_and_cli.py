@@ -32,7 +32,8 @@ def _kampung(args, **env):
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-m", "kampung.cli", *args],
-        cwd=ROOT,
+        # Not the checkout: a developer's .env there (left by make demo) must not count.
+        cwd=env.get("KAMPUNG_VAR_DIR", ROOT),
         env=clean,
         capture_output=True,
         text=True,

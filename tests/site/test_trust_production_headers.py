@@ -76,7 +76,7 @@ def _probe(tmp_path, **extra) -> dict:
 def _kampung(tmp_path, args, **extra):
     return subprocess.run(
         [sys.executable, "-m", "kampung.cli", *args],
-        cwd=ROOT,
+        cwd=tmp_path,  # not the checkout: a developer's .env there (make demo) must not count
         env=_env(tmp_path, **extra),
         capture_output=True,
         text=True,

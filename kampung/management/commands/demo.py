@@ -2,9 +2,12 @@ import os
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kampung.demo import ensure_demo_logins, seed_demo
+from kampung.devenv import local_addresses
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class Command(BaseCommand):
@@ -12,9 +15,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help="address to serve on: 0.0.0.0 lets phones on the same Wi-Fi join",
+        )
         parser.add_argument("--no-serve", action="store_true", help="prepare only; do not serve")
 
-    def handle(self, *args, port, no_serve, **options):
+    def handle(self, *args, port, host, no_serve, **options):
+        if not settings.DEBUG:
+            raise CommandError("the demo is a development site: run it with DEBUG=true")
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         for report in seed_demo():
@@ -23,6 +33,20 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password: {settings.KAMPUNG_DEMO_PASSWORD})")
         for email, role, community in ensure_demo_logins():
             self.stdout.write(f"  {role:<22} {email:<34} {community}")
-        self.stdout.write(f"\nKampung is at http://127.0.0.1:{port}/  (Ctrl+C stops it)\n")
+        addresses = self.allow_network_hosts(host)
+        self.stdout.write(f"\nKampung is at http://127.0.0.1:{port}/  (Ctrl+C stops it)")
+        for address in addresses:
+            self.stdout.write(f"  on this network: http://{address}:{port}/")
+        self.stdout.write("")
         if not no_serve:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            served = f"[{host}]" if ":" in host else host
+            call_command("runserver", f"{served}:{port}", use_reloader=False)
+
+    def allow_network_hosts(self, host: str) -> list[str]:
+        """Serving beyond this computer (0.0.0.0 or a LAN address): let the site answer
+        to this machine's own addresses, for this development run only (never '*')."""
+        if host in LOOPBACK:
+            return []
+        addresses = local_addresses() if host in ("0.0.0.0", "::") else [host]  # noqa: S104
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, *addresses]
+        return addresses

@@ -1,0 +1,88 @@
+"""What each person's home page (the community dashboard) puts first: what they can do
+now and what waits for them. Counts only, each a single indexed query (no per-row
+Python), so the page stays cheap with 100,000 members; lists are a few rows at most.
+Read-only: nothing here opens an account or changes a record."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kampung import policy
+from kampung.assets.models import Asset
+from kampung.matching.candidates import (
+    STALE_SUGGESTION_DAYS,
+    needs_waiting_for_an_answer,
+    unmatched_needs,
+)
+from kampung.matching.models import Match, Need, Offer
+from kampung.timebank.models import Account
+from kampung.timebank.queries import exchanges_for_members_without_a_device
+from kampung.workshops.models import Workshop
+
+SHOWN = 5
+
+
+def coordinator_queue(community, me) -> dict:
+    today = timezone.localdate()
+    return {
+        "unmatched": unmatched_needs(community).count(),
+        "waiting": needs_waiting_for_an_answer(community).count(),
+        "waiting_days": STALE_SUGGESTION_DAYS,
+        "to_confirm": exchanges_for_members_without_a_device(community, me).count(),
+        "assets_due": Asset.objects.filter(community=community, review_due__lt=today).count(),
+        "workshops_open": Workshop.objects.filter(
+            community=community, status=Workshop.Status.OPEN
+        ).count(),
+    }
+
+
+def balance_of(me) -> Account | None:
+    """The member's time bank account if they have one (not opened here)."""
+    return Account.objects.filter(member=me).first() if me is not None else None
+
+
+def for_member(user, community, me) -> dict:
+    """A member's own: their requests, what they offer, what they are asked to do."""
+    my_needs = Need.objects.filter(community=community).filter(Q(member=me) | Q(posted_by=user))
+    current = my_needs.filter(status__in=[Need.Status.OPEN, Need.Status.MATCHED])
+    helping = Match.objects.filter(helper=me, need__community=community)
+    return {
+        "my_needs": list(current.order_by("-created_at")[:SHOWN]),
+        "my_needs_count": current.count(),
+        "my_offers": list(
+            Offer.objects.filter(community=community, member=me, status=Offer.Status.ACTIVE)[:SHOWN]
+        ),
+        "asked": list(
+            helping.filter(status=Match.Status.PROPOSED)
+            .select_related("need")
+            .order_by("proposed_at")[:SHOWN]
+        ),
+        "asked_count": helping.filter(status=Match.Status.PROPOSED).count(),
+        "doing": list(
+            helping.filter(status__in=[Match.Status.ACCEPTED, Match.Status.IN_PROGRESS])
+            .select_related("need")
+            .order_by("-proposed_at")[:SHOWN]
+        ),
+        "account": balance_of(me),
+    }
+
+
+def for_partner(user, community, me) -> dict:
+    from kampung.timebank.accounts import existing_organisation_account
+
+    if me is None or me.organisation_id is None:
+        return {}
+    org_needs = Need.objects.filter(
+        community=community,
+        organisation_id=me.organisation_id,
+        status__in=[Need.Status.OPEN, Need.Status.MATCHED],
+    )
+    account = existing_organisation_account(community, me.organisation)
+    if account is not None and not policy.can(user, "timebank.view_statement", community, account):
+        account = None
+    return {
+        "org_needs": list(org_needs.order_by("-created_at")[:SHOWN]),
+        "org_needs_count": org_needs.count(),
+        "org_account": account,
+    }
