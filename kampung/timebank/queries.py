@@ -16,6 +16,8 @@ from kampung.timebank.ledger import format_minutes
 from kampung.timebank.models import Account, Exchange, Posting, Transaction, TransactionKind
 
 EXCHANGE_KINDS = (TransactionKind.EXCHANGE, TransactionKind.SESSION)
+# What give_credits writes when the giver leaves no note.
+DEFAULT_DESCRIPTIONS = {"Gift to the community pool", "Gift of time credits"}
 
 
 def _counterparty(own: Account, others: list[Posting]) -> tuple[str, str]:
@@ -94,6 +96,10 @@ def _lines(account: Account, postings: list[Posting], you: bool) -> list[dict]:
                 "counterparty": other,
                 "what": sentence(p.transaction.kind, p.amount, other, other_kind, s, o),
                 "description": p.transaction.description,
+                # The description, unless it only repeats what the sentence says.
+                "note": ""
+                if p.transaction.description in DEFAULT_DESCRIPTIONS
+                else p.transaction.description,
                 "reason": p.transaction.reason,
                 "amount_minutes": p.amount,
                 "balance_after_minutes": p.balance_after,

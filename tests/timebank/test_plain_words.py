@@ -303,3 +303,16 @@ def test_sending_to_the_pool_is_asked_in_words_too(cast, people, login):
     )
     assert "Send 1 h to the community pool?" in _text(check)
     assert format_minutes(60) == "1 h"
+
+
+def test_a_gift_without_a_note_is_said_once_not_twice(cast, people, login):
+    actions.give_credits(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        to_account=actions.pool_account(cast.community),
+        minutes=30,
+        idempotency_key=key(),
+    )
+    page = _text(login(cast.user("volunteer")).get(f"{TB}statement/", follow=True))
+    assert "You gave 30 min to the community pool" in page
+    assert "Gift to the community pool" not in page
