@@ -44,7 +44,7 @@ from kampung.timebank.errors import (  # noqa: F401
     NoClearingPath,
     NotAllowed,
 )
-from kampung.timebank.ledger import split_evenly
+from kampung.timebank.ledger import format_minutes, split_evenly
 from kampung.timebank.models import (
     Account,
     Exchange,
@@ -197,6 +197,42 @@ def give_credits(
             on_behalf_of=on_behalf,
             idempotency_key=idempotency_key,
         )
+
+
+def check_gift(*, by, community, to_account: Account, minutes: int) -> Account:
+    """The checks give_credits makes before it moves anything, without writing: for
+    the "Send 45 min to Wendy?" page, so a gift that cannot go is refused before the
+    person is asked to confirm it. A closed account is refused as give_credits refuses
+    it (closed_refusal: a stranger's is never named). Returns the giver's account."""
+    giver, _on_behalf = _acting_member(by, community, None)
+    check_minutes(minutes)
+    source = account_for_member(giver)
+    if to_account.kind == Account.Kind.POOL:
+        if to_account.community_id != community.pk:
+            raise LedgerError("to_account", "You can give to your own community's pool only.")
+    elif to_account.kind == Account.Kind.MEMBER:
+        if to_account.pk == source.pk:
+            raise LedgerError("to_account", "You cannot give credits to yourself.")
+    else:
+        raise LedgerError("to_account", "Credits can be given to a person or the community pool.")
+    if not to_account.is_open:
+        raise closed_refusal(by, to_account, "to_account")
+    if to_account.community_id != source.community_id and (
+        clearing_account(source.community) is None or clearing_account(to_account.community) is None
+    ):
+        raise NoClearingPath(
+            "to_account",
+            "That account is in another community, and the two communities have no "
+            "clearing arrangement yet, so credits cannot move between them. "
+            "A community developer can set one up.",
+        )
+    if source.lower_limit is not None and source.balance - minutes < source.lower_limit:
+        raise InsufficientCredits(
+            "minutes",
+            f"You have {format_minutes(max(source.balance - source.lower_limit, 0))} "
+            f"available; this needs {format_minutes(minutes)}.",
+        )
+    return source
 
 
 def allocate_from_pool(

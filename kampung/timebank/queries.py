@@ -8,33 +8,73 @@ from datetime import date
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.people.models import Consent, ConsentPurpose
+from kampung.timebank.ledger import format_minutes
 from kampung.timebank.models import Account, Exchange, Posting, Transaction, TransactionKind
 
 EXCHANGE_KINDS = (TransactionKind.EXCHANGE, TransactionKind.SESSION)
+# What give_credits writes when the giver leaves no note.
+DEFAULT_DESCRIPTIONS = {"Gift to the community pool", "Gift of time credits"}
 
 
-def _counterparty(own: Account, others: list[Posting]) -> str:
+def _counterparty(own: Account, others: list[Posting]) -> tuple[str, str]:
+    """Who was on the other side, in words, and what kind of account that is. Clearing
+    accounts are the plumbing between communities and never named; a person in another
+    community is named with their community ("Wendy (Woking East)")."""
     people = [p.account for p in others if p.account.kind != Account.Kind.CLEARING]
     if not people:
-        return ""
+        return "", ""
     if len(people) == 1:
         account = people[0]
-        if account.kind == Account.Kind.MEMBER and account.community_id != own.community_id:
-            return f"{account.label}, {account.community.name}"
-        return account.label
-    return f"{len(people)} people"
+        if account.kind == Account.Kind.POOL:
+            return str(_("the community pool")), "pool"
+        if account.community_id != own.community_id:
+            return f"{account.label} ({account.community.name})", account.kind
+        return account.label, account.kind
+    return str(_("%(n)s people") % {"n": len(people)}), "people"
 
 
-def statement_lines(account: Account, *, newest_first: bool = True) -> list[dict]:
-    """One line per posting: date, counterparty, description, amount, running balance."""
-    postings = list(
-        Posting.objects.filter(account=account)
-        .select_related("transaction")
-        .order_by("-id" if newest_first else "id")
-    )
+def _subject(account: Account, you: bool) -> tuple[str, str]:
+    """How a line names the statement's own account: "You"/"you" to its holder,
+    otherwise by name (the pool as "The community pool"/"the community pool")."""
+    if you:
+        return str(_("You")), str(_("you"))
+    if account.kind == Account.Kind.POOL:
+        return str(_("The community pool")), str(_("the community pool"))
+    return account.label, account.label
+
+
+def sentence(kind: str, amount: int, other: str, other_kind: str, s: str, o: str) -> str:
+    """One movement in people's words: "You gave 45 min to Wendy (Woking East)",
+    "Wendy gave you 1 h", "You received 2 h from the community pool"."""
+    words = {"s": s, "o": o, "x": other, "t": format_minutes(abs(amount))}
+    if kind == TransactionKind.REVERSAL:
+        if amount > 0:
+            return _("Correction: %(t)s given back to %(o)s") % words
+        return _("Correction: %(t)s taken back from %(o)s") % words
+    if not other:
+        return (_("%(s)s received %(t)s") if amount > 0 else _("%(s)s gave %(t)s")) % words
+    if kind == TransactionKind.EXCHANGE:
+        if amount > 0:
+            return _("%(s)s helped %(x)s for %(t)s") % words
+        if other_kind == Account.Kind.ORGANISATION:
+            return _("%(s)s paid %(x)s %(t)s") % words
+        return _("%(x)s helped %(o)s for %(t)s") % words
+    if kind == TransactionKind.SESSION:
+        if amount > 0:
+            return _("%(s)s earned %(t)s from %(x)s at a group session") % words
+        return _("%(s)s gave %(t)s to %(x)s for a group session") % words
+    if amount > 0:
+        if other_kind == "pool":
+            return _("%(s)s received %(t)s from %(x)s") % words
+        return _("%(x)s gave %(o)s %(t)s") % words
+    return _("%(s)s gave %(t)s to %(x)s") % words
+
+
+def _lines(account: Account, postings: list[Posting], you: bool) -> list[dict]:
     tx_ids = [p.transaction_id for p in postings]
     others: dict[int, list[Posting]] = defaultdict(list)
     for p in (
@@ -43,20 +83,59 @@ def statement_lines(account: Account, *, newest_first: bool = True) -> list[dict
         .select_related("account__member", "account__organisation", "account__community")
     ):
         others[p.transaction_id].append(p)
-    return [
-        {
-            "transaction_id": p.transaction_id,
-            "date": p.transaction.occurred_on,
-            "kind": p.transaction.kind,
-            "kind_label": p.transaction.get_kind_display(),
-            "counterparty": _counterparty(account, others[p.transaction_id]),
-            "description": p.transaction.description,
-            "reason": p.transaction.reason,
-            "amount_minutes": p.amount,
-            "balance_after_minutes": p.balance_after,
-        }
-        for p in postings
-    ]
+    s, o = _subject(account, you)
+    lines = []
+    for p in postings:
+        other, other_kind = _counterparty(account, others[p.transaction_id])
+        lines.append(
+            {
+                "transaction_id": p.transaction_id,
+                "date": p.transaction.occurred_on,
+                "kind": p.transaction.kind,
+                "kind_label": p.transaction.get_kind_display(),
+                "counterparty": other,
+                "what": sentence(p.transaction.kind, p.amount, other, other_kind, s, o),
+                "description": p.transaction.description,
+                # The description, unless it only repeats what the sentence says.
+                "note": ""
+                if p.transaction.description in DEFAULT_DESCRIPTIONS
+                else p.transaction.description,
+                "reason": p.transaction.reason,
+                "amount_minutes": p.amount,
+                "balance_after_minutes": p.balance_after,
+            }
+        )
+    return lines
+
+
+def statement_lines(account: Account, *, newest_first: bool = True, you: bool = True) -> list[dict]:
+    """One line per posting: date, what happened in words, amount, running balance.
+
+    In order of the day the help happened (then the order it was entered), newest
+    first unless asked otherwise. Exchanges are often confirmed, and so posted, days
+    after the help, so the ledger's own order (and its balance after each posting) is
+    not the order people expect. The balance column here is the running balance in
+    the order shown: each line's balance is the one below it plus its amount, and the
+    newest line's is the account's balance. `you` says whether the reader is the
+    account's holder ("You gave …") or someone else ("Rosnah gave …")."""
+    postings = sorted(
+        Posting.objects.filter(account=account).select_related("transaction"),
+        key=lambda p: (p.transaction.occurred_on, p.transaction_id, p.pk),
+    )
+    lines = _lines(account, postings, you)
+    running = 0
+    for line in lines:
+        running += line["amount_minutes"]
+        line["balance_after_minutes"] = running
+    return lines[::-1] if newest_first else lines
+
+
+def line_for(account: Account, tx: Transaction, *, you: bool = True) -> dict | None:
+    """The movement `tx` made on `account`, in words (a member's receipt)."""
+    postings = list(
+        Posting.objects.filter(account=account, transaction=tx).select_related("transaction")
+    )
+    return _lines(account, postings, you)[0] if postings else None
 
 
 def exchanges_for(user, community):
@@ -103,7 +182,7 @@ def may_see_transaction(user, community, tx: Transaction) -> bool:
 def _month_starts(today: date, count: int = 12) -> list[date]:
     year, month = today.year, today.month
     months = []
-    for _ in range(count):
+    for _i in range(count):
         months.append(date(year, month, 1))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return list(reversed(months))

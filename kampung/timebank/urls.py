@@ -18,6 +18,7 @@ urlpatterns = [
         name="timebank_exchange_decline",
     ),
     path("give/", views.give, name="timebank_give"),
+    path("give/check/", views.give_check, name="timebank_give_check"),
     path("statement/", views.my_statement, name="timebank_my_statement"),
     path("accounts/<str:number>/", views.statement, name="timebank_statement"),
     path(

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from kampung.errors import REFUSALS
 from kampung.exports import csv_response, csv_stream
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
+from kampung.timebank.errors import IdempotencyConflict
 from kampung.timebank.forms import (
     AllocationForm,
     CareForm,
@@ -85,7 +87,6 @@ def home(request, slug: str):
         ).select_related("session", "session__host"),
         "waiting": waiting,
         "page_title": _("Time bank"),
-        "key_form": KeyedForm(),
     }
     if policy.can(request.user, "timebank.view_ledger", community):
         context["pool"] = actions.pool_account(community)
@@ -170,6 +171,24 @@ def exchange_new(request, slug: str):
     )
 
 
+def _already_done(exchange: Exchange, party: Member | None, decide) -> str:
+    """If a refused confirm or decline asked for what has already happened (a page
+    opened before the other tab or the other person acted), the friendly answer;
+    otherwise ""."""
+    fresh = Exchange.objects.get(pk=exchange.pk)
+    if decide is actions.decline_exchange:
+        if fresh.status == Exchange.Status.DECLINED:
+            return _("This was already declined. Nothing was moved.")
+        return ""
+    if fresh.status == Exchange.Status.POSTED:
+        return _("This was already confirmed, and the credits have moved.")
+    if party is not None and fresh.status == Exchange.Status.PENDING:
+        side = "provider" if party.pk == fresh.provider_id else "receiver"
+        if getattr(fresh, f"{side}_confirmed_at") is not None:
+            return _("This was already confirmed. It counts once the other person confirms.")
+    return ""
+
+
 def _exchange_decision(request, slug: str, exchange_id: int, decide, done_message: str):
     community = community_for(request, slug)
     exchange = get_object_or_404(Exchange, pk=exchange_id, community=community)
@@ -187,8 +206,24 @@ def _exchange_decision(request, slug: str, exchange_id: int, decide, done_messag
             on_behalf_of=on_behalf,
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
+    except IdempotencyConflict:
+        # The same key sent with another request: a page from before each form had its
+        # own key. Nothing was done; it is safe to press the button again.
+        friendly = _already_done(
+            exchange, on_behalf or policy.membership(request.user, community), decide
+        )
+        if friendly:
+            messages.success(request, friendly)
+        else:
+            messages.error(request, _("Please try again: the page was out of date."))
     except REFUSALS as exc:
-        show_error(request, exc)
+        friendly = _already_done(
+            exchange, on_behalf or policy.membership(request.user, community), decide
+        )
+        if friendly:
+            messages.success(request, friendly)
+        else:
+            show_error(request, exc)
     else:
         if result.status == Exchange.Status.POSTED:
             messages.success(
@@ -231,7 +266,20 @@ def _session_decision(request, slug: str, session_id: int, decide, done_message:
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except REFUSALS as exc:
-        show_error(request, exc)
+        me = policy.membership(request.user, community)
+        part = SessionAttendance.objects.filter(session=session, member=me).first()
+        if part is not None and part.status == SessionAttendance.Status.POSTED:
+            messages.success(
+                request,
+                _("This was already confirmed: you came to %(title)s.") % {"title": session.title},
+            )
+        elif part is not None and part.status == SessionAttendance.Status.DECLINED:
+            messages.success(
+                request,
+                _("This was already noted: you were not at %(title)s.") % {"title": session.title},
+            )
+        else:
+            show_error(request, exc)
     else:
         messages.success(request, done_message % {"title": session.title})
     return redirect("timebank_home", slug=community.slug)
@@ -265,19 +313,57 @@ def exchange_decline(request, slug: str, exchange_id: int):
     )
 
 
+def _gift_target(community, data) -> Account:
+    if data["to"] == "pool":
+        return actions.pool_account(community)
+    return actions.find_account(data["to_account"])
+
+
+def _recipient_words(community, target: Account) -> str:
+    """The person about to be paid, as the giver needs them: name and community only."""
+    if target.kind == Account.Kind.POOL:
+        return _("the community pool")
+    if target.community_id != community.pk:
+        return f"{target.label} ({target.community.name})"
+    return target.label
+
+
+def _give_form_page(request, community, form, account):
+    return render(
+        request,
+        "timebank/form.html",
+        {
+            "community": community,
+            "form": form,
+            "account": account,
+            "form_action": reverse("timebank_give_check", args=[community.slug]),
+            "page_title": _("Give credits"),
+            "lead": _(
+                "Give some of your time credits to someone else — a friend, or a relative "
+                "in another community that uses Kampung — or to the community pool, from "
+                "which community developers help people who need it."
+            ),
+            "submit": _("Continue"),
+        },
+    )
+
+
 @login_required
 def give(request, slug: str):
+    """The give form (which posts to the check page) and the final "Send". Pressing
+    "Change" on the check page comes back here with the answers filled in and the
+    same idempotency key, so the gift still posts once however it is sent."""
     community = community_for(request, slug)
     me = _me(request, community)
     account = actions.account_for_member(me)
+    if request.method == "POST" and request.POST.get("change"):
+        kept = {f: request.POST.get(f, "") for f in GiftForm.base_fields}
+        return _give_form_page(request, community, GiftForm(initial=kept), account)
     form = GiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["to"] == "pool":
-                target = actions.pool_account(community)
-            else:
-                target = actions.find_account(data["to_account"])
+            target = _gift_target(community, data)
             tx = actions.give_credits(
                 by=request.user,
                 community=community,
@@ -291,26 +377,69 @@ def give(request, slug: str):
         else:
             messages.success(
                 request,
-                _("You gave %(time)s to %(name)s.")
-                % {"time": format_minutes(data["total_minutes"]), "name": target.label},
+                _("Sent. You gave %(time)s to %(name)s.")
+                % {
+                    "time": format_minutes(data["total_minutes"]),
+                    "name": _recipient_words(community, target),
+                },
             )
             return redirect("timebank_transaction", slug=community.slug, transaction_id=tx.pk)
-    return render(
-        request,
-        "timebank/form.html",
-        {
-            "community": community,
-            "form": form,
-            "account": account,
-            "page_title": _("Give credits"),
-            "lead": _(
-                "Give some of your time credits to someone else — a friend, or a relative "
-                "in another community that uses Kampung — or to the community pool, from "
-                "which community developers help people who need it."
-            ),
-            "submit": _("Give credits"),
-        },
-    )
+    return _give_form_page(request, community, form, account)
+
+
+@login_required
+@require_POST
+def give_check(request, slug: str):
+    """ "Send 45 min to Wendy (Woking East)?" — the GOV.UK check-answers step before any
+    credits move. Refusals it can know about already (an unknown number, a closed
+    account, no clearing arrangement, not enough credits) are shown on the form."""
+    community = community_for(request, slug)
+    me = _me(request, community)
+    account = actions.account_for_member(me)
+    form = GiftForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = _gift_target(community, data)
+            actions.check_gift(
+                by=request.user,
+                community=community,
+                to_account=target,
+                minutes=data["total_minutes"],
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc, {"minutes": "hours"})
+        else:
+            question = _("Send %(time)s to %(name)s?") % {
+                "time": format_minutes(data["total_minutes"]),
+                "name": _recipient_words(community, target),
+            }
+            return render(
+                request,
+                "timebank/give_check.html",
+                {
+                    "community": community,
+                    "account": account,
+                    "page_title": question,
+                    "minutes": data["total_minutes"],
+                    "recipient": _recipient_words(community, target),
+                    "to_pool": target.kind == Account.Kind.POOL,
+                    "note": data["note"],
+                    "after": account.balance - data["total_minutes"],
+                    "hidden": [
+                        (name, request.POST.get(name, ""))
+                        for name in (
+                            "idempotency_key",
+                            "to",
+                            "to_account",
+                            "hours",
+                            "minutes",
+                            "note",
+                        )
+                    ],
+                },
+            )
+    return _give_form_page(request, community, form, account)
 
 
 def _account_or_404(request, community, number: str) -> Account:
@@ -333,7 +462,10 @@ def statement(request, slug: str, number: str):
         record_view(account.member, viewer=request.user, reason="Viewed their time bank statement")
     if request.GET.get("format") == "csv":
         return _statement_csv(account)
-    page = Paginator(queries.statement_lines(account), 50).get_page(request.GET.get("page"))
+    yours = account.member is not None and account.member.user_id == request.user.pk
+    page = Paginator(queries.statement_lines(account, you=yours), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "timebank/statement.html",
@@ -422,6 +554,9 @@ def transaction_detail(request, slug: str, transaction_id: int):
                 )
     staff = policy.can(request.user, "timebank.view_ledger", community)
     shown = queries.postings_shown(tx, community)
+    me = policy.membership(request.user, community)
+    mine = Account.objects.filter(member=me, postings__transaction=tx).first() if me else None
+    line = queries.line_for(mine, tx) if mine is not None else None
     if staff:
         # Staff see each member's movement on this entry: a view of their data.
         record_list_view(
@@ -451,7 +586,12 @@ def transaction_detail(request, slug: str, transaction_id: int):
             ],
             "reversed_by": Transaction.objects.filter(reverses=tx).first(),
             "form": form,
-            "page_title": _("Entry #%(id)s") % {"id": tx.pk},
+            "staff": staff,
+            "line": line,
+            # Members read what happened; entry numbers are for the staff ledger.
+            "page_title": _("Entry #%(id)s") % {"id": tx.pk}
+            if staff or line is None
+            else line["what"],
         },
     )
 
@@ -663,12 +803,8 @@ def session_new(request, slug: str):
                 )
                 % {"title": session.title, "n": session.attendees.count(), "waiting": waiting}
                 if waiting
-                else _("Recorded: %(title)s, %(n)s people, posted as entry #%(id)s.")
-                % {
-                    "title": session.title,
-                    "n": session.attendees.count(),
-                    "id": session.transaction_id,
-                },
+                else _("Recorded: %(title)s, %(n)s people. The credits have moved.")
+                % {"title": session.title, "n": session.attendees.count()},
             )
             return redirect("timebank_sessions", slug=community.slug)
     recent = (

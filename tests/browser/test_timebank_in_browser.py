@@ -78,8 +78,13 @@ def test_an_exchange_is_confirmed_and_credits_go_to_a_relative(
     page.get_by_label("Note (optional)").fill("For your visits to Auntie")
     assert _serious_violations(page) == []
     shot(page, "timebank-give")
-    page.get_by_role("button", name="Give credits").click()
-    assert page.get_by_text("You gave 45 min to Wendy").is_visible()
+    page.get_by_role("button", name="Continue").click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Send 45 min to Wendy (Woking East)?"
+    )
+    assert Account.objects.get(member=rosnah).balance == start[rosnah.pk] + 90  # not yet
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("You gave 45 min to Wendy").first.is_visible()
     shot(page, "timebank-gift-entry")
 
     rosnah_balance = start[rosnah.pk] + 90 - 45
@@ -171,3 +176,50 @@ def test_a_coordinator_records_a_session_and_manages_an_account(
     shot(page, "timebank-account-settings")
     account = actions.account_for_member(host)
     assert account.lower_limit == -120
+
+
+def test_giving_on_a_phone_asks_first_and_the_receipt_reads_in_words(
+    cast, page, log_in, live_server, shot
+):
+    """The give flow at 390x844: the form, "Send 45 min to Wendy (Woking East)?" with
+    Change and Send, Change brings the answers back, a double click on Send gives once,
+    and the receipt says what happened without entry numbers or clearing accounts."""
+    from kampung.timebank.models import Transaction
+
+    rosnah, wendy = cast.members["resident"], cast.members["outsider"]
+    wendy_number = actions.account_for_member(wendy).number
+    before = actions.account_for_member(rosnah).balance
+    log_in(page, "resident@demo.kampung.test")
+    page.goto(f"{live_server.url}{TB}")
+    page.get_by_role("link", name="Give credits").click()
+    page.get_by_label("A person (here or in another community)").check()
+    page.get_by_label("Their account number").fill(wendy_number)
+    page.get_by_label("Hours").fill("0")
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_label("Note (optional)").fill("Bus fare home")
+    page.get_by_role("button", name="Continue").click()
+
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Send 30 min to Wendy (Woking East)?"
+    page.get_by_role("button", name="Change").click()
+    assert page.get_by_label("Minutes").input_value() == "30"
+    assert page.get_by_label("Note (optional)").input_value() == "Bus fare home"
+    page.get_by_label("Minutes").fill("45")
+    page.get_by_role("button", name="Continue").click()
+    assert heading.inner_text() == "Send 45 min to Wendy (Woking East)?"
+    assert page.viewport_size == {"width": 390, "height": 844}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _serious_violations(page) == []
+    shot(page, "timebank-give-check-phone")
+
+    count = Transaction.objects.count()
+    page.get_by_role("button", name="Send").dblclick()
+    page.wait_for_url("**/transactions/*/")
+    assert Transaction.objects.count() == count + 1
+    assert actions.account_for_member(rosnah).balance == before - 45
+    assert heading.inner_text() == "You gave 45 min to Wendy (Woking East)"
+    body = page.locator("main").inner_text()
+    assert "Entry #" not in body and "Clearing" not in body
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _serious_violations(page) == []
+    shot(page, "timebank-give-receipt-phone")

@@ -94,13 +94,21 @@ def test_the_transaction_page_hides_the_other_communitys_account(cast, people, l
     tx = _gift_to_wendy(cast, people)
     wendy = acct(people["wendy"])
     there = actions.clearing_account(cast.other)
-    for who in ("resident", "coordinator"):
-        page = login(cast.user(who)).get(f"/c/{SLUG}/timebank/transactions/{tx.pk}/")
-        assert page.status_code == 200
-        html = page.content.decode()
-        assert people["wendy"].display_name not in html
-        assert wendy.number not in html and there.number not in html
-        assert "An account in Woking East" in html
+    page = login(cast.user("coordinator")).get(f"/c/{SLUG}/timebank/transactions/{tx.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert people["wendy"].display_name not in html
+    assert wendy.number not in html and there.number not in html
+    assert "An account in Woking East" in html
+    # The giver reads her own receipt in people's words (issue 13): the person she paid,
+    # by name and community only, as her statement always showed them; never their
+    # account number, nor either community's clearing account.
+    page = login(cast.user("resident")).get(f"/c/{SLUG}/timebank/transactions/{tx.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"You gave 15 min to {people['wendy'].display_name} (Woking East)" in html
+    assert wendy.number not in html and there.number not in html
+    assert "Clearing" not in html
 
 
 def test_the_api_transaction_hides_the_other_communitys_account(cast, people, login):
