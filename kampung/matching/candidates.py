@@ -14,6 +14,7 @@ from kampung.assets.models import Asset, Category
 from kampung.matching import core
 from kampung.matching.core.types import CLEARANCE_NONE, Slot
 from kampung.matching.models import Match, Need, Offer, StrengthsProfile
+from kampung.people import queries as people_queries
 from kampung.people.models import Member, Role
 
 OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
@@ -108,6 +109,9 @@ def candidates_for(user, community) -> list[core.Candidate]:
     """Every offer, willing strengths profile and shared asset `user` may suggest."""
     asks = _asks(community)
     by_offer, by_helper = _open_counts(community)
+    # Each person's best valid, unexpired background check, today on the community's
+    # clock (an expired or withdrawn check counts for nothing).
+    cleared = people_queries.clearances(community)
     out: list[core.Candidate] = []
     offers = (
         Offer.objects.filter(community=community)
@@ -144,7 +148,9 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 availability=slots(o.availability),
                 languages=frozenset(o.languages or (o.member.languages if o.member_id else ())),
                 accessibility=frozenset(o.accessibility),
-                clearance=profile.clearance if profile else CLEARANCE_NONE,
+                clearance=cleared.get(o.member_id, CLEARANCE_NONE)
+                if o.member_id
+                else CLEARANCE_NONE,
                 capacity=max(0, o.capacity - by_offer.get(o.pk, 0)),
                 owner_capacity=left_for(o.member_id, profile),
                 paused=o.status == Offer.Status.PAUSED,
@@ -174,7 +180,7 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 travel_km=p.travel_km,
                 availability=slots(p.availability),
                 languages=frozenset(m.languages),
-                clearance=p.clearance,
+                clearance=cleared.get(m.pk, CLEARANCE_NONE),
                 capacity=left_for(m.pk, p),
                 owner_capacity=left_for(m.pk, p),
                 consent=p.open_to_requests,
