@@ -25,6 +25,7 @@ from kampung.matching.core.score import (
     FACTORS,
     HALF_ASKS,
     HALF_KM,
+    MIN_FIT,
     MIN_TEXT,
     MUST_HAVE_ACCESS,
     VENUE_FEATURES,
@@ -318,6 +319,7 @@ class CandidateIndex:
                 score_vec[k] = s
         vals = score_vec[self.sig_pad_codes]
         vals *= self.sig_pad_cert
+        vals[vals < MIN_FIT] = 0.0  # as score.fit_factor: weaker links do not count
         sig_fit: NDArray[np.float64] = np.maximum.reduce(vals, axis=0)
         if len(self._fit_cache) >= FIT_CACHE:
             self._fit_cache.pop(next(iter(self._fit_cache)))

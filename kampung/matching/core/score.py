@@ -54,6 +54,9 @@ FACTORS = tuple(DEFAULT_WEIGHTS)
 # suggested at all; otherwise a nearby, free, same-language gardener would be offered
 # for phone help.
 MIN_TEXT = 0.3
+# The weakest skill or category link that counts as a fit at all: below it (a weak word
+# read from a description, then a distant relation) the link is more noise than signal.
+MIN_FIT = 0.25
 # Someone who "comes to you" without saying how far: assume a neighbourhood's width.
 COMES_TO_YOU_KM = 5.0
 # Distance score halves at this many km.
@@ -73,6 +76,8 @@ TRANSPORT_CODES = frozenset({"driving", "105", "105-02"})
 
 def is_transport_code(code: str) -> bool:
     return code in TRANSPORT_CODES or code.startswith("105-02-")
+
+
 EARTH_KM = 6371.0088
 
 # A need's sources of codes, sorted: (code, (certainty, phrase or None)).
@@ -246,7 +251,7 @@ def fit_factor(ctx: NeedContext, f: Features) -> tuple[float, str]:
         if entry is None:
             continue
         s = entry[0] * certainty
-        if s > best:
+        if s >= MIN_FIT and s > best:
             best, (_s, ncode, phrase) = s, entry
             offers = f"Offers {label(code)}" if cphrase is None else f"Mentions '{cphrase}'"
             if ncode == code:
@@ -335,9 +340,7 @@ def comes_to_person(c: Candidate, delivery: str, d: float | None) -> bool:
     return reach > 0 and (d is None or d <= reach)
 
 
-def venue_free(
-    ctx: NeedContext, c: Candidate, f: Features, delivery: str, d: float | None
-) -> bool:
+def venue_free(ctx: NeedContext, c: Candidate, f: Features, delivery: str, d: float | None) -> bool:
     """Whether the venue's access does not matter: help online, or a helper who comes to
     the person and does not take them anywhere. For a lift or transport the venue is the
     helper's vehicle: its access is the offer's own (an accessible vehicle)."""
@@ -508,8 +511,10 @@ def _quick_scores(
     fit_score = 0.0
     for code, (certainty, _p) in f.codes.items():
         entry = ctx.code_scores.get(code)
-        if entry is not None and entry[0] * certainty > fit_score:
-            fit_score = entry[0] * certainty
+        if entry is not None:
+            s = entry[0] * certainty
+            if s >= MIN_FIT and s > fit_score:
+                fit_score = s
     text_score = model.relevance(ctx.query, f.tf, len(f.doc))
     if fit_score <= 0.0 and text_score < MIN_TEXT:
         return "irrelevant"
