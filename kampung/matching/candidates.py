@@ -337,11 +337,18 @@ def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
                 if None not in (need.lat, need.lng, c.lat, c.lng)
             ]
             v["km"] = f"{int(min(far) * 10) / 10:g}" if far else "?"
-            text = ngettext(
-                "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
-                "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
-                n,
-            )
+            if all(c.kind == "asset" for c in cs):  # places do not travel
+                text = ngettext(
+                    "%(n)s place is more than %(km)s km away",
+                    "%(n)s places are more than %(km)s km away",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
+                    "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
+                    n,
+                )
         elif code == "online":
             text = (
                 ngettext(
