@@ -94,6 +94,11 @@ NOTE_MAX = 2000
 LIST_MAX = 50
 SLOTS_MAX = 100
 ATTENDEES_MAX = 100  # people in one group session
+# A background check: its kind, who checked, the reference, why it was withdrawn.
+CHECK_KIND_MAX = 100
+CHECK_BY_MAX = 200
+CHECK_REFERENCE_MAX = 100
+CHECK_REASON_MAX = 300
 
 
 @deconstructible

@@ -81,6 +81,12 @@ RULES: dict[str, Callable[[Context], bool]] = {
     # "timebank.act_for_member"): a member with a login decides for themselves.
     "consent.record": lambda c: c.is_self or _staff_for_member_without_login(c),
     "consent.withdraw": lambda c: c.is_self or _staff_for_member_without_login(c),
+    # Background checks: community developers and administrators record and withdraw
+    # them, never their own (someone else vouches for a check). The person sees their own.
+    "check.view": lambda c: c.is_self or _staff(c),
+    "check.record": lambda c: _staff(c) and isinstance(c.obj, Member) and not c.is_self,
+    "check.withdraw": lambda c: _staff(c) and isinstance(c.obj, Member) and not c.is_self,
+    "check.view_due": _staff,
     "stats.view": lambda c: _staff(c) or c.role == Role.ANALYST,
     "audit.view": lambda c: c.role == Role.ADMIN,
     "roles.manage": lambda c: c.role == Role.ADMIN,

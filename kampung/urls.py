@@ -23,6 +23,8 @@ community = [
     path("people/<int:member_id>/edit/", people_views.member_edit, name="member_edit"),
     path("people/<int:member_id>/role/", people_views.member_role, name="member_role"),
     path("people/<int:member_id>/consents/", people_views.consent_record, name="consent_record"),
+    path("people/<int:member_id>/checks/", people_views.check_record, name="check_record"),
+    path("checks/<int:check_id>/withdraw/", people_views.check_withdraw, name="check_withdraw"),
     path(
         "consents/<int:consent_id>/withdraw/",
         people_views.consent_withdraw,

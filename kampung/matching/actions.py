@@ -321,8 +321,6 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
         "interests", "lived_experience", "availability", "travel_km", "open_to_requests",
         "max_at_once",
     }  # fmt: skip
-    if policy.can(by, "need.view_all", member.community):
-        allowed |= {"clearance", "clearance_checked_on"}  # only staff record checks
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})

@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kampung import policy
 from kampung.assets.models import Asset, Category
 from kampung.matching import core
 from kampung.matching.core.types import CLEARANCE_NONE, Slot
 from kampung.matching.models import Match, Need, Offer, StrengthsProfile
+from kampung.people import queries as people_queries
 from kampung.people.models import Member, Role
 
 OPEN_MATCHES = (Match.Status.PROPOSED, Match.Status.ACCEPTED, Match.Status.IN_PROGRESS)
@@ -108,6 +111,9 @@ def candidates_for(user, community) -> list[core.Candidate]:
     """Every offer, willing strengths profile and shared asset `user` may suggest."""
     asks = _asks(community)
     by_offer, by_helper = _open_counts(community)
+    # Each person's best valid, unexpired background check, today on the community's
+    # clock (an expired or withdrawn check counts for nothing).
+    cleared = people_queries.clearances(community)
     out: list[core.Candidate] = []
     offers = (
         Offer.objects.filter(community=community)
@@ -144,7 +150,9 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 availability=slots(o.availability),
                 languages=frozenset(o.languages or (o.member.languages if o.member_id else ())),
                 accessibility=frozenset(o.accessibility),
-                clearance=profile.clearance if profile else CLEARANCE_NONE,
+                clearance=cleared.get(o.member_id, CLEARANCE_NONE)
+                if o.member_id
+                else CLEARANCE_NONE,
                 capacity=max(0, o.capacity - by_offer.get(o.pk, 0)),
                 owner_capacity=left_for(o.member_id, profile),
                 paused=o.status == Offer.Status.PAUSED,
@@ -174,7 +182,7 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 travel_km=p.travel_km,
                 availability=slots(p.availability),
                 languages=frozenset(m.languages),
-                clearance=p.clearance,
+                clearance=cleared.get(m.pk, CLEARANCE_NONE),
                 capacity=left_for(m.pk, p),
                 owner_capacity=left_for(m.pk, p),
                 consent=p.open_to_requests,
@@ -272,3 +280,128 @@ def needs_waiting_for_an_answer(community):
             )
         )
     )
+
+
+def headings(cands: list[core.Candidate]) -> dict[str, tuple[str, str]]:
+    """candidate id -> (who, what they offer), for the candidates' headings: the person
+    (or organisation) first, then the offer ("Vijay", "Help with phones and tablets").
+    A volunteer's strengths read "what they can do"; a place is its own name."""
+    offer_ids = [resolve(c.id)[1] for c in cands if c.kind == "offer"]
+    offers = {
+        o.pk: o
+        for o in Offer.objects.filter(pk__in=offer_ids).select_related("member", "organisation")
+    }
+    out: dict[str, tuple[str, str]] = {}
+    for c in cands:
+        kind, pk = resolve(c.id)
+        if kind == "offer" and pk in offers:
+            o = offers[pk]
+            who = o.member.display_name if o.member_id else str(o.organisation)
+            out[str(c.id)] = (who, o.title)
+        elif kind == "profile":
+            from kampung.people.skills import SKILLS
+
+            skills = [str(SKILLS.get(s, s)) for s in sorted(c.skills)][:3]
+            out[str(c.id)] = (c.name, ", ".join(skills) or _("Volunteer's strengths"))
+        else:
+            out[str(c.id)] = (c.name, _("A place or group"))
+    return out
+
+
+def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
+    """The "not suggested" groups as sentences: "81 people are more than 1.2 km away",
+    "3 people are paused". Candidates that offer nothing relevant are not counted."""
+    from collections import defaultdict
+
+    from kampung.matching.core.score import MUST_HAVE_ACCESS, haversine_km
+    from kampung.matching.core.synonyms import ACCESSIBILITY_NAMES
+
+    groups: dict[str, list] = defaultdict(list)
+    for e in excluded:
+        if e.code != "irrelevant":
+            groups[e.code].append(by_id[e.candidate_id])
+
+    def who(cs) -> str:
+        if all(c.kind == "asset" for c in cs):
+            return ngettext("place", "places", len(cs))
+        if any(c.kind == "asset" for c in cs):
+            return _("people and places")
+        return ngettext("person", "people", len(cs))
+
+    out = []
+    order = ("own", "safeguarding", "access", "distance", "online", "time", "capacity")
+    order += ("paused", "consent")
+    for code in sorted(groups, key=lambda k: (order.index(k) if k in order else 99, k)):
+        cs = groups[code]
+        n = len(cs)
+        v = {"n": n, "who": who(cs)}
+        if code == "own":
+            text = _("The person asking is not suggested to help themselves")
+        elif code == "safeguarding":
+            v["check"] = need.get_safeguarding_display().lower()
+            text = ngettext(
+                "%(n)s %(who)s does not have a valid %(check)s",
+                "%(n)s %(who)s do not have a valid %(check)s",
+                n,
+            )
+        elif code == "access":
+            wanted = sorted(set(need.accessibility) & MUST_HAVE_ACCESS)
+            v["access"] = _(" and ").join(ACCESSIBILITY_NAMES.get(a, a) for a in wanted)
+            text = ngettext(
+                "%(n)s %(who)s does not have %(access)s",
+                "%(n)s %(who)s do not have %(access)s",
+                n,
+            )
+        elif code == "distance":
+            far = [
+                haversine_km(need.lat, need.lng, c.lat, c.lng)
+                for c in cs
+                if None not in (need.lat, need.lng, c.lat, c.lng)
+            ]
+            v["km"] = f"{int(min(far) * 10) / 10:g}" if far else "?"
+            if all(c.kind == "asset" for c in cs):  # places do not travel
+                text = ngettext(
+                    "%(n)s place is more than %(km)s km away",
+                    "%(n)s places are more than %(km)s km away",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
+                    "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
+                    n,
+                )
+        elif code == "online":
+            text = (
+                ngettext(
+                    "%(n)s %(who)s does not help online", "%(n)s %(who)s do not help online", n
+                )
+                if need.mode == "online"
+                else ngettext(
+                    "%(n)s %(who)s only helps online", "%(n)s %(who)s only help online", n
+                )
+            )
+        elif code == "time":
+            text = ngettext(
+                "%(n)s %(who)s is not free at the times asked",
+                "%(n)s %(who)s are not free at the times asked",
+                n,
+            )
+        elif code == "capacity":
+            text = ngettext(
+                "%(n)s %(who)s is already helping as much as they can",
+                "%(n)s %(who)s are already helping as much as they can",
+                n,
+            )
+        elif code == "paused":
+            text = ngettext("%(n)s %(who)s is paused", "%(n)s %(who)s are paused", n)
+        elif code == "consent":
+            text = ngettext(
+                "%(n)s %(who)s has not agreed to be suggested",
+                "%(n)s %(who)s have not agreed to be suggested",
+                n,
+            )
+        else:
+            text = ngettext("%(n)s %(who)s is not suggested", "%(n)s %(who)s are not suggested", n)
+        out.append(text % v)
+    return out

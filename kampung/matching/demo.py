@@ -4,11 +4,15 @@ login has asked for it, and a few neighbours offer and ask for other things."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
+
+from django.utils import timezone
 
 from kampung.audit.context import acting
 from kampung.communities.models import Community
 from kampung.matching import actions
 from kampung.matching.models import Clearance, Need, Urgency
+from kampung.people import actions as people_actions
 from kampung.people.models import Member, Role
 
 TUE_THU_AFTERNOON = [
@@ -42,8 +46,34 @@ NEEDS = [
 ]  # fmt: skip
 
 
+def _record_check(by, member: Member, level: int, rng: random.Random) -> None:
+    """A demo background check: done some months ago, valid for three years; one in
+    four runs out within the month, so the renewals list has something to show."""
+    if level == Clearance.NONE:
+        return
+    today = timezone.localdate()
+    if rng.random() < 0.25:
+        expires = today + timedelta(days=rng.randrange(3, 28))
+        checked = expires - timedelta(days=3 * 365)
+    else:
+        checked = today - timedelta(days=rng.randrange(30, 400))
+        expires = checked + timedelta(days=3 * 365)
+    people_actions.record_check(
+        by=by,
+        member=member,
+        level=level,
+        kind="Police record check" if level == Clearance.BASIC else "Enhanced check",
+        checked_on=checked,
+        expires_on=expires,
+        checked_by="Community Safeguarding Office",
+        reference=f"DEMO-{rng.randrange(10000, 99999)}",
+    )
+
+
 def seed_matching(seed: int = 1) -> None:
     rng = random.Random(seed)
+    # Its own stream, so the checks do not change who asks and offers what.
+    checks_rng = random.Random(seed + 1)
     for community in Community.objects.filter(slug__in=["kampung-seri-mawar", "woking-east"]):
         coordinator = (
             Member.objects.filter(community=community, role__in=[Role.COORDINATOR, Role.ADMIN])
@@ -77,10 +107,10 @@ def seed_matching(seed: int = 1) -> None:
                     member=volunteer,
                     availability=TUE_THU_AFTERNOON,
                     travel_km=3.0,
-                    clearance=Clearance.BASIC,
                     open_to_requests=True,
                     interests="Technology, teaching older people to use their phones",
                 )
+                _record_check(by, volunteer, Clearance.BASIC, checks_rng)
                 actions.post_offer(
                     by=by,
                     community=community,
@@ -97,9 +127,8 @@ def seed_matching(seed: int = 1) -> None:
                     capacity=2,
                 )
             for (kind, title, text, skill, clearance), person in zip(OFFERS, people, strict=False):
-                actions.save_strengths(
-                    by=by, member=person, clearance=clearance, open_to_requests=True, travel_km=2.0
-                )
+                actions.save_strengths(by=by, member=person, open_to_requests=True, travel_km=2.0)
+                _record_check(by, person, clearance, checks_rng)
                 actions.post_offer(
                     by=by,
                     community=community,

@@ -18,13 +18,10 @@ from kampung.communities.models import (
     latitude_validators,
     longitude_validators,
 )
-from kampung.people.models import Member
 
-
-class Clearance(models.IntegerChoices):
-    NONE = 0, _("None needed")
-    BASIC = 1, _("Basic check (identity and references)")
-    ENHANCED = 2, _("Enhanced background check (home visits, vulnerable adults, children)")
+# Clearance lives with the people it describes (people.BackgroundCheck); it is
+# imported here for the requests that ask for one.
+from kampung.people.models import Clearance, Member
 
 
 class Urgency(models.IntegerChoices):
@@ -42,7 +39,8 @@ class Mode(models.TextChoices):
 
 class StrengthsProfile(models.Model):
     """What a member brings: skills are on the member record (Member.skills); this adds
-    interests, lived experience, availability, reach and background-check status."""
+    interests, lived experience, availability and reach. Background checks are
+    people.BackgroundCheck records: matching counts only valid, unexpired ones."""
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="strengths")
     interests = models.TextField(
@@ -60,10 +58,6 @@ class StrengthsProfile(models.Model):
         validators=limits.items_max(limits.SLOTS_MAX),
     )
     travel_km = models.FloatField(_("how far I can travel (km)"), default=1.0)
-    clearance = models.PositiveSmallIntegerField(
-        _("background check"), choices=Clearance.choices, default=Clearance.NONE
-    )
-    clearance_checked_on = models.DateField(_("checked on"), null=True, blank=True)
     open_to_requests = models.BooleanField(
         _("community developers may suggest me for requests"), default=False
     )

@@ -3,8 +3,6 @@ a need with explained candidates, a match's page for both sides, and batch alloc
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -193,16 +191,18 @@ def need_detail(request, slug: str, need_id: int):
         ]  # fmt: skip
     if context["can_propose"]:
         pool = cand.candidates_for(request.user, community)
-        names = {c.id: c for c in pool}
+        by_id = {c.id: c for c in pool}
         from kampung.matching import core
 
         ranked, excluded = core.rank_with_exclusions(
             cand.need_to_core(need), pool, now=cand.local_now(community), limit=10
         )
+        headings = cand.headings([by_id[m.candidate_id] for m in ranked])
         context["candidates"] = [
             {
                 "id": m.candidate_id,
-                "name": names[m.candidate_id].name,
+                "name": headings[m.candidate_id][0],
+                "what": headings[m.candidate_id][1],
                 "kind": m.kind,
                 "total": m.total,
                 "factors": _factor_rows(
@@ -215,11 +215,7 @@ def need_detail(request, slug: str, need_id: int):
             }
             for m in ranked
         ]  # fmt: skip
-        reasons = Counter(e.code for e in excluded if e.code != "irrelevant")
-        examples = {}
-        for e in excluded:
-            examples.setdefault(e.code, e.reason)
-        context["excluded"] = [(code, n, examples[code]) for code, n in reasons.most_common()]
+        context["excluded"] = cand.not_suggested_sentences(need, excluded, by_id)
     return render(request, "matching/need_detail.html", context)
 
 

@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from kampung import policy
 from kampung.audit.context import acting
 from kampung.errors import Conflict, Invalid
-from kampung.people.models import ApiToken, Consent, ConsentPurpose, Member, Role, User
+from kampung.people.models import (
+    ApiToken,
+    BackgroundCheck,
+    Clearance,
+    Consent,
+    ConsentPurpose,
+    Member,
+    Role,
+    User,
+)
 
 CURRENT_CONSENT_WORDING = "2026-11"
 
@@ -249,3 +258,71 @@ def clear_lockouts(*, by: User, community, email: str) -> str:
         actor=by,
     )
     return member.display_name
+
+
+@transaction.atomic
+def record_check(
+    *,
+    by: User,
+    member: Member,
+    level: int,
+    checked_on,
+    expires_on,
+    checked_by: str,
+    reference: str = "",
+    kind: str = "",
+) -> BackgroundCheck:
+    """Record that `member` has had a background check (never the certificate itself).
+    Community developers and administrators only, and never for themselves."""
+    from kampung.people.queries import today_in
+
+    _check(by, "check.record", member.community, member)
+    errors: dict[str, str] = {}
+    if level not in (Clearance.BASIC, Clearance.ENHANCED):
+        errors["level"] = _("Choose a basic or an enhanced check.")
+    today = today_in(member.community)
+    if checked_on is None:
+        errors["checked_on"] = _("Give the date of the check.")
+    elif checked_on > today:
+        errors["checked_on"] = _("The date checked cannot be in the future.")
+    if expires_on is None:
+        errors["expires_on"] = _("Give the date the check expires.")
+    elif checked_on is not None and expires_on <= checked_on:
+        errors["expires_on"] = _("The expiry date must come after the date checked.")
+    checked_by = (checked_by or "").strip()
+    if not checked_by:
+        errors["checked_by"] = _("Say who did the check (an organisation or a name).")
+    if errors:
+        raise ValidationError(errors)
+    check = BackgroundCheck(
+        member=member,
+        level=level,
+        kind=(kind or "").strip(),
+        checked_on=checked_on,
+        expires_on=expires_on,
+        checked_by=checked_by,
+        reference=(reference or "").strip(),
+        recorded_by=by,
+    )
+    check.full_clean(exclude=["member", "recorded_by"])
+    check.save()
+    return check
+
+
+@transaction.atomic
+def withdraw_check(*, by: User, check: BackgroundCheck, reason: str = "") -> BackgroundCheck:
+    """Withdraw a check (revoked, recorded by mistake): matching stops counting it at
+    once. The record stays, marked withdrawn."""
+    member = check.member
+    _check(by, "check.withdraw", member.community, member)
+    check = BackgroundCheck.objects.select_for_update().get(pk=check.pk)
+    if check.withdrawn_at is not None:
+        raise Conflict(_("This check was already withdrawn."), code="check_withdrawn")
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Use at most 300 characters.")})
+    check.withdrawn_at = timezone.now()
+    check.withdrawn_by = by
+    check.withdrawn_reason = reason
+    check.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return check

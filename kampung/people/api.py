@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import IntEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -14,8 +15,8 @@ from kampung import limits, policy
 from kampung.api_types import Id
 from kampung.audit.log import record_view
 from kampung.audit.models import AuditEvent
-from kampung.people import actions
-from kampung.people.models import Consent, ConsentPurpose, Member, Role
+from kampung.people import actions, queries
+from kampung.people.models import BackgroundCheck, Clearance, Consent, ConsentPurpose, Member, Role
 from kampung.web import community_for
 
 router = Router()
@@ -213,6 +214,117 @@ def withdraw_consent(request, slug: str, consent_id: int):
         Consent.objects.select_related("member"), pk=consent_id, member__community=community
     )
     return actions.withdraw_consent(by=request.user, consent=consent)
+
+
+# --- Background checks -------------------------------------------------------------------
+
+
+class CheckLevel(IntEnum):
+    """1: basic, 2: enhanced (as a request's safeguarding level)."""
+
+    basic = Clearance.BASIC.value
+    enhanced = Clearance.ENHANCED.value
+
+
+class CheckOut(Schema):
+    id: int
+    member_id: int
+    level: int
+    level_name: str
+    kind: str
+    checked_on: date
+    expires_on: date
+    checked_by: str
+    reference: str
+    state: str  # valid, expires_soon, expired or withdrawn (today, on the community's clock)
+    recorded_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+
+    @staticmethod
+    def resolve_level_name(obj):
+        return "enhanced" if obj.level == Clearance.ENHANCED else "basic"
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.state(queries.today_in(obj.member.community))
+
+
+class CheckIn(Schema):
+    """A check as recorded: never the certificate itself. level: 1 basic, 2 enhanced."""
+
+    level: CheckLevel
+    kind: str = Field("", max_length=limits.CHECK_KIND_MAX)
+    checked_on: date
+    expires_on: date
+    checked_by: str = Field(..., min_length=1, max_length=limits.CHECK_BY_MAX)
+    reference: str = Field("", max_length=limits.CHECK_REFERENCE_MAX)
+
+
+class CheckWithdrawIn(Schema):
+    reason: str = Field("", max_length=limits.CHECK_REASON_MAX)
+
+
+@router.get(
+    "/communities/{slug}/members/{member_id}/checks",
+    response=list[CheckOut],
+    tags=["background checks"],
+)
+def list_checks(request, slug: str, member_id: int):
+    """A person's background checks, newest expiry first, each with its state today."""
+    community = community_for(request, slug)
+    member = _member(request, community, member_id)
+    policy.require(request.user, "check.view", community, member)
+    if member.user_id != request.user.pk:
+        record_view(member, viewer=request.user, reason="Viewed their background checks")
+    return list(member.checks.select_related("member__community"))
+
+
+@router.post(
+    "/communities/{slug}/members/{member_id}/checks",
+    response={201: CheckOut},
+    tags=["background checks"],
+)
+def record_check(request, slug: str, member_id: int, payload: CheckIn):
+    community = community_for(request, slug)
+    member = _member(request, community, member_id)
+    data = payload.dict()
+    data["level"] = int(data["level"])
+    check = actions.record_check(by=request.user, member=member, **data)
+    return Status(201, check)
+
+
+@router.post(
+    "/communities/{slug}/checks/{check_id}/withdraw",
+    response=CheckOut,
+    tags=["background checks"],
+)
+def withdraw_check(request, slug: str, check_id: Id, payload: CheckWithdrawIn | None = None):
+    """Withdraw a check (revoked, or recorded by mistake): matching stops counting it."""
+    community = community_for(request, slug)
+    check = get_object_or_404(
+        BackgroundCheck.objects.select_related("member__community"),
+        pk=check_id,
+        member__community=community,
+    )
+    reason = payload.reason if payload is not None else ""
+    return actions.withdraw_check(by=request.user, check=check, reason=reason)
+
+
+@router.get("/communities/{slug}/checks/due", response=list[CheckOut], tags=["background checks"])
+def checks_due(request, slug: str, within_days: int = 30):
+    """Staff: valid checks expiring within `within_days` days (1-366), soonest first."""
+    from kampung.audit.log import record_list_view
+
+    community = community_for(request, slug)
+    policy.require(request.user, "check.view_due", community)
+    if not 1 <= within_days <= 366:
+        raise ValidationError({"within_days": ["Choose between 1 and 366 days."]})
+    due = queries.checks_due_for_renewal(community, within_days=within_days)
+    record_list_view(
+        [c.member for c in due], viewer=request.user, reason="Listed background checks due"
+    )
+    return due
 
 
 @router.get("/communities/{slug}/audit", response=list[AuditOut], tags=["audit"])

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.communities.models import Organisation
-from kampung.people.models import ConsentPurpose, Role
+from kampung.people.models import Clearance, ConsentPurpose, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 
 
@@ -49,3 +50,45 @@ class RoleForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("What they agreed to"), choices=ConsentPurpose.choices)
+
+
+class CheckForm(forms.Form):
+    """A background check as a community developer records it: never the certificate."""
+
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        coerce=int,
+        choices=[
+            (Clearance.BASIC, Clearance.BASIC.label),
+            (Clearance.ENHANCED, Clearance.ENHANCED.label),
+        ],
+    )
+    kind = forms.CharField(
+        label=_("Kind of check (optional)"),
+        max_length=limits.CHECK_KIND_MAX,
+        required=False,
+        help_text=_("For example: police record check."),
+    )
+    checked_on = forms.DateField(
+        label=_("Date checked"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    checked_by = forms.CharField(
+        label=_("Who checked"),
+        max_length=limits.CHECK_BY_MAX,
+        help_text=_("The organisation or the person who did the check."),
+    )
+    reference = forms.CharField(
+        label=_("Reference (optional)"),
+        max_length=limits.CHECK_REFERENCE_MAX,
+        required=False,
+        help_text=_("The certificate's number, not the certificate itself."),
+    )
+
+
+class WithdrawCheckForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"), max_length=limits.CHECK_REASON_MAX, required=False
+    )

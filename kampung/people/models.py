@@ -166,6 +166,84 @@ class Member(models.Model):
             raise ValidationError(errors)
 
 
+class Clearance(models.IntegerChoices):
+    """Background-check levels. A request asks for one (Need.safeguarding); a helper
+    holds the best of their valid, unexpired BackgroundChecks."""
+
+    NONE = 0, _("None needed")
+    BASIC = 1, _("Basic check (identity and references)")
+    ENHANCED = 2, _("Enhanced background check (home visits, vulnerable adults, children)")
+
+
+# A check "expires soon" this many days before its expiry date.
+CHECK_EXPIRY_WARNING_DAYS = 30
+
+
+class BackgroundCheck(models.Model):
+    """That a helper has had a background check: its kind and level, when, until when,
+    who checked and their reference. Never the certificate itself (nothing here holds a
+    file). A check is withdrawn, not deleted, so its history stays."""
+
+    class State(models.TextChoices):
+        VALID = "valid", _("Valid")
+        EXPIRES_SOON = "expires_soon", _("Expires soon")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="checks")
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=[c for c in Clearance.choices if c[0] != Clearance.NONE]
+    )
+    kind = models.CharField(
+        _("kind of check"),
+        max_length=limits.CHECK_KIND_MAX,
+        blank=True,
+        help_text=_("For example: police record check, DBS enhanced with barred lists."),
+    )
+    checked_on = models.DateField(_("date checked"))
+    expires_on = models.DateField(_("expiry date"))
+    checked_by = models.CharField(
+        _("who checked"),
+        max_length=limits.CHECK_BY_MAX,
+        help_text=_("The organisation or the person who did the check."),
+    )
+    reference = models.CharField(_("reference"), max_length=limits.CHECK_REFERENCE_MAX, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.CharField(
+        _("why it was withdrawn"), max_length=limits.CHECK_REASON_MAX, blank=True
+    )
+    # A certificate's reference number is recorded as changed, never its value.
+    AUDIT_REDACT = ("reference",)
+
+    class Meta:
+        ordering = ["-expires_on", "-id"]
+        indexes = [models.Index(fields=["member", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.get_level_display()}"
+
+    @property
+    def community_id(self) -> int:
+        return self.member.community_id
+
+    def state(self, today) -> str:
+        """valid, expires_soon, expired or withdrawn, on `today` (a date)."""
+        from datetime import timedelta
+
+        if self.withdrawn_at is not None:
+            return self.State.WITHDRAWN
+        if self.expires_on < today:
+            return self.State.EXPIRED
+        if self.expires_on <= today + timedelta(days=CHECK_EXPIRY_WARNING_DAYS):
+            return self.State.EXPIRES_SOON
+        return self.State.VALID
+
+
 class ConsentPurpose(models.TextChoices):
     CONTACT_SHARING = "contact_sharing", _("Share my contact details with people I am matched with")
     PROFILE_VISIBLE = "profile_visible", _("Show my name and skills to other members")

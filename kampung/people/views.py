@@ -8,16 +8,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kampung import policy
-from kampung.audit.log import record_view
+from kampung.audit.log import record_list_view, record_view
 from kampung.audit.models import AuditEvent
 from kampung.errors import REFUSALS
-from kampung.people import actions
-from kampung.people.forms import ConsentForm, MemberEditForm, MemberForm, RoleForm
-from kampung.people.models import Consent, Member
+from kampung.people import actions, queries
+from kampung.people.forms import (
+    CheckForm,
+    ConsentForm,
+    MemberEditForm,
+    MemberForm,
+    RoleForm,
+    WithdrawCheckForm,
+)
+from kampung.people.models import BackgroundCheck, Consent, Member
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 from kampung.web import add_errors, community_for, show_error
 
@@ -33,6 +41,14 @@ def member_list(request, slug: str):
     page = Paginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
         request.GET.get("page")
     )
+    due = []
+    if policy.can(request.user, "check.view_due", community):
+        due = queries.checks_due_for_renewal(community, within_days=30)
+        record_list_view(
+            [c.member for c in due],
+            viewer=request.user,
+            reason="Saw their background check in the checks expiring soon",
+        )
     return render(
         request,
         "people/member_list.html",
@@ -40,6 +56,7 @@ def member_list(request, slug: str):
             "community": community,
             "page": page,
             "q": q,
+            "checks_due": due,
             "can_create": policy.can(request.user, "member.create", community),
             "page_title": _("People"),
         },
@@ -73,6 +90,7 @@ def member_detail(request, slug: str, member_id: int):
             "can_consent": policy.can(request.user, "consent.record", community, member),
             "on_behalf": member.user_id != request.user.pk,
             "history": history,
+            **_checks_context(request.user, community, member),
             "can_edit": policy.can(request.user, "member.edit", community, member),
             "role_form": RoleForm(
                 initial={"role": member.role, "organisation": member.organisation_id},
@@ -211,3 +229,78 @@ def consent_withdraw(request, slug: str, consent_id: int):
     except REFUSALS as exc:
         show_error(request, exc)
     return redirect("member_detail", slug=slug, member_id=consent.member_id)
+
+
+def _checks_context(user, community, member, form=None) -> dict:
+    """The "Background checks" section: the checks with their state today, and the
+    form for staff (who never record their own)."""
+    if not policy.can(user, "check.view", community, member):
+        return {"show_checks": False}
+    today = queries.today_in(community)
+    checks = member.checks.select_related("recorded_by", "withdrawn_by")
+    can_record = policy.can(user, "check.record", community, member)
+    return {
+        "show_checks": True,
+        "checks": [(c, c.state(today)) for c in checks],
+        "check_form": (form or CheckForm()) if can_record else None,
+        "can_withdraw_check": policy.can(user, "check.withdraw", community, member),
+        "own_record": member.user_id == user.pk,
+    }
+
+
+@login_required
+@require_POST
+def check_record(request, slug: str, member_id: int):
+    community = community_for(request, slug)
+    member = get_object_or_404(Member, pk=member_id, community=community)
+    policy.require(request.user, "check.record", community, member)
+    form = CheckForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_check(by=request.user, member=member, **form.cleaned_data)
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Background check recorded for %(name)s.") % {"name": member.display_name},
+            )
+            return redirect(reverse("member_detail", args=[slug, member.pk]) + "#checks-h")
+    # Show the record again with the form's errors (nothing was stored).
+    record_view(member, viewer=request.user, reason="Recording a background check")
+    messages.error(request, _("The check was not recorded: see the form below."))
+    return render(
+        request,
+        "people/member_detail.html",
+        {
+            "community": community,
+            "member": member,
+            "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
+            "skills": [SKILLS.get(s, s) for s in member.skills],
+            "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
+            "on_behalf": True,
+            **_checks_context(request.user, community, member, form=form),
+            "page_title": member.display_name,
+        },
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def check_withdraw(request, slug: str, check_id: int):
+    community = community_for(request, slug)
+    check = get_object_or_404(
+        BackgroundCheck.objects.select_related("member"), pk=check_id, member__community=community
+    )
+    form = WithdrawCheckForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, _("Keep the reason under 300 characters."))
+    else:
+        try:
+            actions.withdraw_check(by=request.user, check=check, reason=reason)
+            messages.success(request, _("Check withdrawn. Matching no longer counts it."))
+        except REFUSALS as exc:
+            show_error(request, exc)
+    return redirect(reverse("member_detail", args=[slug, check.member_id]) + "#checks-h")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -84,6 +85,12 @@ def target(cast):
     )  # fmt: skip
     account.refresh_from_db()
     assert account.balance == BALANCE
+    from kampung.people.actions import record_check
+
+    check = record_check(
+        by=coordinator, member=tess, level=2, checked_on=date.today() - timedelta(days=400),
+        expires_on=date.today() + timedelta(days=20), checked_by="Woking Borough Council",
+    )  # fmt: skip
     ids = {
         "slug": community.slug, "member_id": tess.pk, "need_id": need.pk,
         "match_id": match.pk, "consent_id": consent.pk, "number": account.number,
@@ -92,7 +99,7 @@ def target(cast):
         "organisation_id": community.organisations.order_by("pk").first().pk,
         "asset_id": community.assets.order_by("pk").first().pk,
         "workshop_id": 0, "item_id": 0, "upload": "none", "token": "none",
-        "uidb64": "MQ", "prefix": "none", "session_id": 0,
+        "uidb64": "MQ", "prefix": "none", "session_id": 0, "check_id": check.pk,
     }  # fmt: skip
     assert Exchange.objects.filter(pk=exchange.pk).exists()
     return tess, ids

@@ -25,7 +25,9 @@ from kampung.matching.core.score import (
     FACTORS,
     HALF_ASKS,
     HALF_KM,
+    MIN_FIT,
     MIN_TEXT,
+    MUST_HAVE_ACCESS,
     VENUE_FEATURES,
     CodeKey,
     Features,
@@ -106,6 +108,7 @@ class CandidateIndex:
     acc_bit: dict[str, int]
     acc: NDArray[np.uint64]
     venue_bits: np.uint64
+    transport: NDArray[np.bool_]
     mask_words: NDArray[np.uint64]  # (n, N_WORDS)
     has_mask: NDArray[np.bool_]
     code_ids: dict[str, int]
@@ -186,6 +189,7 @@ class CandidateIndex:
             [sum(self.acc_bit.get(a, 0) for a in c.accessibility) for c in cands], dtype=np.uint64
         )
         self.venue_bits = np.uint64(sum(self.acc_bit[a] for a in VENUE_FEATURES))
+        self.transport = np.array([f.transport for f in feats], bool)
 
         words = np.zeros((n, N_WORDS), dtype=np.uint64)
         for i, f in enumerate(feats):
@@ -315,6 +319,7 @@ class CandidateIndex:
                 score_vec[k] = s
         vals = score_vec[self.sig_pad_codes]
         vals *= self.sig_pad_cert
+        vals[vals < MIN_FIT] = 0.0  # as score.fit_factor: weaker links do not count
         sig_fit: NDArray[np.float64] = np.maximum.reduce(vals, axis=0)
         if len(self._fit_cache) >= FIT_CACHE:
             self._fit_cache.pop(next(iter(self._fit_cache)))
@@ -423,14 +428,31 @@ class CandidateIndex:
         else:
             lang = 1.0
 
-        # Accessibility.
+        # Accessibility: must-haves first (a hard constraint, as score.access_check),
+        # then the share of access needs met.
         if need.accessibility:
             want_bits = sum(self.acc_bit.get(a, 0) for a in need.accessibility)
             reach = self.reach[rows]
             comes = ~in_person | (
                 (reach > 0) & (np.isnan(dist_km) | (dist_km <= reach * (1 + 1e-9) + 1e-9))
             )
+            # A lift's venue is the helper's vehicle: only its own access counts.
+            if ctx.transport:
+                comes = ~in_person
+            else:
+                comes = comes & (~in_person | ~self.transport[rows])
             have = self.acc[rows] | np.where(comes, self.venue_bits, np.uint64(0))
+            must_bits = np.uint64(
+                sum(self.acc_bit.get(a, 0) for a in need.accessibility & MUST_HAVE_ACCESS)
+            )
+            if must_bits:
+                ok = (have & must_bits) == must_bits
+                rows, have, fit, text = rows[ok], have[ok], fit[ok], text[ok]
+                dist_score, dist_km, in_person = dist_score[ok], dist_km[ok], in_person[ok]
+                if not isinstance(time, float):
+                    time = time[ok]
+                if not isinstance(lang, float):
+                    lang = lang[ok]
             met = np.bitwise_count(have & np.uint64(want_bits)).astype(np.float64)
             access = met / len(need.accessibility)
         else:
@@ -575,4 +597,12 @@ class CandidateIndex:
             where = "helps online" if need.mode == "online" else "is close enough"
             return "distance", f"No one suitable{qual} {where}"
         pool &= reach_ok
+        must_bits = np.uint64(
+            sum(self.acc_bit.get(a, 0) for a in need.accessibility & MUST_HAVE_ACCESS)
+        )
+        if must_bits:
+            has_it = (self.acc & must_bits) == must_bits
+            brings = self.online | (~ctx.transport & ~self.transport & (self.reach > 0))
+            if not (pool & (has_it | brings)).any():
+                return "access", f"No one suitable{qual} has the access this needs"
         return "time", f"No one{qual} who offers this is free then"

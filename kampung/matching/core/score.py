@@ -54,6 +54,9 @@ FACTORS = tuple(DEFAULT_WEIGHTS)
 # suggested at all; otherwise a nearby, free, same-language gardener would be offered
 # for phone help.
 MIN_TEXT = 0.3
+# The weakest skill or category link that counts as a fit at all: below it (a weak word
+# read from a description, then a distant relation) the link is more noise than signal.
+MIN_FIT = 0.25
 # Someone who "comes to you" without saying how far: assume a neighbourhood's width.
 COMES_TO_YOU_KM = 5.0
 # Distance score halves at this many km.
@@ -62,6 +65,19 @@ HALF_KM = 2.0
 HALF_ASKS = 3.0
 # Venue features that do not matter when the helper comes to you or helps online.
 VENUE_FEATURES = frozenset({"step_free", "wheelchair", "accessible_toilet", "quiet_space"})
+# Access a person cannot do without: a request that lists one is never offered a helper,
+# place or vehicle without it (a hard constraint). The others (a hearing loop, a quiet
+# space, large print) are weighed in the "access" factor.
+MUST_HAVE_ACCESS = frozenset({"wheelchair", "step_free", "accessible_toilet"})
+# Codes that mean travelling with the helper (lifts, transport): the "venue" is then the
+# helper's own vehicle, so its access is the offer's own, even when it "comes to you".
+TRANSPORT_CODES = frozenset({"driving", "105", "105-02"})
+
+
+def is_transport_code(code: str) -> bool:
+    return code in TRANSPORT_CODES or code.startswith("105-02-")
+
+
 EARTH_KM = 6371.0088
 
 # A need's sources of codes, sorted: (code, (certainty, phrase or None)).
@@ -108,6 +124,7 @@ class Features:
     doc: list[str]
     tf: Counter[str]
     mask: int
+    transport: bool  # chose a transport skill or category (drives, gives lifts)
 
     @classmethod
     def of(cls, c: Candidate) -> Features:
@@ -120,7 +137,14 @@ class Features:
             codes[code] = (1.0, None)
         labels = " ".join(SKILL_LABELS.get(code, "") for code in sorted(c.skills))
         doc = terms(f"{c.name} {c.text} {labels}")
-        return cls(codes=codes, doc=doc, tf=Counter(doc), mask=when.mask(c.availability))
+        transport = any(is_transport_code(code) for code in (*c.skills, *c.categories))
+        return cls(
+            codes=codes,
+            doc=doc,
+            tf=Counter(doc),
+            mask=when.mask(c.availability),
+            transport=transport,
+        )
 
 
 # --- what is computed once per need ------------------------------------------------
@@ -139,6 +163,7 @@ class NeedContext:
     times_mask: int
     occasions: list[tuple[int, date]]  # (bits, date) of occasions still to come
     need_mask: int
+    transport: bool  # the need is about getting somewhere (a lift, transport)
 
     @classmethod
     def of(
@@ -176,6 +201,7 @@ class NeedContext:
             times_mask=times_mask,
             occasions=occasions,
             need_mask=need_mask,
+            transport=any(is_transport_code(code) for code, _src in code_key),
         )
 
 
@@ -225,7 +251,7 @@ def fit_factor(ctx: NeedContext, f: Features) -> tuple[float, str]:
         if entry is None:
             continue
         s = entry[0] * certainty
-        if s > best:
+        if s >= MIN_FIT and s > best:
             best, (_s, ncode, phrase) = s, entry
             offers = f"Offers {label(code)}" if cphrase is None else f"Mentions '{cphrase}'"
             if ncode == code:
@@ -314,18 +340,46 @@ def comes_to_person(c: Candidate, delivery: str, d: float | None) -> bool:
     return reach > 0 and (d is None or d <= reach)
 
 
+def venue_free(ctx: NeedContext, c: Candidate, f: Features, delivery: str, d: float | None) -> bool:
+    """Whether the venue's access does not matter: help online, or a helper who comes to
+    the person and does not take them anywhere. For a lift or transport the venue is the
+    helper's vehicle: its access is the offer's own (an accessible vehicle)."""
+    if delivery == "online":
+        return True
+    if ctx.transport or f.transport:
+        return False
+    return comes_to_person(c, delivery, d)
+
+
+def access_check(
+    ctx: NeedContext, c: Candidate, f: Features, delivery: str, d: float | None
+) -> Exclusion | None:
+    """A must-have access need the candidate does not meet excludes them."""
+    must = ctx.need.accessibility & MUST_HAVE_ACCESS
+    if not must:
+        return None
+    free = venue_free(ctx, c, f, delivery, d)
+    missing = sorted(a for a in must if a not in c.accessibility and not free)
+    if not missing:
+        return None
+    what = " and ".join(ACCESSIBILITY_NAMES.get(a, a) for a in missing)
+    if ctx.transport or f.transport:
+        return Exclusion(c.id, "access", f"Needs {what}; their vehicle does not have it")
+    return Exclusion(c.id, "access", f"Needs {what}; this place or offer does not have it")
+
+
 def access_factor(
-    ctx: NeedContext, c: Candidate, delivery: str, d: float | None
+    ctx: NeedContext, c: Candidate, f: Features, delivery: str, d: float | None
 ) -> tuple[float, str]:
     wanted = ctx.need.accessibility
     if not wanted:
         return 1.0, "No access needs given"
-    venue_free = comes_to_person(c, delivery, d)
-    met = {a for a in wanted if a in c.accessibility or (venue_free and a in VENUE_FEATURES)}
+    venue_free_ = venue_free(ctx, c, f, delivery, d)
+    met = {a for a in wanted if a in c.accessibility or (venue_free_ and a in VENUE_FEATURES)}
     score = len(met) / len(wanted)
     missing = sorted(wanted - met)
     if not missing:
-        if venue_free and not (wanted & c.accessibility):
+        if venue_free_ and not (wanted & c.accessibility):
             return score, "Comes to you, so the venue's access does not matter"
         return score, "Has " + " and ".join(ACCESSIBILITY_NAMES.get(a, a) for a in sorted(met))
     return score, "Missing " + ", ".join(ACCESSIBILITY_NAMES.get(a, a) for a in missing)
@@ -377,6 +431,9 @@ def score_candidate(
     if isinstance(where, Exclusion):
         return where
     delivery, d, distance_score = where
+    no_access = access_check(ctx, c, f, delivery, d)
+    if no_access:
+        return no_access
     if not explain:
         return _quick(ctx, c, f, model, delivery, d, distance_score)
     time_score, time_words = time_factor(ctx, c, f)
@@ -392,7 +449,7 @@ def score_candidate(
         "distance": (distance_score, _distance_words(ctx, c, delivery, d)),
         "time": (time_score, time_words),
         "language": language_factor(ctx, c),
-        "access": access_factor(ctx, c, delivery, d),
+        "access": access_factor(ctx, c, f, delivery, d),
         "fairness": fairness_factor(c),
     }
     return _match(ctx, c, parts, delivery)
@@ -422,6 +479,8 @@ def quick_total(ctx: NeedContext, c: Candidate, f: Features, model: TextModel) -
     if isinstance(where, Exclusion):
         return None
     delivery, d, distance_score = where
+    if access_check(ctx, c, f, delivery, d) is not None:
+        return None
     scores = _quick_scores(ctx, c, f, model, delivery, d, distance_score)
     if isinstance(scores, str):
         return None
@@ -452,8 +511,10 @@ def _quick_scores(
     fit_score = 0.0
     for code, (certainty, _p) in f.codes.items():
         entry = ctx.code_scores.get(code)
-        if entry is not None and entry[0] * certainty > fit_score:
-            fit_score = entry[0] * certainty
+        if entry is not None:
+            s = entry[0] * certainty
+            if s >= MIN_FIT and s > fit_score:
+                fit_score = s
     text_score = model.relevance(ctx.query, f.tf, len(f.doc))
     if fit_score <= 0.0 and text_score < MIN_TEXT:
         return "irrelevant"
@@ -464,11 +525,9 @@ def _quick_scores(
     else:
         lang = 1.0 if need.languages & c.languages else 0.0
     if need.accessibility:
-        venue_free = comes_to_person(c, delivery, d)
+        free = venue_free(ctx, c, f, delivery, d)
         met = sum(
-            1
-            for a in need.accessibility
-            if a in c.accessibility or (venue_free and a in VENUE_FEATURES)
+            1 for a in need.accessibility if a in c.accessibility or (free and a in VENUE_FEATURES)
         )
         access = met / len(need.accessibility)
     else:

@@ -520,6 +520,21 @@ def _ancestors(code: str) -> list[str]:
 
 # A phrase marked "~" is weak evidence on its own (it often means something else).
 WEAK = 0.5
+# Words too general to say what kind of help is meant: on their own (as written, before
+# stemming) they never show a concept. "trained" is not "train" (the MRT), "youth" alone
+# is not mentoring or a job, and every offer "helps". Phrases containing them still
+# count ("young people", "help with my phone" through "phone").
+GENERIC_WORDS = frozenset(
+    {
+        "help", "helps", "helped", "helping", "helper", "helpers", "helpful",
+        "work", "works", "worked", "working", "worker", "workers",
+        "trained", "training", "trainer", "trainers", "trainee", "qualified",
+        "youth", "young", "people", "person", "community", "neighbour", "neighbours",
+        "support", "supports", "supporting", "service", "services",
+        "care", "cares", "caring", "volunteer", "volunteers", "volunteering",
+        "experience", "experienced", "things", "stuff", "anything", "everything",
+    }
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -566,6 +581,8 @@ def concepts_in(text: str) -> dict[str, tuple[float, str]]:
             if any(used[i : i + n]):
                 continue
             codes = table.get(tuple(toks[i : i + n]))
+            if codes and n == 1 and originals[i] in GENERIC_WORDS:
+                continue  # a general word alone says nothing about the kind of help
             if codes:
                 used[i : i + n] = [True] * n
                 hits.append((i, " ".join(originals[i : i + n]), codes))

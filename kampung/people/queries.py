@@ -1,0 +1,59 @@
+"""Reading people's records: background checks that count today, and those due for
+renewal (the reminder's list; the background task that sends it comes later)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from kampung.people.models import BackgroundCheck, Clearance
+
+
+def today_in(community) -> date:
+    """Today on the community's own clock (a check expires at the end of its day there)."""
+    return timezone.now().astimezone(ZoneInfo(community.timezone)).date()
+
+
+def valid_checks(community, *, today: date | None = None) -> QuerySet[BackgroundCheck]:
+    """Checks that count today: not withdrawn, checked by today, not yet expired."""
+    today = today or today_in(community)
+    return BackgroundCheck.objects.filter(
+        member__community=community,
+        withdrawn_at__isnull=True,
+        checked_on__lte=today,
+        expires_on__gte=today,
+    )
+
+
+def clearances(community, *, today: date | None = None) -> dict[int, int]:
+    """member id -> the level of their best valid, unexpired check (absent: none)."""
+    rows = valid_checks(community, today=today).values("member_id").annotate(best=Max("level"))
+    return {r["member_id"]: r["best"] for r in rows}
+
+
+def clearance_of(member, *, today: date | None = None) -> int:
+    return clearances(member.community, today=today).get(member.pk, Clearance.NONE)
+
+
+def checks_due_for_renewal(community, within_days: int = 30, *, today: date | None = None):
+    """Valid checks that expire in the next `within_days` days, soonest first, with their
+    member: what the community developer should renew (and what the reminder will list).
+    A check whose holder already has a later valid check of the same or a higher level
+    is not due."""
+    today = today or today_in(community)
+    due = (
+        valid_checks(community, today=today)
+        .filter(expires_on__lte=today + timedelta(days=within_days), member__is_active=True)
+        .select_related("member")
+        .order_by("expires_on", "id")
+    )
+    later = {
+        (c.member_id, c.level, c.expires_on)
+        for c in valid_checks(community, today=today).filter(
+            expires_on__gt=today + timedelta(days=within_days)
+        )
+    }
+    return [c for c in due if not any(m == c.member_id and lvl >= c.level for m, lvl, _e in later)]
