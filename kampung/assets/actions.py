@@ -59,7 +59,6 @@ def _set_tags(asset: Asset, tag_codes) -> None:
     asset.tags.set(tags)
 
 
-@transaction.atomic
 def _strip_text(fields: dict) -> dict:
     """Names and short texts as people mean them: no leading or trailing blanks (a tab
     or newline typed or pasted in front of a name)."""
@@ -69,6 +68,7 @@ def _strip_text(fields: dict) -> dict:
     return fields
 
 
+@transaction.atomic
 def add_asset(*, by, community, tags=None, source=Asset.Source.MANUAL, **fields) -> Asset:
     policy.require(by, "asset.create", community)
     _strip_text(fields)
