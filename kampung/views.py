@@ -69,6 +69,27 @@ def community_stats(community) -> dict:
     )
 
 
+SMALL_NUMBER = 5
+
+
+def suppress_small(stats: dict) -> dict:
+    """What an analyst may see: no figure based on fewer than SMALL_NUMBER people. A bar
+    for 1 to 4 people shows "under 5" and keeps no length that would give the number
+    away; the totals (tens of people) stay."""
+    out = dict(stats)
+    for key in ("languages", "skills", "joined"):
+        rows = []
+        for row in stats.get(key, []):
+            if 0 < row["count"] < SMALL_NUMBER:
+                row = {**row, "count": None, "pct": 0}
+            rows.append(row)
+        out[key] = rows
+    for key in ("members", "counted", "volunteers"):
+        if 0 < out.get(key, 0) < SMALL_NUMBER:
+            out[key] = _("under 5")
+    return out
+
+
 def _compute_stats(community) -> dict:
     """Aggregates only: counts, never a person. Members who did not agree to be counted
     in anonymous statistics are left out of the breakdowns."""
@@ -120,7 +141,8 @@ def dashboard(request, slug: str):
         "can": {a.replace(".", "_"): policy.can(user, a, community) for a in policy.ACTIONS},
     }
     if policy.can(user, "stats.view", community):
-        context["stats"] = community_stats(community)
+        stats = community_stats(community)
+        context["stats"] = stats if role in policy.STAFF_ROLES else suppress_small(stats)
     if role == Role.PARTNER:
         context["partner_members"] = policy.visible_members(user, community)[:10]
         context["partner_count"] = policy.visible_members(user, community).count()
