@@ -18,6 +18,7 @@ idempotency key: sending one again leaves the account as the first call did."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
@@ -25,6 +26,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field as PydanticField
 from pydantic import StrictInt
 
 from kampung import limits, policy
@@ -61,6 +63,10 @@ def _key():
         "the same refusal (status, code and message), without posting twice; the same key "
         "with a different body is refused with 409.",
     )
+
+
+# A member's id in a request body: a JSON integer that fits the database's 64-bit keys.
+MemberId = Annotated[StrictInt, PydanticField(gt=0, le=MAX_ID)]
 
 
 def _member_id(description: str, default=...):
@@ -219,7 +225,7 @@ class SessionIn(Schema):
     idempotency_key: str = _key()
     title: str = Field(..., max_length=200)
     host: StrictInt = _member_id("Member id of the host (not yourself).")
-    attendees: list[StrictInt] = Field(
+    attendees: list[MemberId] = Field(
         ...,
         min_length=1,
         max_length=limits.ATTENDEES_MAX,

@@ -72,6 +72,8 @@ MATRIX = {
     ("match.respond", "match"): {"volunteer"},  # staff only for helpers without a login
     ("match.view", "match"): STAFF | {"volunteer", "resident"},
     ("match.progress", "match"): STAFF | {"volunteer", "resident"},
+    # Why the helper was suggested: staff and the helper, never the person asking.
+    ("match.view_reasons", "match"): STAFF | {"volunteer"},
     ("match.allocate", None): STAFF,
     # Both sides have logins: each chooses for themselves; staff only for someone without.
     ("match.share_as_helper", "match"): {"volunteer"},
