@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from kampung.devenv import write_dev_env
 
-STRIPPED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "KAMPUNG_VAR_DIR"}
+# As a newcomer's shell after `make demo`: no settings of ours, and the demo's own SQLite
+# database in the folder (not the test run's PostgreSQL, whose database need not exist).
+STRIPPED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "KAMPUNG_VAR_DIR",
+    "DATABASE_URL",
+}
 
 
 def _kampung_in(folder, args):
