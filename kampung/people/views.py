@@ -72,35 +72,37 @@ def member_detail(request, slug: str, member_id: int):
     policy.require(request.user, "member.view_personal", community, member)
     if member.user_id != request.user.pk:
         record_view(member, viewer=request.user)
+    return render(request, "people/member_detail.html", _member_page(request, community, member))
+
+
+def _member_page(request, community, member, *, check_form=None) -> dict:
+    """What the member page shows, for the page itself and for showing it again with a
+    background-check form's errors."""
     history = AuditEvent.objects.none()
     if policy.can(request.user, "audit.view", community):
         history = AuditEvent.objects.filter(object_type="people.Member", object_id=str(member.pk))[
             :20
         ]
-    return render(
-        request,
-        "people/member_detail.html",
-        {
-            "community": community,
-            "member": member,
-            "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
-            "skills": [SKILLS.get(s, s) for s in member.skills],
-            "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
-            "consent_form": ConsentForm(),
-            "can_consent": policy.can(request.user, "consent.record", community, member),
-            "on_behalf": member.user_id != request.user.pk,
-            "history": history,
-            **_checks_context(request.user, community, member),
-            "can_edit": policy.can(request.user, "member.edit", community, member),
-            "role_form": RoleForm(
-                initial={"role": member.role, "organisation": member.organisation_id},
-                community=community,
-            )
-            if policy.can(request.user, "roles.manage", community, member)
-            else None,
-            "page_title": member.display_name,
-        },
-    )
+    return {
+        "community": community,
+        "member": member,
+        "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
+        "skills": [SKILLS.get(s, s) for s in member.skills],
+        "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
+        "consent_form": ConsentForm(),
+        "can_consent": policy.can(request.user, "consent.record", community, member),
+        "on_behalf": member.user_id != request.user.pk,
+        "history": history,
+        **_checks_context(request.user, community, member, form=check_form),
+        "can_edit": policy.can(request.user, "member.edit", community, member),
+        "role_form": RoleForm(
+            initial={"role": member.role, "organisation": member.organisation_id},
+            community=community,
+        )
+        if policy.can(request.user, "roles.manage", community, member)
+        else None,
+        "page_title": member.display_name,
+    }
 
 
 @login_required
@@ -272,16 +274,7 @@ def check_record(request, slug: str, member_id: int):
     return render(
         request,
         "people/member_detail.html",
-        {
-            "community": community,
-            "member": member,
-            "languages": [LANGUAGE_NAMES.get(c, c) for c in member.languages],
-            "skills": [SKILLS.get(s, s) for s in member.skills],
-            "consents": member.consents.select_related("recorded_by", "withdrawn_by"),
-            "on_behalf": True,
-            **_checks_context(request.user, community, member, form=form),
-            "page_title": member.display_name,
-        },
+        _member_page(request, community, member, check_form=form),
         status=422,
     )
 
