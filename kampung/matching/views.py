@@ -175,6 +175,11 @@ def need_detail(request, slug: str, need_id: int):
         and need.status == Need.Status.OPEN,
         "can_close": policy.can(request.user, "need.edit", community, need)
         and need.status in (Need.Status.OPEN, Need.Status.MATCHED),
+        # "It's sorted" is the asker's own words; staff close a request for them.
+        "closing_for_someone": not (
+            need.posted_by_id == request.user.pk
+            or (asker is not None and asker.user_id == request.user.pk)
+        ),
     }
     if not context["can_propose"] and need.status == Need.Status.OPEN:
         # The person asking sees places, groups and organisations that may help (not

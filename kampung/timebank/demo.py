@@ -167,6 +167,28 @@ def seed_timebank() -> int:
             )
             exchange(ksm, younger[0], older[0], "Weekly befriending visit", 120, 3, paid_by=centre)
 
+        # The partner login's organisation has an account too, so its staff can follow it:
+        # a neighbour thanked the lunch club with an hour.
+        partner = logins.get("partner")
+        if (
+            partner is not None
+            and partner.organisation_id is not None
+            and partner.organisation != org
+        ):
+            club = Account.objects.create(
+                community=ksm,
+                kind=Account.Kind.ORGANISATION,
+                organisation=partner.organisation,
+                number=new_account_number(),
+            )
+            post(
+                ksm,
+                TransactionKind.GIFT,
+                [(_open(older[2]), -60), (club, 60)],
+                "Thank you for the Thursday lunch club",
+                days_ago=20,
+            )
+
         # A chair-yoga class: the host earns an hour, shared by the attendees.
         post(
             ksm,

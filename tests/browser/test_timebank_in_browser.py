@@ -144,6 +144,9 @@ def test_a_coordinator_records_a_session_and_manages_an_account(
         == "true"
     )
     page.get_by_label("What was the session?").fill("Chair yoga at the hall")
+    # The host is found by typing part of their name: the list narrows to them.
+    page.get_by_label("Find the host by name").fill(host.display_name)
+    assert page.locator("#id_host").input_value() == str(host.pk)
     page.get_by_label("Who ran it?").select_option(str(host.pk))
     finder = page.get_by_label("Find a person in the list")
     finder.fill(came[0].display_name)

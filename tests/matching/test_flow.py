@@ -445,10 +445,16 @@ def test_an_organisation_request_is_only_for_its_own_staff_or_community_develope
 
 
 def test_an_organisations_request_is_paid_by_the_organisation_in_the_time_bank(cast):
+    from kampung.communities.models import Organisation
     from kampung.timebank import actions as timebank
     from kampung.timebank.models import Account
 
-    org = cast.members["partner"].organisation
+    # An organisation new to the time bank (the demo's partner organisation has one).
+    org = Organisation.objects.create(name="Friends of the Lunch Club", kind="informal_group")
+    cast.community.organisations.add(org)
+    partner = cast.members["partner"]
+    partner.organisation = org
+    partner.save(update_fields=["organisation"])
     need = actions.post_need(
         by=cast.user("partner"),
         community=cast.community,
@@ -638,3 +644,17 @@ def test_a_place_tapped_before_choosing_online_or_comes_to_you_is_not_kept(cast)
         lng=103.9501,
     )
     assert (need.lat, need.lng) == (None, None)
+
+
+def test_staff_close_a_request_for_the_person_in_their_own_words(client, cast, phone_need):
+    """A community developer does not see the asker's "It's sorted" / "I no longer need
+    this" (their words), but can close the request for them behind a disclosure."""
+    client.force_login(cast.user("coordinator"))
+    page = client.get(reverse("need_detail", args=[cast.community.slug, phone_need.pk]))
+    html = page.content.decode()
+    assert "I no longer need this" not in html and "It&#x27;s sorted</button>" not in html
+    assert "Close this request" in html and "Close: no longer needed" in html
+    url = reverse("need_close", args=[cast.community.slug, phone_need.pk])
+    assert client.post(url, {"status": "closed"}).status_code == 302
+    phone_need.refresh_from_db()
+    assert phone_need.status == Need.Status.CLOSED

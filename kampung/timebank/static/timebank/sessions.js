@@ -30,3 +30,35 @@
   list.addEventListener("change", update);
   update();
 })();
+
+// The host is one of many people: typing narrows the list of names to choose from
+// (the chosen name always stays), and picks the only match when one is left.
+(function () {
+  var box = document.querySelector(".tb-host-filter");
+  var select = document.getElementById("id_host");
+  if (!box || !select) return;
+  var input = document.getElementById("host-filter");
+  var count = document.getElementById("host-count");
+  var options = Array.prototype.slice.call(select.options).filter(function (o) {
+    return o.value !== "";
+  });
+  box.hidden = false;
+  function update() {
+    var q = input.value.trim().toLowerCase();
+    var matching = [];
+    options.forEach(function (option) {
+      var match = !q || option.text.toLowerCase().indexOf(q) !== -1;
+      option.hidden = !(match || option.selected);
+      if (match) matching.push(option);
+    });
+    if (q && matching.length === 1) matching[0].selected = true;
+    count.textContent = (count.dataset.template || "{shown}").replace(
+      "{shown}",
+      matching.length
+    );
+  }
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") event.preventDefault();
+  });
+  input.addEventListener("input", update);
+})();
