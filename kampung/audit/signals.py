@@ -13,6 +13,12 @@ from kampung.audit.models import AuditEvent
 AUDITED_APPS = {"communities", "people", "assets", "workshops", "matching", "timebank"}
 # Only the login timestamp changes on each login; that is covered by the login event.
 IGNORED_FIELDS = {"last_login"}
+# How a change of links reads in the audit log ("Added tags").
+LINK_WORDS = {
+    "post_add": "Added %(what)s",
+    "post_remove": "Removed %(what)s",
+    "post_clear": "Cleared %(what)s",
+}
 
 
 def _audited(sender) -> bool:
@@ -57,6 +63,6 @@ def record_links(sender, instance, action, pk_set, model, **kwargs):
     log.record(
         AuditEvent.Action.UPDATE,
         instance,
-        summary=f"{action.removeprefix('post_')} {model._meta.verbose_name}",
+        summary=LINK_WORDS[action] % {"what": model._meta.verbose_name_plural},
         changes={field: {action.removeprefix("post_"): sorted(pk_set or [])}},
     )

@@ -6,6 +6,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from kampung import policy
+from kampung.audit import words
 from kampung.audit.models import AuditEvent
 from kampung.web import community_for
 
@@ -41,12 +42,15 @@ def audit_log(request, slug: str):
             "page": page,
             "filters": filters,
             "actions": AuditEvent.Action.choices,
-            "object_types": [
-                "people.Member",
-                "people.Consent",
-                "people.User",
-                "communities.Community",
-                "communities.Organisation",
+            "object_types": words.record_types(),
+            "entries": [
+                {
+                    "event": e,
+                    "kind": words.kind_of_record(e.object_type),
+                    "via": words.via_words(e.via),
+                    "changes": words.change_lines(e),
+                }
+                for e in page
             ],
             "page_title": _("Audit log"),
         },
