@@ -80,6 +80,11 @@ community = [
         "workshops/<int:workshop_id>/merge/", workshop_views.workshop_merge, name="workshop_merge"
     ),
     path(
+        "workshops/<int:workshop_id>/merge/check/",
+        workshop_views.workshop_merge_review,
+        name="workshop_merge_review",
+    ),
+    path(
         "workshops/<int:workshop_id>/publish/",
         workshop_views.workshop_publish,
         name="workshop_publish",

@@ -23,6 +23,7 @@ from kampung.assets.queries import (
     cells_in,
     filtered,
     gap_anchor,
+    gap_asset_points,
     open_now_filter,
     open_request_points,
     points_in,
@@ -344,22 +345,21 @@ def gap_analysis(
     sort: str = "gap",
     desc: bool = True,
 ):
-    """Assets (and open needs) per category for each area of `size` metres (250, 500 or
-    1000), labelled like a street atlas (A1 is the north-west corner of the community's
-    boundary and its assets). `n_needs` is null for fewer than 3 open needs (0, 1 or 2),
-    and an area with no assets and fewer than 3 needs is not listed."""
+    """Assets per category and open requests per kind for each area of `size` metres
+    (250, 500 or 1000), labelled like a street atlas (A1 is the north-west corner of the
+    community's boundary and its assets). `needs` counts open requests by kind (a tag
+    code, "" for none named); `n_matching` is how many assets there offer a kind asked
+    for; `gap` is how many requests have no matching asset there, and `shade` is "gap"
+    (above zero), "met" or "assets" (no requests shown). `n_needs`, `needs` and
+    `n_matching` are null/empty for fewer than 3 open requests (0, 1 or 2), and an area
+    with no assets and fewer than 3 requests is not listed."""
     from kampung.assets import gaps
 
     community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
     if size not in gaps.SIZES_M:
         raise HttpError(422, "size must be one of 250, 500, 1000")
-    assets = (
-        policy.visible_assets(request.user, community)
-        .filter(status=Asset.Status.ACTIVE)
-        .exclude(lat=None)
-        .values_list("lat", "lng", "category")
-    )
+    assets = gap_asset_points(request.user, community)
     try:
         areas = gaps.sort_areas(
             gaps.grid(
@@ -374,5 +374,7 @@ def gap_analysis(
     except gaps.TooManyAreas as exc:
         raise HttpError(422, str(exc)) from None
     except ValueError:
-        raise HttpError(422, "sort must be area, assets, needs, gap or assets:<category>") from None
+        raise HttpError(
+            422, "sort must be area, assets, requests, matching, gap or assets:<category>"
+        ) from None
     return {"size_m": size, "areas": [a.as_dict() for a in areas]}

@@ -1,6 +1,12 @@
 """Gap analysis in plain Python (no Django): split the neighbourhood into square areas,
-count assets per category and open needs per category in each, and say where needs
-outnumber assets.
+count assets per category and open requests per kind in each, and say where requests
+outnumber the assets that offer what is asked for.
+
+A request has one kind (a tag code such as "driving", or "" when it names none). An
+asset offers its category and each of its tags. In an area, the requests of a kind are
+met by up to as many assets offering that kind; a request naming no kind may be met by
+any asset there. The area's gap is the number of requests left over: above zero, people
+there ask for more of something than the area has.
 
 Areas are labelled like a street atlas — columns A, B, C… from west to east and rows
 1, 2, 3… from north to south — so a community worker can say "area C4" out loud."""
@@ -30,7 +36,9 @@ class Area:
     north: float
     east: float
     assets: dict[str, int] = field(default_factory=dict)
-    needs: dict[str, int] = field(default_factory=dict)
+    needs: dict[str, int] = field(default_factory=dict)  # open requests per kind
+    offers: dict[str, int] = field(default_factory=dict)  # assets offering each kind
+    n_matching_all: int = 0  # assets offering at least one kind asked for here
 
     @property
     def n_assets(self) -> int:
@@ -48,10 +56,34 @@ class Area:
         return None if n < SMALL_COUNT else n
 
     @property
+    def unmet(self) -> int:
+        """Requests of each kind beyond the assets here offering that kind (all of them
+        counted, whether or not they may be shown)."""
+        out = 0
+        for kind, n in self.needs.items():
+            have = self.n_assets if kind == "" else self.offers.get(kind, 0)
+            out += max(0, n - have)
+        return out
+
+    @property
+    def n_matching(self) -> int | None:
+        """Assets offering a kind asked for here, as it may be shown (None with fewer
+        than 3 requests: which kinds are asked for is not shown either)."""
+        return None if self.needs_shown is None else self.n_matching_all
+
+    @property
     def gap(self) -> int:
-        """Open needs (as shown; a hidden small count as 0) minus assets: above zero,
-        needs outnumber what is there."""
-        return (self.needs_shown or 0) - self.n_assets
+        """Requests without a matching asset here, as it may be shown: 0 when fewer
+        than 3 requests are hidden, so nothing says a request is there."""
+        return 0 if self.needs_shown is None else self.unmet
+
+    @property
+    def shade(self) -> str:
+        """ "gap": more requests of a kind than assets offering it; "met": the
+        requests shown all have a matching asset here; "assets": no requests shown."""
+        if self.needs_shown is None:
+            return "assets"
+        return "gap" if self.gap > 0 else "met"
 
     def as_dict(self) -> dict:
         shown = self.needs_shown
@@ -62,7 +94,9 @@ class Area:
             "needs": dict(self.needs) if shown else {},
             "n_assets": self.n_assets,
             "n_needs": shown,
+            "n_matching": self.n_matching,
             "gap": self.gap,
+            "shade": self.shade,
         }
 
 
@@ -126,15 +160,24 @@ def geojson_bounds(geometry) -> Bounds | None:
     return bounds_of(found)
 
 
+AssetPoint = tuple  # (lat, lng, category) or (lat, lng, category, kinds)
+
+
+def _kinds_of(asset: tuple) -> frozenset[str]:
+    kinds = asset[3] if len(asset) > 3 else ()
+    return frozenset([asset[2], *kinds])
+
+
 def grid(
-    assets: Iterable[tuple[float, float, str]],
+    assets: Iterable[AssetPoint],
     needs: Iterable[tuple[float, float, str]] = (),
     *,
     size_m: float = 500,
     anchor: Bounds | None = None,
 ) -> list[Area]:
     """Areas that hold at least one asset, or enough needs to count (SMALL_COUNT).
-    `assets` and `needs` are (lat, lng, category) triples; `anchor` is a box
+    `assets` are (lat, lng, category) or (lat, lng, category, kinds) with kinds the
+    tag codes it offers; `needs` are open requests as (lat, lng, kind); `anchor` is a box
     (north, west, south, east) that does not depend on the needs, such as the
     community's boundary. The grid starts at the north-west corner of the anchor and
     the assets, never of the needs: where the requests for help are cannot move its
@@ -171,13 +214,23 @@ def grid(
             )
         return areas[key]
 
-    for lat, lng, category in assets:
+    offered: dict[tuple[int, int], list[frozenset[str]]] = {}
+    for asset in assets:
+        lat, lng, category = asset[0], asset[1], asset[2]
         a = area_of(lat, lng)
         a.assets[category] = a.assets.get(category, 0) + 1
-    for lat, lng, category in needs:
+        offered.setdefault((a.row, a.col), []).append(_kinds_of(asset))
+    for lat, lng, kind in needs:
         a = area_of(lat, lng)
         if a is not None:
-            a.needs[category] = a.needs.get(category, 0) + 1
+            a.needs[kind] = a.needs.get(kind, 0) + 1
+    for key, a in areas.items():
+        asked = set(a.needs)
+        for kinds in offered.get(key, []):
+            for kind in kinds & asked:
+                a.offers[kind] = a.offers.get(kind, 0) + 1
+            if kinds & asked or ("" in asked):
+                a.n_matching_all += 1
     listed = [a for a in areas.values() if a.n_assets or a.n_needs >= SMALL_COUNT]
     if len(listed) > MAX_AREAS:
         raise TooManyAreas(f"{len(listed)} areas of {size_m} m: choose a larger size")
@@ -187,14 +240,16 @@ def grid(
 SORTS = {
     "area": lambda a: (a.row, a.col),
     "assets": lambda a: a.n_assets,
-    "needs": lambda a: a.needs_shown or 0,
+    "requests": lambda a: a.needs_shown or 0,
+    "needs": lambda a: a.needs_shown or 0,  # the API's older name for "requests"
+    "matching": lambda a: a.n_matching or 0,
     "gap": lambda a: a.gap,
 }
 
 
 def sort_areas(areas: list[Area], key: str, descending: bool) -> list[Area]:
-    """Sort by "area", "assets", "needs", "gap", or "assets:<category>" /
-    "needs:<category>"; ties keep atlas order."""
+    """Sort by "area", "assets", "requests" (or "needs"), "matching", "gap", or
+    "assets:<category>" / "needs:<kind>"; ties keep atlas order."""
     if key in SORTS:
         fn = SORTS[key]
     elif key.startswith(("assets:", "needs:")):

@@ -166,6 +166,9 @@ def cells_in(qs: QuerySet[Asset], box: geo.Box, zoom: int) -> list[dict]:
 # What people are asking for, by place, for the gap analysis. The register knows only
 # assets; the apps that hold requests (matching; later sessions, groups, services) add a
 # source when they start (their AppConfig.ready), so this module imports none of them.
+# A source gives each open request with a place as (lat, lng, kind): the kind is a tag
+# code (the taxonomy assets are tagged with, so "driving" requests are compared with
+# assets tagged "driving"), or "" when the request names none.
 RequestSource = Callable[[Any, Any], list[tuple[float, float, str]]]
 REQUEST_SOURCES: list[RequestSource] = []
 
@@ -177,8 +180,37 @@ def register_request_source(source: RequestSource) -> RequestSource:
 
 
 def open_request_points(user, community) -> list[tuple[float, float, str]]:
-    """Open requests with a place, as (lat, lng, category), that `user` may count."""
+    """Open requests with a place, as (lat, lng, kind), that `user` may count."""
     return [point for source in REQUEST_SOURCES for point in source(user, community)]
+
+
+def gap_asset_points(user, community) -> list[tuple[float, float, str, tuple[str, ...]]]:
+    """Active assets with a place that `user` may see, as (lat, lng, category, kinds):
+    the kinds are the asset's tag codes, what it offers to someone asking."""
+    from kampung.assets.models import Tag
+
+    qs = policy.visible_assets(user, community).filter(status=Asset.Status.ACTIVE).exclude(lat=None)
+    kinds: dict[int, list[str]] = {}
+    links = Asset.tags.through.objects.filter(asset__in=qs.values("pk")).values_list(
+        "asset_id", "tag_id"
+    )
+    codes = dict(Tag.objects.values_list("pk", "code"))
+    for asset_id, tag_id in links:
+        kinds.setdefault(asset_id, []).append(codes[tag_id])
+    return [
+        (lat, lng, category, tuple(kinds.get(pk, ())))
+        for pk, lat, lng, category in qs.values_list("pk", "lat", "lng", "category")
+    ]
+
+
+def kind_labels(kinds) -> dict[str, str]:
+    """Plain names for request kinds (tag codes): the tag's title; "" is "not said"."""
+    from django.utils.translation import gettext as _
+
+    from kampung.assets.models import Tag
+
+    labels = dict(Tag.objects.filter(code__in=[k for k in kinds if k]).values_list("code", "title"))
+    return {k: labels.get(k, k) if k else _("kind not said") for k in kinds}
 
 
 def gap_anchor(community) -> gaps.Bounds:

@@ -21,6 +21,8 @@ from kampung.assets.queries import (
     AssetFilters,
     filtered,
     gap_anchor,
+    gap_asset_points,
+    kind_labels,
     needs_counted,
     open_request_points,
 )
@@ -178,7 +180,8 @@ def asset_verify(request, slug: str, asset_id: int):
 
 @login_required
 def asset_gaps(request, slug: str):
-    """Where needs outnumber assets: counts per area as a shaded map and a sortable table."""
+    """Where requests outnumber the assets that offer what is asked for: each area as a
+    labelled, shaded square on a map and a row in a sortable table (the same figures)."""
     community = community_for(request, slug)
     policy.require(request.user, "asset.view_map", community)
     try:
@@ -188,12 +191,7 @@ def asset_gaps(request, slug: str):
     size = size if size in gaps.SIZES_M else 500
     sort = request.GET.get("sort", "gap")
     descending = request.GET.get("dir", "desc") != "asc"
-    assets = (
-        policy.visible_assets(request.user, community)
-        .filter(status=Asset.Status.ACTIVE)
-        .exclude(lat=None)
-        .values_list("lat", "lng", "category")
-    )
+    assets = gap_asset_points(request.user, community)
     needs = open_request_points(request.user, community)
     error = ""
     try:
@@ -205,14 +203,32 @@ def asset_gaps(request, slug: str):
         areas = gaps.grid(assets, needs, size_m=size, anchor=gap_anchor(community))
         sort, areas = "gap", gaps.sort_areas(areas, "gap", True)
     categories = list(Category.choices)
+    labels = kind_labels({k for a in areas if a.needs_shown for k in a.needs})
     for area in areas:
         area.asset_counts = [area.assets.get(code, 0) for code, _label in categories]
-    columns = [("area", _("Area"))]
-    columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
-    columns += [("assets", _("All assets"))]
+        area.asked = (
+            [
+                {
+                    "label": labels[kind],
+                    "requests": n,
+                    "assets": area.n_assets if kind == "" else area.offers.get(kind, 0),
+                }
+                for kind, n in sorted(area.needs.items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
+            if area.needs_shown
+            else []
+        )
     has_needs = needs_counted(request.user, community)
+    columns: list[tuple[str | None, str]] = [("area", _("Area"))]
     if has_needs:
-        columns += [("needs", _("Open needs")), ("gap", _("Needs minus assets"))]
+        columns += [
+            ("requests", _("Open requests")),
+            ("matching", _("Matching assets")),
+            ("gap", _("Requests without a matching asset")),
+            (None, _("What is asked for")),
+        ]
+    columns += [("assets", _("All assets"))]
+    columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
     headers = []
     for key, label in columns:
         current = key == sort
@@ -220,7 +236,7 @@ def asset_gaps(request, slug: str):
         headers.append(
             {
                 "label": label,
-                "href": f"?size={size}&sort={key}&dir={flip}",
+                "href": f"?size={size}&sort={key}&dir={flip}" if key else "",
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
             }
         )
@@ -242,11 +258,14 @@ def asset_gaps(request, slug: str):
             "has_needs": has_needs,
             # The community's total, shown only from SMALL_COUNT up ("fewer than 3").
             "n_needs": len(needs) if len(needs) >= gaps.SMALL_COUNT else None,
+            "n_gap_areas": sum(1 for a in areas if a.gap > 0),
             "worst_gap": worst,
             "most_assets": most,
             "error": error,
             "tile_url": settings.KAMPUNG_TILE_URL,
             "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
-            "page_title": _("Gaps: where needs outnumber assets"),
+            "page_title": _("Gaps: where requests outnumber matching assets")
+            if has_needs
+            else _("Assets by area"),
         },
     )

@@ -1,5 +1,7 @@
 """Demo needs, offers and strengths: the volunteer login offers phone help, the resident
-login has asked for it, and a few neighbours offer and ask for other things."""
+login has asked for it, and a few neighbours offer and ask for other things; at the far
+east end several older neighbours ask for lifts that nothing there offers (the gap map's
+story)."""
 
 from __future__ import annotations
 
@@ -35,15 +37,54 @@ OFFERS = [
 ]  # fmt: skip
 NEEDS = [
     ("A lift to the polyclinic", "I have a check-up on Tuesday morning and my knee is bad; "
-     "I can't take the bus.", Urgency.SOON, Clearance.BASIC),
+     "I can't take the bus.", Urgency.SOON, Clearance.BASIC, "driving"),
     ("Company for my father", "My father lives alone since my mother passed. He would "
-     "enjoy someone to talk to in the afternoons.", Urgency.NORMAL, Clearance.ENHANCED),
+     "enjoy someone to talk to in the afternoons.", Urgency.NORMAL, Clearance.ENHANCED,
+     "befriending"),
     ("Hot meals for a few days", "Just out of hospital and can't stand long enough to cook.",
-     Urgency.URGENT, Clearance.NONE),
+     Urgency.URGENT, Clearance.NONE, "cooking"),
     ("My son needs help with maths", "Primary 5, struggling with fractions.",
-     Urgency.NORMAL, Clearance.ENHANCED),
-    ("Fix a dripping kitchen tap", "It drips all night.", Urgency.WHENEVER, Clearance.BASIC),
+     Urgency.NORMAL, Clearance.ENHANCED, "tutoring"),
+    ("Fix a dripping kitchen tap", "It drips all night.", Urgency.WHENEVER, Clearance.BASIC,
+     "diy-repairs"),
 ]  # fmt: skip
+
+
+# The gap map's story: at the far east end of the neighbourhood, since the bus route
+# changed, older neighbours ask for lifts and help getting about, and almost nothing
+# there offers it. Several requests in one spot, so the area counts them (3 or more).
+FAR_END = (0.0, 0.0105)  # degrees from the centre: about 1.1 km east
+FAR_END_NEEDS = [
+    ("A lift to the eye clinic", "Since the 27 bus stopped coming up our road I can't get "
+     "to my appointments.", Urgency.SOON, "driving"),
+    ("Lifts to dialysis on Mondays", "Three hours each time; my daughter works.",
+     Urgency.URGENT, "driving"),
+    ("Someone to take my mother to the market", "She is 84 and wants to choose her own "
+     "vegetables.", Urgency.NORMAL, "driving"),
+    ("Help carrying groceries upstairs", "The lift in our block is often broken.",
+     Urgency.NORMAL, "eldercare"),
+    ("A lift to the Thursday lunch club", "I used to take the bus.", Urgency.NORMAL,
+     "driving"),
+]  # fmt: skip
+
+
+def _seed_far_end(by, community, people, rng: random.Random) -> None:
+    lat0 = community.centre_lat + FAR_END[0]
+    lng0 = community.centre_lng + FAR_END[1]
+    for (title, text, urgency, kind), person in zip(FAR_END_NEEDS, people, strict=False):
+        actions.post_need(
+            by=by,
+            community=community,
+            member=person,
+            title=title,
+            description=text,
+            urgency=urgency,
+            languages=person.languages,
+            tags=[kind],
+            # Within about 20 m of each other, so they fall in one area at every size.
+            lat=round(lat0 + rng.uniform(-0.0002, 0.0002), 5),
+            lng=round(lng0 + rng.uniform(-0.0002, 0.0002), 5),
+        )
 
 
 def _record_check(by, member: Member, level: int, rng: random.Random) -> None:
@@ -161,8 +202,9 @@ def seed_matching(seed: int = 1) -> None:
                     "video calls to my family and use WhatsApp.",
                     urgency=Urgency.NORMAL,
                     languages=["en", "ms"],
+                    tags=["it-help"],
                 )
-            for (title, text, urgency, clearance), person in zip(
+            for (title, text, urgency, clearance, kind), person in zip(
                 NEEDS, people[len(OFFERS) :], strict=False
             ):
                 actions.post_need(
@@ -174,7 +216,9 @@ def seed_matching(seed: int = 1) -> None:
                     urgency=urgency,
                     safeguarding=clearance,
                     languages=person.languages,
+                    tags=[kind],
                 )
+            _seed_far_end(by, community, people[len(OFFERS) + len(NEEDS) :], rng)
         # An organisation asks too: the partner login's organisation needs drivers.
         partner = (
             Member.objects.filter(community=community, role=Role.PARTNER)
@@ -194,4 +238,5 @@ def seed_matching(seed: int = 1) -> None:
                     "and driving them home after lunch, 11:30 to 14:00.",
                     urgency=Urgency.SOON,
                     safeguarding=Clearance.BASIC,
+                    tags=["driving"],
                 )

@@ -8,7 +8,7 @@ from kampung.people.models import Member, Role
 
 
 def open_need_points(user, community) -> list[tuple[float, float, str]]:
-    """Open needs with a place, as (lat, lng, category) for the gap analysis. Only people
+    """Open requests with a place, as (lat, lng, kind) for the gap analysis. Only people
     who may see community statistics count needs: small areas could point to a person."""
     if not policy.can(user, "stats.view", community):
         return []
@@ -19,8 +19,10 @@ def open_need_points(user, community) -> list[tuple[float, float, str]]:
         .prefetch_related("tags")
     )
     for need in needs:
-        tags = list(need.tags.all())
-        out.append((need.lat, need.lng, tags[0].title if tags else "other"))
+        # The request's kind is its first tag's code (assets carry the same codes);
+        # "" when it names none.
+        codes = sorted(t.code for t in need.tags.all())
+        out.append((need.lat, need.lng, codes[0] if codes else ""))
     return out
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kampung import policy
 from kampung.assets import actions as asset_actions
 from kampung.assets.models import Asset, Category
+from kampung.workshops import merging, queries
+from kampung.workshops.errors import MergeOutdated
 from kampung.workshops.models import MAX_ITEMS, Workshop, WorkshopItem
 
 PER_PARTICIPANT = 100
@@ -198,40 +200,35 @@ def mark_items(*, by, workshop: Workshop, item_ids, status: str) -> int:
     return len(items)
 
 
-def _join(*texts: str, sep: str) -> str:
-    seen: list[str] = []
-    for text in texts:
-        text = (text or "").strip()
-        if text and text.casefold() not in {s.casefold() for s in seen}:
-            seen.append(text)
-    return sep.join(seen)
-
-
 @transaction.atomic
-def merge_items(*, by, workshop: Workshop, keep_id: int, other_ids) -> WorkshopItem:
-    """Duplicates become part of the item kept: its blanks are filled from theirs, their
-    descriptions and who-offers-it are added, and they are marked merged (not deleted),
-    so who added what stays on record."""
+def merge_items(
+    *, by, workshop: Workshop, keep_id: int, other_ids, picks=None, expected: str = ""
+) -> WorkshopItem:
+    """Duplicates become one item: the item kept takes the most complete value of each
+    field from all of them (kampung.workshops.merging), or the value the facilitator
+    picked on the review page (`picks`: field -> option index there). The others are
+    marked merged (not deleted), so who added what stays on record. `expected` is the
+    review page's fingerprint: if the items changed since, nothing is merged."""
     policy.require(by, "workshop.run", workshop.community, workshop)
-    other_ids = [int(i) for i in other_ids if int(i) != int(keep_id)]
-    if not other_ids:
-        raise ValidationError({"items": _("Choose at least two items to merge.")})
-    items = {
-        i.pk: i for i in workshop.items.select_for_update().filter(pk__in=[keep_id, *other_ids])
-    }
-    if len(items) != len(other_ids) + 1:
-        raise ValidationError({"items": _("Some of those items are not on this board.")})
-    keep = items[int(keep_id)]
-    others = [items[i] for i in other_ids]
-    for item in [keep, *others]:
+    ids = [int(keep_id), *(int(i) for i in other_ids)]
+    locked = {i.pk: i for i in workshop.items.select_for_update().filter(pk__in=ids)}
+    plan = queries.merge_plan(locked, keep_id, other_ids)
+    for item in plan.items:
         _editable(item)
-    if keep.lat is None and keep.location_kind == Asset.LocationKind.POINT:
-        placed = next((o for o in others if o.lat is not None), None)
-        if placed is not None:
-            keep.lat, keep.lng = placed.lat, placed.lng
-    keep.address = keep.address or next((o.address for o in others if o.address), "")
-    keep.description = _join(keep.description, *(o.description for o in others), sep="\n")
-    keep.offered_by = _join(keep.offered_by, *(o.offered_by for o in others), sep="; ")[:200]
+    if expected and expected != plan.fingerprint:
+        raise MergeOutdated()
+    values = [queries.item_values(i) for i in plan.items]
+    try:
+        chosen = merging.apply(values, {k: int(v) for k, v in (picks or {}).items()})
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise ValidationError(
+            {"picks": _("Choose one of the values shown for each field.")}
+        ) from None
+    keep, others = plan.keep, plan.items[1:]
+    for name in ("name", "category", "location_kind", "lat", "lng", "address"):
+        setattr(keep, name, getattr(chosen, name))
+    keep.offered_by = chosen.offered_by[:200]
+    keep.description = chosen.description
     _clean_item(keep)
     keep.save()
     for other in others:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kampung import limits
 from kampung.assets.models import Asset, Category
 from kampung.web import PickPlace
+from kampung.workshops import merging, queries
 
 # What each kind of asset means, in the words a participant would use.
 CATEGORY_HINTS = {
@@ -88,3 +89,60 @@ class JoinForm(ItemForm):
         required=False,
         help_text=_("So the facilitator can thank you."),
     )
+
+
+MERGE_LABELS = {
+    "name": _("What it is called"),
+    "category": _("Kind of thing"),
+    "place": _("Where it is"),
+    "address": _("Address or landmark"),
+    "offered_by": _("Who offers it"),
+    "description": _("More about it"),
+}
+
+
+def describe(field: str, value) -> str:
+    """One option on the merge review page, in plain words."""
+    if field == "category":
+        return str(SHORT_CATEGORY.get(value, value))
+    if field == "place":
+        kind, lat, lng = value
+        if kind == Asset.LocationKind.POINT:
+            if lat is None:
+                return str(_("At a place, not yet on the map"))
+            return str(_("On the map"))
+        return str(dict(WHERE).get(kind, kind))
+    return str(value) if str(value).strip() else str(_("(left empty)"))
+
+
+class MergeForm(forms.Form):
+    """One set of radio buttons per field where the items differ; the most complete
+    value (kampung.workshops.merging) is the first option and is ticked to start with."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = [queries.item_values(i) for i in plan.items]
+        for choice in plan.choices:
+            options = []
+            for index, value in enumerate(choice.options):
+                label = describe(choice.field, value)
+                found = merging.sources(choice.field, value, values)
+                if choice.field == "name":
+                    pass  # the name is its own source
+                elif found:
+                    names = ", ".join(f"“{plan.items[i].name}”" for i in found)
+                    label = _("%(value)s (from %(names)s)") % {"value": label, "names": names}
+                else:
+                    label = _("%(value)s (all of them together)") % {"value": label}
+                if index == 0:
+                    label = _("%(value)s — suggested") % {"value": label}
+                options.append((str(index), label))
+            self.fields[choice.field] = forms.ChoiceField(
+                label=MERGE_LABELS[choice.field],
+                choices=options,
+                initial="0",
+                widget=forms.RadioSelect,
+            )
+
+    def picks(self) -> dict[str, int]:
+        return {name: int(value) for name, value in self.cleaned_data.items()}

@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,8 +20,15 @@ from kampung import policy
 from kampung.assets.models import Category
 from kampung.errors import REFUSALS
 from kampung.web import add_errors, community_for, pick_map_context, public_url, show_error
-from kampung.workshops import actions, participants
-from kampung.workshops.forms import SHORT_CATEGORY, ItemForm, JoinForm, WorkshopForm
+from kampung.workshops import actions, participants, queries
+from kampung.workshops.errors import MergeOutdated
+from kampung.workshops.forms import (
+    SHORT_CATEGORY,
+    ItemForm,
+    JoinForm,
+    MergeForm,
+    WorkshopForm,
+)
 from kampung.workshops.models import Workshop, WorkshopItem
 from kampung.workshops.qr import qr_svg
 
@@ -190,25 +198,69 @@ def workshop_mark(request, slug: str, workshop_id: int):
 @login_required
 @require_POST
 def workshop_merge(request, slug: str, workshop_id: int):
+    """The board's "Merge ticked items": on to the review page for those items."""
     workshop = _workshop(request, slug, workshop_id)
-    ids = _selected(request)
+    ids = sorted(set(_selected(request)))
     if len(ids) < 2:
         messages.error(request, _("Tick at least two items to merge."))
-    else:
-        keep = min(ids)  # the first one added stays; the others join it
-        _do(
-            request,
-            lambda: messages.success(
-                request,
-                _("Merged into “%(name)s”.")
-                % {
-                    "name": actions.merge_items(
-                        by=request.user, workshop=workshop, keep_id=keep, other_ids=ids
-                    ).name
-                },
-            ),
-        )
-    return _board_response(request, workshop)
+        return _board_response(request, workshop)
+    url = reverse("workshop_merge_review", args=[slug, workshop.pk])
+    return redirect(f"{url}?{urlencode([('items', i) for i in ids])}")
+
+
+@login_required
+def workshop_merge_review(request, slug: str, workshop_id: int):
+    """Check the merge: for each field where the items differ, the facilitator picks
+    the value to keep (the most complete one is ticked), then confirms."""
+    workshop = _workshop(request, slug, workshop_id)
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        ids = [int(v) for v in source.getlist("items")]
+        plan = queries.plan_for(workshop, ids)
+    except (ValueError, *REFUSALS) as exc:
+        if isinstance(exc, ValueError):
+            exc = ValidationError({"items": _("Tick at least two items to merge.")})
+        show_error(request, exc)
+        return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+    form = MergeForm(request.POST or None, plan=plan)
+    outdated = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = actions.merge_items(
+                by=request.user,
+                workshop=workshop,
+                keep_id=plan.keep.pk,
+                other_ids=[i.pk for i in plan.items[1:]],
+                picks=form.picks(),
+                expected=request.POST.get("fingerprint", ""),
+            )
+        except MergeOutdated as exc:
+            # Start again from the items as they are now, saying why.
+            try:
+                plan = queries.plan_for(workshop, ids)
+            except REFUSALS as gone:
+                show_error(request, gone)
+                return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+            form, outdated = MergeForm(plan=plan), exc.message
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Merged into “%(name)s”.") % {"name": kept.name})
+            return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+    for item in plan.items:
+        item.short_category = SHORT_CATEGORY.get(item.category, item.category)
+    return render(
+        request,
+        "workshops/merge_review.html",
+        {
+            "community": workshop.community,
+            "workshop": workshop,
+            "plan": plan,
+            "form": form,
+            "outdated": outdated,
+            "page_title": _("Merge %(n)s items into one") % {"n": len(plan.items)},
+        },
+    )
 
 
 @login_required

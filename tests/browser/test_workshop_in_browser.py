@@ -87,10 +87,30 @@ def test_a_workshop_from_opening_to_the_map(cast, browser, page, log_in, live_se
     expect(page.locator("#board")).to_contain_text("Needs a place on the map")
     shot(page, "workshop-board-desktop")
 
-    # Merge the duplicate football entries: the first one added is kept.
+    # Merge the duplicate football entries. The review page ticks the most complete
+    # value of each field that differs (the newer, longer name; its map point); the
+    # facilitator keeps the older name and the suggested place.
     page.get_by_role("checkbox", name="Youth football").check()
     page.get_by_role("checkbox", name="Football for teens").check()
     page.get_by_role("button", name="Merge ticked items").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merge 2 items into one")
+    name = page.get_by_role("group", name="What it is called")
+    expect(name.get_by_label("Football for teens — suggested")).to_be_checked()
+    place = page.get_by_role("group", name="Where it is")
+    expect(place.get_by_label("— suggested")).to_be_checked()
+    expect(place.get_by_label("— suggested")).to_have_accessible_name(
+        re.compile(r"^On the map \(from “Football for teens”\)")
+    )
+    # Only one of them says who offers it: kept, with nothing to choose.
+    expect(page.get_by_role("group", name="Who offers it")).to_have_count(0)
+    shot(page, "workshop-merge-review-desktop")
+    assert _serious_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "workshop-merge-review-mobile")
+    name.get_by_label("Youth football", exact=True).check()
+    page.get_by_role("button", name="Merge into one item").click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.locator("#board")).to_contain_text("Merged into “Youth football”.")
     expect(page.locator("#board")).to_contain_text("now part of “Youth football”")
     expect(page.get_by_test_id("board-total")).to_have_text("3 items")
 

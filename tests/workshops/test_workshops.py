@@ -77,7 +77,7 @@ def test_a_closed_workshop_takes_no_more_items(workshop, cast):
     assert "workshop" in caught.value.message_dict
 
 
-def test_merge_keeps_the_first_and_fills_its_blanks(workshop, cast):
+def test_merge_keeps_the_first_item_and_fills_its_blanks(workshop, cast):
     first = _add(
         workshop,
         name="Youth football",
@@ -237,7 +237,15 @@ def test_the_board_buttons_mark_merge_and_publish(client, cast, workshop):
     b = _add(workshop, participant="p2", name="Sewing lessons", description="Fridays")
     client.force_login(cast.user("coordinator"))
     slug = cast.community.slug
-    client.post(reverse("workshop_merge", args=[slug, workshop.pk]), {"items": [a.pk, b.pk]})
+    review = client.post(
+        reverse("workshop_merge", args=[slug, workshop.pk]), {"items": [a.pk, b.pk]}
+    )["Location"]
+    plan = client.get(review).context["plan"]
+    client.post(
+        review.split("?")[0],
+        {"items": [a.pk, b.pk], "fingerprint": plan.fingerprint}
+        | {c.field: "0" for c in plan.choices},
+    )
     b.refresh_from_db()
     assert b.status == "merged"
     client.post(reverse("workshop_mark", args=[slug, workshop.pk]), {"one": f"accepted:{a.pk}"})
