@@ -60,6 +60,7 @@ community = [
     path("needs/<int:need_id>/", matching_views.need_detail, name="need_detail"),
     path("needs/<int:need_id>/propose/", matching_views.match_propose, name="match_propose"),
     path("needs/<int:need_id>/close/", matching_views.need_close, name="need_close"),
+    path("needs/<int:need_id>/kind/", matching_views.need_kind, name="need_kind"),
     path("matches/<int:match_id>/", matching_views.match_detail, name="match_detail"),
     path("matches/<int:match_id>/answer/", matching_views.match_answer, name="match_answer"),
     path("matches/<int:match_id>/share/", matching_views.match_share, name="match_share"),

@@ -10,6 +10,7 @@ checked again by the core when a match is proposed, so a stale page cannot break
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -87,8 +88,6 @@ def _validate_need(need: Need) -> None:
     need.description = (need.description or "").strip()
     if not need.title:
         errors["title"] = _("Say in a few words what you need.")
-    if not need.description:
-        errors["description"] = _("Tell us a little more, so the right person can help.")
     if need.mode not in Mode.values:
         errors["mode"] = _("Choose in person, online, or either.")
     if need.mode == Mode.IN_PERSON and need.lat is None:
@@ -150,7 +149,47 @@ def post_need(
             need.lat, need.lng = community.centre_lat, community.centre_lng
     tag_objs = _tags(tags)
     _validate_need(need)
+    if not tag_objs:
+        tag_objs = _guessed_kind(need)
+        need.kind_guessed = bool(tag_objs)
     need.save()
+    need.tags.set(tag_objs)
+    return need
+
+
+def kind_choices_query():
+    """The kinds of help a person can choose: skills and the top services."""
+    from django.db.models import Q
+
+    return Tag.objects.filter(Q(scheme="skill") | Q(scheme="oe", parent_code=""))
+
+
+def _guessed_kind(need: Need) -> list[Tag]:
+    """The kind of help the words most likely ask for, among those a person can choose
+    (a service's top level for a more detailed one), or none."""
+    choosable = {t.code: t for t in kind_choices_query()}
+    for code in core.synonyms.guess_kinds(f"{need.title}. {need.description}"):
+        top = code.split("-")[0] if code[:1].isdigit() else code
+        if top in choosable:
+            return [choosable[top]]
+    return []
+
+
+@transaction.atomic
+def change_need_kind(*, by, need: Need, tag: str = "") -> Need:
+    """The person asking or a community developer says what kind of help it is
+    (`tag`: a code), or leaves it to Kampung's guess (blank)."""
+    policy.require(by, "need.edit", need.community, need)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if tag:
+        if not kind_choices_query().filter(code=tag).exists():
+            raise ValidationError({"tag": _("Choose a kind of help from the list.")})
+        tag_objs = _tags([tag])
+        need.kind_guessed = False
+    else:
+        tag_objs = _guessed_kind(need)
+        need.kind_guessed = bool(tag_objs)
+    need.save(update_fields=["kind_guessed", "updated_at"])
     need.tags.set(tag_objs)
     return need
 
@@ -367,9 +406,12 @@ def _match_url(match: Match) -> str:
 
 
 @transaction.atomic
-def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=None) -> Match:
+def propose_match(
+    *, by, need: Need, candidate_id: str, note: str = "", pool=None, min_fit: float = 0.0
+) -> Match:
     """Suggest a candidate for a need. The core re-checks every hard constraint with
-    today's data; a candidate it excludes cannot be proposed."""
+    today's data; a candidate it excludes cannot be proposed (nor, from a batch, one
+    fitting less well than `min_fit`)."""
     policy.require(by, "match.propose", need.community, need)
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != Need.Status.OPEN:
@@ -378,21 +420,20 @@ def propose_match(*, by, need: Need, candidate_id: str, note: str = "", pool=Non
         kind, pk = cand.resolve(candidate_id)
     except ValueError:
         raise ValidationError({"candidate": _("Unknown candidate.")}) from None
-    # `pool`: the candidates a batch allocation already read (capacities as they were
-    # before the batch, which the allocation itself kept within).
-    pool = [
-        c
-        for c in (pool if pool is not None else cand.candidates_for(by, need.community))
-        if c.id == f"{kind}:{pk}"
-    ]
-    if not pool:
+    # `pool`: the candidates a caller already read (capacities as they were then).
+    pool = pool if pool is not None else cand.candidates_for(by, need.community)
+    wanted = f"{kind}:{pk}"
+    if not any(c.id == wanted for c in pool):
         raise ValidationError({"candidate": _("That offer or asset is not available.")})
+    # Scored among everyone, as on the request's page: the wording in common is
+    # weighed against all the candidates' words, not this one's alone.
     matches, excluded = core.rank_with_exclusions(
-        cand.need_to_core(need), pool, now=cand.local_now(need.community)
+        cand.need_to_core(need), pool, now=cand.local_now(need.community), min_fit=min_fit
     )
-    if excluded:
-        raise ValidationError({"candidate": excluded[0].reason})
-    scored = matches[0]
+    refused = [e for e in excluded if e.candidate_id == wanted]
+    if refused:
+        raise ValidationError({"candidate": refused[0].reason})
+    scored = next(m for m in matches if m.candidate_id == wanted)
     match = Match(need=need, proposed_by=by, note=note.strip(), score=scored.total)
     match.factors = [
         {"name": f.name, "points": f.points, "weight": f.weight, "explanation": f.explanation}
@@ -617,15 +658,43 @@ def cancel_match(*, by, match: Match, reason: str = "") -> Match:
     return match
 
 
-@transaction.atomic
-def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], list]:
-    """Batch allocation: propose the best overall set of matches for many open needs
-    at once, respecting capacities and hard constraints. Returns (proposed, unmet)."""
+@dataclass(frozen=True)
+class ProposedPair:
+    """One suggestion a batch would make, for the coordinator to check before sending."""
+
+    need: Need
+    candidate_id: str
+    who: str  # the person (or organisation, or place) asked
+    what: str  # what they offer
+    total: float  # points out of 100
+    fit: float  # how well it fits (core.fit_of, 0-1)
+    why: tuple[str, ...]  # the reasons, in plain words
+
+
+@dataclass
+class AllocationPlan:
+    pairs: list[ProposedPair]
+    no_good_match: list[tuple[Need, str]]  # nobody fits well enough (below min_fit)
+    unmet: list[tuple[Need, str]]  # nobody can, for another reason
+    min_fit: float
+
+
+def plan_allocation(
+    *, by, community, min_fit: float = core.DEFAULT_MIN_FIT, need_ids=None
+) -> AllocationPlan:
+    """Batch allocation, first step (nothing is written): the best overall set of
+    suggestions for the open requests nobody has been asked about, within everyone's
+    limits and background checks, each fitting at least `min_fit` (0-1). A request
+    that nobody fits that well stays unmet ("no good match")."""
     policy.require(by, "match.allocate", community)
+    if not (0.0 <= min_fit <= 1.0):
+        raise ValidationError({"min_fit": _("Give a minimum fit between 0 and 100%.")})
     needs = list(
         Need.objects.filter(community=community, status=Need.Status.OPEN)
         .exclude(matches__status__in=cand.OPEN_MATCHES)
+        .select_related("community")
         .prefetch_related("tags")
+        .distinct()
     )
     if need_ids is not None:
         wanted = set(need_ids)
@@ -634,19 +703,83 @@ def allocate_open_needs(*, by, community, need_ids=None) -> tuple[list[Match], l
     pool = cand.candidates_for(by, community)
     tz = ZoneInfo(community.timezone)
     result = core.allocate(
-        [cand.need_to_core(n, tz) for n in needs], pool, now=cand.local_now(community)
+        [cand.need_to_core(n, tz) for n in needs],
+        pool,
+        now=cand.local_now(community),
+        min_fit=min_fit,
     )
-    proposed = []
+    chosen = {c.id: c for c in pool}
+    headings = cand.headings([chosen[a.match.candidate_id] for a in result.assignments])
+    pairs = []
     for a in result.assignments:
-        proposed.append(
-            propose_match(
-                by=by,
+        m = a.match
+        who, what = headings[str(m.candidate_id)]
+        why = [m.factor("fit").explanation, m.factor("text").explanation]
+        if m.factor("fit").score <= 0:
+            why.pop(0)  # no skill or category link: the shared words are the reason
+        why += [m.factor(name).explanation for name in ("distance", "time", "language")]
+        pairs.append(
+            ProposedPair(
                 need=by_id[int(a.need_id)],
-                candidate_id=str(a.match.candidate_id),
-                pool=pool,
+                candidate_id=str(m.candidate_id),
+                who=who,
+                what=what,
+                total=m.total,
+                fit=core.fit_of(m),
+                why=tuple(why),
             )
         )
-    unmet = [(by_id[int(u.need_id)], u.reason) for u in result.unmet]
+    no_good = [(by_id[int(u.need_id)], u.reason) for u in result.unmet if u.code == "poor_fit"]
+    unmet = [(by_id[int(u.need_id)], u.reason) for u in result.unmet if u.code != "poor_fit"]
+    return AllocationPlan(pairs=pairs, no_good_match=no_good, unmet=unmet, min_fit=min_fit)
+
+
+@transaction.atomic
+def send_suggestions(
+    *, by, community, pairs, min_fit: float = core.DEFAULT_MIN_FIT
+) -> tuple[list[Match], list[tuple[Need | None, str]]]:
+    """Batch allocation, second step: propose the (need id, candidate id) pairs the
+    coordinator kept. Each is checked again now (the request still open with nobody
+    asked, the helper still within their limits and checks, still fitting at least
+    `min_fit`); a pair that no longer holds is skipped. Returns (proposed, skipped as
+    (request or None if it is gone, why))."""
+    policy.require(by, "match.allocate", community)
+    proposed: list[Match] = []
+    skipped: list[tuple[Need | None, str]] = []
+    seen: set[int] = set()
+    for need_id, candidate_id in pairs:
+        need = Need.objects.filter(community=community, pk=need_id).first()
+        if need is None:
+            skipped.append((None, _("A request is no longer there.")))
+            continue
+        if need.pk in seen or need.matches.filter(status__in=cand.OPEN_MATCHES).exists():
+            skipped.append((need, _("Someone has already been asked about it.")))
+            continue
+        seen.add(need.pk)
+        try:
+            proposed.append(
+                propose_match(by=by, need=need, candidate_id=candidate_id, min_fit=min_fit)
+            )
+        except ValidationError as exc:
+            why = " ".join(m for found in exc.message_dict.values() for m in found)
+            skipped.append((need, why))
+    return proposed, skipped
+
+
+def allocate_open_needs(
+    *, by, community, need_ids=None, min_fit: float = core.DEFAULT_MIN_FIT
+) -> tuple[list[Match], list]:
+    """Batch allocation in one go (the API without a preview): plan, then send every
+    suggestion. Returns (proposed, unmet as (need, reason))."""
+    plan = plan_allocation(by=by, community=community, min_fit=min_fit, need_ids=need_ids)
+    proposed, skipped = send_suggestions(
+        by=by,
+        community=community,
+        pairs=[(p.need.pk, p.candidate_id) for p in plan.pairs],
+        min_fit=min_fit,
+    )
+    unmet = plan.no_good_match + plan.unmet
+    unmet += [(need, why) for need, why in skipped if need is not None]
     return proposed, unmet
 
 

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kampung import limits, policy
 from kampung.api_types import Id, one_of
 from kampung.assets.models import Asset
 from kampung.communities.models import Organisation
-from kampung.matching import actions, contacts
+from kampung.matching import actions, contacts, core
 from kampung.matching import candidates as cand
 from kampung.matching.models import Match, Mode, Need, Offer
 from kampung.people.models import Member
@@ -34,7 +34,7 @@ class Slot(Schema):
 
 class NeedIn(Schema):
     title: str = Field(..., max_length=200)
-    description: str = Field(..., max_length=limits.DESCRIPTION_MAX)
+    description: str = Field("", max_length=limits.DESCRIPTION_MAX)
     tags: list[str] = Field([], max_length=limits.LIST_MAX)
     mode: str = Field("in_person", json_schema_extra={"enum": Mode.values})
     lat: float | None = Field(None, ge=-90, le=90)
@@ -60,6 +60,9 @@ class NeedOut(Schema):
     title: str
     description: str
     tags: list[str]
+    kind_guessed: bool = Field(
+        False, description="True when Kampung guessed the tags from the words."
+    )
     mode: str
     urgency: int
     safeguarding: int
@@ -361,11 +364,40 @@ def cancel(request, slug: str, match_id: int, reason: str = ""):
 
 
 @router.post("/communities/{slug}/allocations")
-def allocate(request, slug: str):
-    """Propose the best overall set of matches for all open needs without one."""
+def allocate(
+    request,
+    slug: str,
+    dry_run: bool = False,
+    min_fit: float = Query(core.DEFAULT_MIN_FIT, ge=0, le=1),
+):
+    """Propose the best overall set of matches for all open needs without one, each
+    fitting at least `min_fit` (0-1: how well what the helper offers matches the need);
+    needs nobody fits that well stay unmet ("No good match: ..."). With `dry_run=true`
+    nothing is written: the response lists the matches that would be proposed."""
     community = community_for(request, slug)
-    proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
+    if dry_run:
+        plan = actions.plan_allocation(by=request.user, community=community, min_fit=min_fit)
+        return {
+            "dry_run": True,
+            "proposed": [
+                {
+                    "need_id": p.need.pk,
+                    "candidate_id": p.candidate_id,
+                    "score": p.total,
+                    "fit": round(p.fit, 3),
+                    "why": list(p.why),
+                }
+                for p in plan.pairs
+            ],
+            "unmet": [
+                {"need_id": n.pk, "reason": reason} for n, reason in plan.no_good_match + plan.unmet
+            ],
+        }
+    proposed, unmet = actions.allocate_open_needs(
+        by=request.user, community=community, min_fit=min_fit
+    )
     return {
+        "dry_run": False,
         "proposed": [{"match_id": m.pk, "need_id": m.need_id, "score": m.score} for m in proposed],
         "unmet": [{"need_id": n.pk, "reason": reason} for n, reason in unmet],
     }

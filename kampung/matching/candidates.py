@@ -53,7 +53,9 @@ def need_to_core(need: Need, tz: ZoneInfo | None = None) -> core.Need:
                 datetime.combine(end, time(23, 59), tz),
             ),
         )
-    codes = frozenset(t.code for t in need.tags.all())
+    # A kind Kampung guessed from the words is no more certain than the words, which
+    # the core reads itself: only a kind a person chose counts as a category.
+    codes = frozenset() if need.kind_guessed else frozenset(t.code for t in need.tags.all())
     return core.Need(
         id=need.pk,
         text=f"{need.title}. {need.description}",
@@ -358,17 +360,35 @@ def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
                 for c in cs
                 if None not in (need.lat, need.lng, c.lat, c.lng)
             ]
-            v["km"] = f"{int(min(far) * 10) / 10:g}" if far else "?"
-            if all(c.kind == "asset" for c in cs):  # places do not travel
+            # Each is further away than the nearest of them, rounded down (never "0 km").
+            km = int(min(far) * 10) / 10 if far else 0.0
+            v["km"] = f"{km:g}"
+            places = all(c.kind == "asset" for c in cs)
+            if places and km > 0:
                 text = ngettext(
-                    "%(n)s place is more than %(km)s km away",
-                    "%(n)s places are more than %(km)s km away",
+                    "%(n)s place is more than %(km)s km away, and places cannot come to "
+                    "the person asking",
+                    "%(n)s places are more than %(km)s km away, and places cannot come to "
+                    "the person asking",
+                    n,
+                )
+            elif places:
+                text = ngettext(
+                    "%(n)s place is not where the person asking is, and places cannot come to them",
+                    "%(n)s places are not where the person asking is, and places cannot "
+                    "come to them",
+                    n,
+                )
+            elif km > 0:
+                text = ngettext(
+                    "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
+                    "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
                     n,
                 )
             else:
                 text = ngettext(
-                    "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
-                    "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
+                    "%(n)s %(who)s is further away than they can travel",
+                    "%(n)s %(who)s are further away than they can travel",
                     n,
                 )
         elif code == "online":

@@ -67,7 +67,8 @@ class NeedForm(PickPlace):
     )
     description = forms.CharField(
         max_length=limits.DESCRIPTION_MAX,
-        label=_("Tell us more"),
+        label=_("Tell us more (optional)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What would help, and anything the helper should know."),
     )
@@ -235,3 +236,29 @@ class CompleteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class BatchReviewForm(forms.Form):
+    """The review of a batch of suggestions: how well a helper must fit to be suggested."""
+
+    min_fit = forms.IntegerField(
+        label=_("Only suggest helpers who fit at least (%)"),
+        min_value=0,
+        max_value=100,
+        initial=35,
+        help_text=_(
+            "How closely what they offer matches the request. Requests with nobody this "
+            "close are listed under “No good match”."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class NeedKindForm(forms.Form):
+    """Change the kind of help a request is (Kampung guesses it when nobody says)."""
+
+    tag = forms.ChoiceField(label=_("What kind of help is it?"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = _kind_choices()

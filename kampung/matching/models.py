@@ -165,9 +165,12 @@ class Need(models.Model):
     )
     title = models.CharField(_("what do you need?"), max_length=200)
     description = models.TextField(
-        _("tell us more"), validators=limits.text_max(limits.DESCRIPTION_MAX)
+        _("tell us more"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="needs")
+    # The kind of help (tags) was guessed by Kampung from the words, not chosen by a
+    # person: shown as a guess, and not used as a certain category when ranking.
+    kind_guessed = models.BooleanField(default=False)
     mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     lat = models.FloatField(null=True, blank=True, validators=latitude_validators)
     lng = models.FloatField(null=True, blank=True, validators=longitude_validators)

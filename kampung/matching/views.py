@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kampung import policy
+from kampung.assets.rules import ACCESSIBILITY
 from kampung.audit.log import record_view
 from kampung.errors import REFUSALS
-from kampung.matching import actions, contacts
+from kampung.matching import actions, contacts, core
 from kampung.matching import candidates as cand
 from kampung.matching.forms import (
+    BatchReviewForm,
     CompleteForm,
     NeedForm,
+    NeedKindForm,
     OfferForm,
     StrengthsForm,
     when_from_slots,
@@ -33,6 +37,7 @@ from kampung.matching.models import (
     StrengthsProfile,
 )
 from kampung.people.models import Member, Role
+from kampung.people.skills import LANGUAGE_NAMES
 from kampung.web import add_errors, community_for, pick_map_context, show_error
 
 FACTOR_NAMES = {
@@ -180,12 +185,20 @@ def need_detail(request, slug: str, need_id: int):
             need.posted_by_id == request.user.pk
             or (asker is not None and asker.user_id == request.user.pk)
         ),
+        "languages": [str(LANGUAGE_NAMES.get(c, c)) for c in need.languages],
+        "accessibility": [str(ACCESSIBILITY.get(a, a)) for a in need.accessibility],
     }
+    if policy.can(request.user, "need.edit", community, need) and need.status in (
+        Need.Status.OPEN,
+        Need.Status.MATCHED,
+    ):
+        kind = next(iter(need.tags.all()), None)
+        context["kind_form"] = NeedKindForm(
+            initial={"tag": kind.code if kind and not need.kind_guessed else ""}
+        )
     if not context["can_propose"] and need.status == Need.Status.OPEN:
         # The person asking sees places, groups and organisations that may help (not
         # people: a person is only suggested by a community developer, with their yes).
-        from kampung.matching import core
-
         pool = [c for c in cand.candidates_for(request.user, community) if c.kind == "asset"]
         names = {c.id: c.name for c in pool}
         ranked = core.rank(cand.need_to_core(need), pool, now=cand.local_now(community), limit=5)
@@ -197,8 +210,6 @@ def need_detail(request, slug: str, need_id: int):
     if context["can_propose"]:
         pool = cand.candidates_for(request.user, community)
         by_id = {c.id: c for c in pool}
-        from kampung.matching import core
-
         ranked, excluded = core.rank_with_exclusions(
             cand.need_to_core(need), pool, now=cand.local_now(community), limit=10
         )
@@ -485,23 +496,121 @@ def offer_list(request, slug: str):
     )
 
 
+BATCH_SALT = "kampung.matching.batch-suggestion"
+BATCH_MAX_AGE = 6 * 3600  # a review left open longer is computed again
+
+
+def _fit_words(fit: float) -> str:
+    if fit >= 0.7:
+        return _("Good fit")
+    if fit >= 0.5:
+        return _("Fair fit")
+    return _("Weak fit")
+
+
+def _sign_pair(request, community, need_id: int, candidate_id: str, min_fit: float) -> str:
+    """A suggestion on the review page, signed so that what comes back is only what
+    this coordinator was shown here (the scores are computed again when sending)."""
+    return signing.dumps(
+        [community.pk, request.user.pk, need_id, candidate_id, min_fit], salt=BATCH_SALT
+    )
+
+
+def _unsign_pairs(request, community, values) -> tuple[list[tuple[int, str]], float, int]:
+    """(pairs, minimum fit, how many values were out of date or not ours)."""
+    pairs, min_fit, bad = [], core.DEFAULT_MIN_FIT, 0
+    for value in values[:500]:
+        try:
+            cid, uid, need_id, candidate_id, fit = signing.loads(
+                value, salt=BATCH_SALT, max_age=BATCH_MAX_AGE
+            )
+        except (signing.BadSignature, ValueError, TypeError):
+            bad += 1
+            continue
+        if (cid, uid) != (community.pk, request.user.pk):
+            bad += 1
+            continue
+        pairs.append((int(need_id), str(candidate_id)))
+        min_fit = float(fit)
+    return pairs, min_fit, bad
+
+
 @login_required
 @require_POST
 def allocate(request, slug: str):
+    """Suggest helpers for all open requests: check, then confirm. The first post shows
+    the suggestions Kampung would make (each ticked, with its fit and why), and the
+    requests with no good match; the coordinator unticks any and sends the rest."""
     community = community_for(request, slug)
+    if request.POST.get("step") == "send":
+        return _allocation_send(request, community)
+    form = BatchReviewForm(request.POST if "min_fit" in request.POST else None)
+    min_fit = form.cleaned_data["min_fit"] / 100 if form.is_valid() else core.DEFAULT_MIN_FIT
     try:
-        proposed, unmet = actions.allocate_open_needs(by=request.user, community=community)
+        plan = actions.plan_allocation(by=request.user, community=community, min_fit=min_fit)
     except REFUSALS as exc:
         show_error(request, exc)
         return redirect("need_list", slug=slug)
+    rows = [
+        {
+            "pair": p,
+            "token": _sign_pair(request, community, p.need.pk, p.candidate_id, plan.min_fit),
+            "fit_pct": int(round(100 * p.fit)),
+            "fit_words": _fit_words(p.fit),
+        }
+        for p in plan.pairs
+    ]
+    return render(
+        request,
+        "matching/allocation_review.html",
+        {
+            "community": community,
+            "form": form if form.is_bound else BatchReviewForm(),
+            "rows": rows,
+            "plan": plan,
+            "min_fit_pct": int(round(100 * plan.min_fit)),
+            "page_title": _("Check the suggestions before sending them"),
+        },
+    )
+
+
+def _allocation_send(request, community):
+    pairs, min_fit, bad = _unsign_pairs(request, community, request.POST.getlist("pair"))
+    if not pairs:
+        messages.error(
+            request,
+            _("Nothing was sent: tick at least one suggestion.")
+            if not bad
+            else _("Nothing was sent: the list was out of date. Here it is again."),
+        )
+        return redirect("need_list", slug=community.slug)
+    try:
+        proposed, skipped = actions.send_suggestions(
+            by=request.user, community=community, pairs=pairs, min_fit=min_fit
+        )
+    except REFUSALS as exc:
+        show_error(request, exc)
+        return redirect("need_list", slug=community.slug)
+    if bad:
+        skipped.append((None, _("Some suggestions were out of date and were not sent.")))
+    if proposed:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s suggestion sent. Each helper is asked and can say no.",
+                "%(n)s suggestions sent. Each helper is asked and can say no.",
+                len(proposed),
+            )
+            % {"n": len(proposed)},
+        )
     return render(
         request,
         "matching/allocation.html",
         {
             "community": community,
             "proposed": proposed,
-            "unmet": unmet,
-            "page_title": _("Suggestions for all open requests"),
+            "skipped": skipped,
+            "page_title": _("Suggestions sent"),
         },
     )
 
@@ -540,6 +649,25 @@ def need_close(request, slug: str, need_id: int):
             if status == Need.Status.MET
             else _("Withdrawn. Nobody new will be asked to help with it."),
         )
+    return redirect("need_detail", slug=slug, need_id=need.pk)
+
+
+@login_required
+@require_POST
+def need_kind(request, slug: str, need_id: int):
+    """The person asking or a community developer says what kind of help it is."""
+    community = community_for(request, slug)
+    need = _need(request, community, need_id)
+    form = NeedKindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a kind of help from the list."))
+        return redirect("need_detail", slug=slug, need_id=need.pk)
+    try:
+        actions.change_need_kind(by=request.user, need=need, tag=form.cleaned_data["tag"])
+    except REFUSALS as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("Saved the kind of help."))
     return redirect("need_detail", slug=slug, need_id=need.pk)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from kampung import limits
 from kampung.assets.models import Asset
 from kampung.matching import actions
 from kampung.matching import candidates as cand
@@ -84,7 +85,8 @@ def test_paused_offers_are_never_suggested(cast, phone_need):
     "fields,field",
     [
         ({"title": "", "description": "x"}, "title"),
-        ({"title": "Help", "description": "   "}, "description"),
+        ({"title": "   ", "description": "Only the words are optional"}, "title"),
+        ({"title": "Help", "description": "x" * (limits.DESCRIPTION_MAX + 1)}, "description"),
         ({"title": "Help", "description": "x", "tags": ["no-such-category"]}, "tags"),
         ({"title": "Help", "description": "x", "lat": 100.0, "lng": 1.0}, "lat"),
         ({"title": "Help", "description": "x",
@@ -187,7 +189,8 @@ def test_the_api_runs_the_same_flow(client, cast, phone_need):
     [
         ({"title": "Lift", "description": "x", "tags": ["nope"]}, "tags"),
         ({"title": "Lift", "description": "x", "lat": 91, "lng": 0}, "lat"),
-        ({"title": "Lift", "description": ""}, "description"),
+        ({"title": "Lift", "description": "x" * (limits.DESCRIPTION_MAX + 1)}, "description"),
+        ({"description": "No title"}, "title"),
         ({"title": "Lift", "description": "x",
           "times": [{"day": 9, "opens": "09:00", "closes": "10:00"}]}, "times"),
     ],

@@ -12,7 +12,13 @@ models and calls ``rank``, ``CandidateIndex`` and ``allocate``.
 
 from kampung.matching.core.allocate import Allocation, Assignment, Unmet, allocate
 from kampung.matching.core.index import CandidateIndex
-from kampung.matching.core.score import DEFAULT_WEIGHTS, rank, rank_with_exclusions
+from kampung.matching.core.score import (
+    DEFAULT_MIN_FIT,
+    DEFAULT_WEIGHTS,
+    fit_of,
+    rank,
+    rank_with_exclusions,
+)
 from kampung.matching.core.types import (
     CLEARANCE_NAMES,
     Candidate,
@@ -24,6 +30,7 @@ from kampung.matching.core.types import (
 
 __all__ = [
     "CLEARANCE_NAMES",
+    "DEFAULT_MIN_FIT",
     "DEFAULT_WEIGHTS",
     "Allocation",
     "Assignment",
@@ -35,6 +42,7 @@ __all__ = [
     "Need",
     "Unmet",
     "allocate",
+    "fit_of",
     "rank",
     "rank_with_exclusions",
 ]

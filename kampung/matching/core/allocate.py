@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kampung.matching.core.index import CandidateIndex
-from kampung.matching.core.score import NeedContext
+from kampung.matching.core.score import NeedContext, fit_of
 from kampung.matching.core.types import Candidate, Id, Match, Need  # noqa: F401
 
 # Urgent needs come first when candidates are scarce: the objective weighs each
@@ -49,7 +49,9 @@ class Assignment:
 @dataclass(frozen=True)
 class Unmet:
     need_id: Id
-    code: str  # none, unwilling, safeguarding, capacity, distance, time, weak, taken
+    # none, poor_fit (nobody fits well enough), unwilling, safeguarding, capacity,
+    # distance, access, time, weak (below min_total), taken
+    code: str
     reason: str
 
 
@@ -72,6 +74,7 @@ def allocate(
     *,
     top_k: int = 10,
     min_total: float = 0.0,
+    min_fit: float = 0.0,
     workers: int | None = None,
 ) -> Allocation:
     from scipy.optimize import linprog
@@ -89,7 +92,9 @@ def allocate(
     outside = np.zeros(len(needs))
     shortlist_sizes = np.zeros(len(needs), dtype=np.int64)
     best_cents = np.zeros(len(needs), dtype=np.int64)
-    contexts = [index.context(need, weights, now) for need in needs]
+    # min_fit: a candidate fitting a need less well than this (score.fit_of) is not
+    # a possible match for it at all, so its capacity stays free for needs it fits.
+    contexts = [index.context(need, weights, now, min_fit) for need in needs]
     # Needs asking for the same kinds of help share one category-fit computation (the
     # index caches a few hundred), so take them together.
     order = sorted(range(len(needs)), key=lambda i: id(contexts[i].code_scores))
@@ -222,8 +227,7 @@ def allocate(
                     )
                 )
             continue
-        code, reason = index.why_none(contexts[i])
-        unmet.append(Unmet(need.id, code, reason))
+        unmet.append(_why_none(index, contexts[i], weights, now))
 
     ratio = objective / upper if upper > 0 else 1.0
     return Allocation(
@@ -235,6 +239,32 @@ def allocate(
         fit_ratio=ratio,
         remaining=remaining,
     )
+
+
+def _why_none(
+    index: CandidateIndex,
+    ctx: NeedContext,
+    weights: Mapping[str, float] | None,
+    now: datetime | None,
+) -> Unmet:
+    """Why a need has no possible match: nobody fitting well enough although someone
+    could help ("poor_fit"), or else the first hard constraint that leaves nobody."""
+    need = ctx.need
+    if ctx.min_fit:
+        loose = index.context(need, weights, now)
+        feasible = index.shortlist(loose, None).matches
+        if feasible:
+            best = max(feasible, key=lambda m: (fit_of(m), -m.total_cents))
+            name = index.candidates[index.pos[best.candidate_id]].name
+            return Unmet(
+                need.id,
+                "poor_fit",
+                f"No good match: the closest, {name}, fits only {fit_of(best):.0%} "
+                f"(the minimum is {ctx.min_fit:.0%})",
+            )
+        ctx = loose
+    code, reason = index.why_none(ctx)
+    return Unmet(need.id, code, reason)
 
 
 PARALLEL_FROM = 2000  # needs; below this, starting processes costs more than it saves

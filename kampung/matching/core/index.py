@@ -115,6 +115,10 @@ class CandidateIndex:
     sig_of: NDArray[np.int64]  # row -> signature
     sig_pad_codes: NDArray[np.int64]  # (width, signatures)
     sig_pad_cert: NDArray[np.float64]  # (width, signatures)
+    # code id -> (the signatures holding it, its certainty in each): a need's fit then
+    # touches only the signatures that share one of its codes.
+    code_sigs: list[tuple[NDArray[np.int64], NDArray[np.float64]]]
+    n_sigs: int
     postings: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]]
     _scratch: NDArray[np.float64]
     _fit_cache: dict[CodeKey, NDArray[np.float64]]
@@ -231,6 +235,17 @@ class CandidateIndex:
         # Stored position-major: the max then runs across a few long rows (fast).
         self.sig_pad_codes = np.ascontiguousarray(pad_codes.T)
         self.sig_pad_cert = np.ascontiguousarray(pad_cert.T)
+        self.n_sigs = len(lengths)
+        flat_codes = np.array(sig_codes, dtype=np.int64)
+        flat_cert = np.array(sig_cert, dtype=np.float64)
+        flat_sig = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        by_code = np.argsort(flat_codes, kind="stable")
+        flat_codes, flat_cert, flat_sig = flat_codes[by_code], flat_cert[by_code], flat_sig[by_code]
+        bounds = np.searchsorted(flat_codes, np.arange(len(code_ids) + 1), side="left")
+        self.code_sigs = [
+            (flat_sig[a:b], flat_cert[a:b])
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        ]
 
         # Inverted index: term -> (rows, BM25 term weight in that row).
         rows: dict[str, list[int]] = {}
@@ -308,10 +323,33 @@ class CandidateIndex:
     # --- vectorised estimate ---------------------------------------------------------
 
     def _sig_fit(self, ctx: NeedContext) -> NDArray[np.float64]:
-        """Fit score per category signature; cached, as many needs share their codes."""
+        """Fit score per category signature; cached, as many needs share their codes.
+        Only the signatures holding one of the need's codes can score above 0, so each
+        code updates just those (a signature holds a code once): the same products and
+        maxima as gathering every signature's codes, without touching the rest."""
         hit = self._fit_cache.get(ctx.code_key)
         if hit is not None:
             return hit
+        sig_fit: NDArray[np.float64] = np.zeros(self.n_sigs)
+        for code, (s, _ncode, _phrase) in ctx.code_scores.items():
+            k = self.code_ids.get(code)
+            if k is None:
+                continue
+            sigs, cert = self.code_sigs[k]
+            vals = s * cert
+            strong = vals >= MIN_FIT  # as score.fit_factor: weaker links do not count
+            if not strong.all():
+                sigs, vals = sigs[strong], vals[strong]
+            np.maximum(sig_fit[sigs], vals, out=vals)
+            sig_fit[sigs] = vals
+        if len(self._fit_cache) >= FIT_CACHE:
+            self._fit_cache.pop(next(iter(self._fit_cache)))
+        self._fit_cache[ctx.code_key] = sig_fit
+        return sig_fit
+
+    def _sig_fit_padded(self, ctx: NeedContext) -> NDArray[np.float64]:
+        """The straightforward form of _sig_fit (every signature, every code slot);
+        kept as the reference the tests compare it with."""
         score_vec = np.zeros(len(self.code_ids) + 1)  # the last slot is the 0 sentinel
         for code, (s, _ncode, _phrase) in ctx.code_scores.items():
             k = self.code_ids.get(code)
@@ -319,12 +357,9 @@ class CandidateIndex:
                 score_vec[k] = s
         vals = score_vec[self.sig_pad_codes]
         vals *= self.sig_pad_cert
-        vals[vals < MIN_FIT] = 0.0  # as score.fit_factor: weaker links do not count
-        sig_fit: NDArray[np.float64] = np.maximum.reduce(vals, axis=0)
-        if len(self._fit_cache) >= FIT_CACHE:
-            self._fit_cache.pop(next(iter(self._fit_cache)))
-        self._fit_cache[ctx.code_key] = sig_fit
-        return sig_fit
+        vals[vals < MIN_FIT] = 0.0
+        out: NDArray[np.float64] = np.maximum.reduce(vals, axis=0)
+        return out
 
     def _text(self, ctx: NeedContext, rows: NDArray[np.intp]) -> NDArray[np.float64]:
         mass = sum(ctx.query.values())
@@ -366,6 +401,8 @@ class CandidateIndex:
         fit = self._sig_fit(ctx)[self.sig_of[rows]]
         text = self._text(ctx, rows)
         relevant = (fit > 0) | (text >= MIN_TEXT - 1e-9)
+        if ctx.min_fit:  # a batch's minimum fit (checked exactly when re-scored)
+            relevant &= np.maximum(fit, text) >= ctx.min_fit - 1e-9
         rows, fit, text = rows[relevant], fit[relevant], text[relevant]
 
         # Where and how: online, in person within reach, or location unknown.
@@ -480,9 +517,13 @@ class CandidateIndex:
     # --- exact ranking -------------------------------------------------------------
 
     def context(
-        self, need: Need, weights: Mapping[str, float] | None = None, now: datetime | None = None
+        self,
+        need: Need,
+        weights: Mapping[str, float] | None = None,
+        now: datetime | None = None,
+        min_fit: float = 0.0,
     ) -> NeedContext:
-        return NeedContext.of(need, self.model, weights, now)
+        return NeedContext.of(need, self.model, weights, now, min_fit)
 
     def shortlist(self, ctx: NeedContext, k: int | None, explain: bool = True) -> Shortlist:
         """The k best feasible candidates, exactly as score.py scores them. With
@@ -543,10 +584,11 @@ class CandidateIndex:
         k: int | None = 10,
         weights: Mapping[str, float] | None = None,
         now: datetime | None = None,
+        min_fit: float = 0.0,
     ) -> list[Match]:
         """The k best feasible candidates (all if k is None), as ``score.rank`` would
         return them for the same candidates."""
-        return self.shortlist(self.context(need, weights, now), k).matches
+        return self.shortlist(self.context(need, weights, now, min_fit), k).matches
 
     # --- why nobody fits -------------------------------------------------------------
 

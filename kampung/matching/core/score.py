@@ -57,6 +57,12 @@ MIN_TEXT = 0.3
 # The weakest skill or category link that counts as a fit at all: below it (a weak word
 # read from a description, then a distant relation) the link is more noise than signal.
 MIN_FIT = 0.25
+# How well a candidate fits a need, for a coordinator's batch: the stronger of the
+# skill/category fit and the wording in common (0-1). Below DEFAULT_MIN_FIT a batch
+# leaves the request unmet rather than suggest someone who offers something else: a
+# direct or synonym match scores about 0.85, a merely related kind of help about 0.25
+# ("A cup of tea and a chat" for "Volunteer drivers for our lunch club").
+DEFAULT_MIN_FIT = 0.35
 # Someone who "comes to you" without saying how far: assume a neighbourhood's width.
 COMES_TO_YOU_KM = 5.0
 # Distance score halves at this many km.
@@ -164,6 +170,7 @@ class NeedContext:
     occasions: list[tuple[int, date]]  # (bits, date) of occasions still to come
     need_mask: int
     transport: bool  # the need is about getting somewhere (a lift, transport)
+    min_fit: float = 0.0  # candidates fitting less well (fit_of) are excluded as "poor_fit"
 
     @classmethod
     def of(
@@ -172,6 +179,7 @@ class NeedContext:
         text_model: TextModel,
         weights: Mapping[str, float] | None = None,
         now: datetime | None = None,
+        min_fit: float = 0.0,
     ) -> NeedContext:
         sources: dict[str, tuple[float, str | None]] = {}
         for code, (strength, phrase) in concepts_in(need.text).items():
@@ -202,6 +210,7 @@ class NeedContext:
             occasions=occasions,
             need_mask=need_mask,
             transport=any(is_transport_code(code) for code, _src in code_key),
+            min_fit=min_fit,
         )
 
 
@@ -289,9 +298,21 @@ def _distance(ctx: NeedContext, c: Candidate) -> tuple[str, float | None, float]
         return ("in_person", d, 1.0 / (1.0 + d / HALF_KM))
     if need.mode == "either" and c.online:
         return ("online", d, 1.0)
-    return Exclusion(
-        c.id, "distance", f"{d:.1f} km away, further than either side can travel ({reach:g} km)"
-    )
+    return Exclusion(c.id, "distance", _too_far_words(need, c, d))
+
+
+def _too_far_words(need: Need, c: Candidate, d: float) -> str:
+    """Why a candidate is too far, in plain words, without a "0 km" limit nobody
+    chose: a place stays put, and a request that says nothing about travelling means
+    the person asking cannot go anywhere (need.travel_km 0)."""
+    own = candidate_reach_km(c)
+    if need.travel_km > own:
+        return f"{d:.1f} km away, more than the {need.travel_km:g} km the person asking can go"
+    if own > 0:
+        return f"{d:.1f} km away, more than the {own:g} km they can travel"
+    if c.kind == "asset":
+        return f"{d:.1f} km away, and a place cannot come to the person asking"
+    return f"{d:.1f} km away, and they only help at their own place"
 
 
 def _distance_words(ctx: NeedContext, c: Candidate, delivery: str, d: float | None) -> str:
@@ -443,6 +464,10 @@ def score_candidate(
     text_score, text_words = text_factor(ctx, f, model)
     if fit_score <= 0.0 and text_score < MIN_TEXT:
         return Exclusion(c.id, "irrelevant", "Offers nothing that matches this need")
+    if max(fit_score, text_score) < ctx.min_fit:
+        return Exclusion(
+            c.id, "poor_fit", f"Fits only {max(fit_score, text_score):.0%}: not a good match"
+        )
     parts = {
         "fit": (fit_score, fit_words),
         "text": (text_score, text_words),
@@ -518,6 +543,8 @@ def _quick_scores(
     text_score = model.relevance(ctx.query, f.tf, len(f.doc))
     if fit_score <= 0.0 and text_score < MIN_TEXT:
         return "irrelevant"
+    if ctx.min_fit and max(fit_score, text_score) < ctx.min_fit:
+        return "poor_fit"
     if not need.languages:
         lang = 1.0
     elif not c.languages:
@@ -559,6 +586,13 @@ def _match(
     )
 
 
+def fit_of(m: Match) -> float:
+    """How well a match fits its need (0-1): the stronger of the skill/category fit and
+    the wording in common. The other factors (distance, time, language...) say whether
+    it can happen, not whether it is the right kind of help."""
+    return max(m.factor("fit").score, m.factor("text").score)
+
+
 def id_key(value: Id) -> tuple[int, int, str]:
     """Orders ints before strings, each naturally, so ties break the same way always."""
     return (0, value, "") if isinstance(value, int) else (1, 0, str(value))
@@ -575,13 +609,14 @@ def rank_with_exclusions(
     now: datetime | None = None,
     *,
     limit: int | None = None,
+    min_fit: float = 0.0,
 ) -> tuple[list[Match], list[Exclusion]]:
     """Every candidate either as a Match (best first) or as an Exclusion with its
     reason. Text statistics come from ``candidates`` themselves."""
     cands = list(candidates)
     feats = [Features.of(c) for c in cands]
     model = TextModel.build(f.doc for f in feats)
-    ctx = NeedContext.of(need, model, weights, now)
+    ctx = NeedContext.of(need, model, weights, now, min_fit)
     matches: list[Match] = []
     excluded: list[Exclusion] = []
     for c, f in zip(cands, feats, strict=True):
@@ -601,6 +636,7 @@ def rank(
     now: datetime | None = None,
     *,
     limit: int | None = None,
+    min_fit: float = 0.0,
 ) -> list[Match]:
     """Feasible candidates for ``need``, best first, each with its explained factors."""
-    return rank_with_exclusions(need, candidates, weights, now, limit=limit)[0]
+    return rank_with_exclusions(need, candidates, weights, now, limit=limit, min_fit=min_fit)[0]

@@ -638,3 +638,16 @@ def related(code: str) -> dict[str, float]:
                     for a in _ancestors(other):
                         put(a, 0.7 * ANCESTOR)
     return out
+
+
+def guess_kinds(text: str) -> list[str]:
+    """The kinds of help a text most likely asks for, best first: codes by how strongly
+    the words show them, then by where they are first said, then a skill (what a
+    neighbour does) before a service type ("A lift to the clinic" -> driving, then
+    transport). Empty when the words show nothing."""
+    found = concepts_in(text)
+    raw = text.lower().replace("'", "")
+    return sorted(
+        found,
+        key=lambda code: (-found[code][0], raw.find(found[code][1]), code[:1].isdigit(), code),
+    )

@@ -122,5 +122,6 @@ class Exclusion:
     """A candidate that may not be suggested for a need, and why (plain language)."""
 
     candidate_id: Id
-    code: str  # paused, consent, safeguarding, capacity, own, online, distance, time, irrelevant
+    code: str  # paused, consent, safeguarding, capacity, own, online, distance, access, time,
+    # irrelevant, poor_fit (below a batch's minimum fit)
     reason: str
