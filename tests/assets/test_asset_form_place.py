@@ -113,3 +113,34 @@ def test_an_online_asset_has_no_map(cast, coordinator_client):
         reverse("asset_detail", args=[cast.community.slug, asset.pk])
     ).content.decode()
     assert 'id="place-map"' not in html and "<dd>Online</dd>" in html
+
+
+def test_where_in_words_names_a_nearby_place_or_the_way_from_the_middle(cast):
+    from kampung.assets import actions, geo
+    from kampung.assets.queries import near_in_words
+
+    coordinator = cast.user("coordinator")
+    c = cast.community
+    far = actions.add_asset(
+        by=coordinator,
+        community=c,
+        name="Far bench",
+        category="place",
+        lat=c.centre_lat + 0.02,
+        lng=c.centre_lng,
+    )
+    assert near_in_words(coordinator, c, far).startswith("About 2.")
+    assert "north of the middle of Kampung Seri Mawar" in near_in_words(coordinator, c, far)
+    actions.add_asset(
+        by=coordinator,
+        community=c,
+        name="Far hall",
+        category="place",
+        lat=c.centre_lat + 0.02 + 0.00045,  # about 50 m north
+        lng=c.centre_lng,
+        visibility="private",
+    )
+    assert near_in_words(coordinator, c, far) == "Near Far hall, about 50 m away"
+    # A place the viewer may not see is never named.
+    assert "Far hall" not in near_in_words(cast.user("resident"), c, far)
+    assert geo.compass_from(0, 0, 0, 1) == "east" and geo.round_distance_m(3) == 10
