@@ -51,3 +51,31 @@ def cell_of(lat: float, lng: float, size: float) -> tuple[int, int]:
 
 def cell_bounds(row: int, col: int, size: float) -> Box:
     return Box(row * size, col * size, (row + 1) * size, (col + 1) * size)
+
+
+EARTH_RADIUS_M = 6_371_000
+COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def compass_from(lat1: float, lng1: float, lat2: float, lng2: float) -> str:
+    """Which way the second point lies from the first, as one of COMPASS."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lng2 - lng1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    bearing = (math.degrees(math.atan2(y, x)) + 360) % 360
+    return COMPASS[round(bearing / 45) % 8]
+
+
+def round_distance_m(metres: float) -> int:
+    """A distance as people say it: to 10 m below 100 m, to 50 m below 1 km, else 100 m."""
+    step = 10 if metres < 100 else 50 if metres < 1000 else 100
+    return max(step, int(round(metres / step) * step))

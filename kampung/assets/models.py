@@ -54,6 +54,9 @@ class Tag(models.Model):
 
 
 class Asset(models.Model):
+    # How to reach a steward is personal data: the audit log says it changed, not to what.
+    AUDIT_REDACT = ("contact",)
+
     class LocationKind(models.TextChoices):
         POINT = "point", _("At a place")
         ONLINE = "online", _("Online")

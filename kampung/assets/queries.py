@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, Floor
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kampung import policy
 from kampung.assets import gaps, geo
 from kampung.assets.hours import is_open
-from kampung.assets.models import Asset
+from kampung.assets.models import Asset, Category
 
 MAX_QUERY_LENGTH = 200
 
@@ -225,3 +227,59 @@ def needs_counted(user, community) -> bool:
     """Whether `user` sees open requests in the gap analysis at all (the same for 0 or
     many, so whether the column shows says nothing about whether there are any)."""
     return bool(REQUEST_SOURCES) and policy.can(user, "stats.view", community)
+
+
+LANDMARK_WITHIN_M = 250
+COMPASS_WORDS = {
+    "north": gettext_lazy("north"),
+    "north-east": gettext_lazy("north-east"),
+    "east": gettext_lazy("east"),
+    "south-east": gettext_lazy("south-east"),
+    "south": gettext_lazy("south"),
+    "south-west": gettext_lazy("south-west"),
+    "west": gettext_lazy("west"),
+    "north-west": gettext_lazy("north-west"),
+}
+LANDMARK_KINDS = (Category.PLACE, Category.INSTITUTION)
+
+
+def near_in_words(user, community, asset: Asset) -> str:
+    """Where a placed asset is, in words and without its position: the nearest place or
+    organisation `user` may see ("Near Block 12 void deck, about 80 m away"), else which
+    way and how far from the middle of the community."""
+    if asset.lat is None or asset.lng is None:
+        return ""
+    d = LANDMARK_WITHIN_M / 111_000
+    nearby = (
+        policy.visible_assets(user, community)
+        .filter(
+            status=Asset.Status.ACTIVE,
+            category__in=LANDMARK_KINDS,
+            lat__range=(asset.lat - d, asset.lat + d),
+            lng__range=(asset.lng - d * 2, asset.lng + d * 2),
+        )
+        .exclude(pk=asset.pk)
+        .values_list("name", "lat", "lng")[:200]
+    )
+    found = sorted(
+        (geo.distance_m(asset.lat, asset.lng, lat, lng), name) for name, lat, lng in nearby
+    )
+    if found and found[0][0] <= LANDMARK_WITHIN_M:
+        metres, name = found[0]
+        if metres < 15:
+            return _("At %(place)s") % {"place": name}
+        return _("Near %(place)s, about %(m)s m away") % {
+            "place": name,
+            "m": geo.round_distance_m(metres),
+        }
+    metres = geo.distance_m(community.centre_lat, community.centre_lng, asset.lat, asset.lng)
+    if metres < 150:
+        return _("Near the middle of %(community)s") % {"community": community.name}
+    way = geo.compass_from(community.centre_lat, community.centre_lng, asset.lat, asset.lng)
+    far = geo.round_distance_m(metres)
+    distance = f"{far / 1000:.1f} km" if far >= 1000 else f"{far} m"
+    return _("About %(distance)s %(way)s of the middle of %(community)s") % {
+        "distance": distance,
+        "way": COMPASS_WORDS[way],
+        "community": community.name,
+    }

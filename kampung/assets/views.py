@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampung import policy
-from kampung.assets import actions, gaps, rules
+from kampung.assets import actions, gaps, history, rules
 from kampung.assets.forms import AssetForm
 from kampung.assets.hours import format_opening_hours
 from kampung.assets.models import Asset, Category
@@ -23,13 +23,14 @@ from kampung.assets.queries import (
     gap_anchor,
     gap_asset_points,
     kind_labels,
+    near_in_words,
     needs_counted,
     open_request_points,
 )
 from kampung.audit.models import AuditEvent
 from kampung.errors import REFUSALS
 from kampung.people.skills import LANGUAGE_NAMES
-from kampung.web import add_errors, community_for
+from kampung.web import add_errors, community_for, pick_map_context, tile_context
 
 SHORT_CATEGORY_LABELS = {
     Category.PERSONAL: gettext_lazy("Skills"),
@@ -82,16 +83,32 @@ def _visible_asset(request, community, asset_id) -> Asset:
 def asset_detail(request, slug: str, asset_id: int):
     community = community_for(request, slug)
     asset = _visible_asset(request, community, asset_id)
-    history = AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         object_type="assets.Asset", object_id=str(asset.pk)
-    ).select_related("actor")[:50]
+    ).select_related("actor", "on_behalf_of")[:50]
+    placed = asset.location_kind == Asset.LocationKind.POINT and asset.lat is not None
     return render(
         request,
         "assets/detail.html",
         {
             "community": community,
             "asset": asset,
-            "history": history,
+            "history": history.in_words(events),
+            "placed": placed,
+            "near": near_in_words(request.user, community, asset) if placed else "",
+            # The asset map opens on about 300 m around it (south,west,north,east).
+            "area": ",".join(
+                f"{v:.5f}"
+                for v in (
+                    asset.lat - 0.003,
+                    asset.lng - 0.003,
+                    asset.lat + 0.003,
+                    asset.lng + 0.003,
+                )
+            )
+            if placed
+            else "",
+            **tile_context(),
             "tags": asset.tags.all(),
             "hours": [(DAY_NAMES[s["day"]], s["opens"], s["closes"]) for s in asset.opening_hours],
             "languages": [LANGUAGE_NAMES.get(c, c) for c in asset.languages],
@@ -103,6 +120,14 @@ def asset_detail(request, slug: str, asset_id: int):
     )
 
 
+def _number(value, limit: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -limit <= number <= limit else None
+
+
 def _form_page(request, community, form, asset=None):
     return render(
         request,
@@ -111,6 +136,13 @@ def _form_page(request, community, form, asset=None):
             "community": community,
             "form": form,
             "asset": asset,
+            # The map opens on the place marked (or typed, or tapped before an error),
+            # else on the middle of the community.
+            **pick_map_context(
+                _number(form["lat"].value(), 90),
+                _number(form["lng"].value(), 180),
+                fallback=community,
+            ),
             "page_title": _("Change %(name)s") % {"name": asset.name}
             if asset
             else _("Add an asset"),
@@ -154,7 +186,7 @@ def asset_edit(request, slug: str, asset_id: int):
     community = community_for(request, slug)
     asset = _visible_asset(request, community, asset_id)
     policy.require(request.user, "asset.edit", community, asset)
-    initial = {f: getattr(asset, f) for f in AssetForm.base_fields if f != "tags"}
+    initial = {f: getattr(asset, f) for f in AssetForm.base_fields if f not in ("tags", "position")}
     initial["tags"] = list(asset.tags.values_list("code", flat=True))
     initial["opening_hours"] = format_opening_hours(asset.opening_hours)
     form = AssetForm(request.POST or None, initial=initial)

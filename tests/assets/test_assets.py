@@ -125,8 +125,8 @@ def test_every_change_is_kept_as_history(cast, client):
     client.force_login(cast.user("coordinator"))
     page = client.get(reverse("asset_detail", args=[cast.community.slug, asset.pk]))
     history = list(page.context["history"])
-    assert [e.action for e in history] == ["update", "create"]
-    assert history[0].changes["name"] == ["Repair café", "Repair Café Mawar"]
+    assert [e.headline.split(" by ")[0] for e in history] == ["Changed", "Created"]
+    assert history[0].lines == ["Changed Name from “Repair café” to “Repair Café Mawar”"]
 
 
 def _box_around(community, km=3):

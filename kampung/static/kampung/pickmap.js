@@ -20,9 +20,16 @@
     if (marker) { marker.setLatLng(latlng); } else {
       marker = L.marker(latlng, { keyboard: false, title: status.dataset.marked }).addTo(map);
     }
-    lat.value = latlng.lat.toFixed(6);
-    lng.value = latlng.lng.toFixed(6);
-    if (announce) { status.textContent = status.dataset.marked; }
+    // Only a tap writes the fields: showing a saved place must not round it (an edit
+    // that moved nothing would otherwise record a move).
+    if (announce) {
+      lat.value = latlng.lat.toFixed(6);
+      lng.value = latlng.lng.toFixed(6);
+      status.textContent = status.dataset.marked;
+      // A position typed in the fallback box would win over the tap: empty it.
+      var typed = form.querySelector("[data-pick-typed]");
+      if (typed) { typed.value = ""; }
+    }
     clear.hidden = false;
   }
   if (lat.value && lng.value) { mark(L.latLng(Number(lat.value), Number(lng.value)), false); }
