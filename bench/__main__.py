@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["seed", "assets", "matching", "timebank"]
+BENCHMARKS = ["seed", "assets", "matching", "timebank", "tasks"]
 OUT = Path("var/bench")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"serve": "runserver"}
+ALIASES: dict[str, str] = {}
 DEV_COMMANDS = {"demo"}
 
 

@@ -340,4 +340,7 @@ def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
     from kampung.timebank.demo import seed_timebank
 
     seed_timebank()
+    from kampung.assets.demo import a_place_due_a_check_for_the_volunteer
+
+    a_place_due_a_check_for_the_volunteer()
     return reports

@@ -112,3 +112,37 @@ def refuse_wildcard_hosts(name: str, hosts: list[str]) -> None:
                 "(kampung.example.org), or use a leading dot (.example.org) for a domain and "
                 "its subdomains",
             )
+
+
+def production_problems(settings) -> list[tuple[str, str]]:
+    """What `kampung serve --prod` refuses to start without, each with its variable.
+    (SECRET_KEY and ALLOWED_HOSTS are already refused when settings load.)"""
+    problems = []
+    if settings.DEBUG:
+        problems.append(("DEBUG", "must be false (unset) in production"))
+    if not os.environ.get("DATABASE_URL"):
+        problems.append(
+            ("DATABASE_URL", "is required, e.g. postgresql://kampung@127.0.0.1:5432/kampung")
+        )
+    if not settings.KAMPUNG_PUBLIC_URL:
+        problems.append(
+            (
+                "KAMPUNG_PUBLIC_URL",
+                "is required: the address in emails, e.g. https://kampung.example.org",
+            )
+        )
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        problems.append(
+            (
+                "EMAIL_BACKEND",
+                "prints emails instead of sending them: set it (and EMAIL_HOST) to SMTP",
+            )
+        )
+    elif (
+        settings.EMAIL_BACKEND.endswith("smtp.EmailBackend") and settings.EMAIL_HOST == "localhost"
+    ):
+        if not os.environ.get("EMAIL_HOST"):
+            problems.append(("EMAIL_HOST", "is required with the SMTP email backend"))
+    if settings.DEFAULT_FROM_EMAIL.endswith("@localhost"):
+        problems.append(("DEFAULT_FROM_EMAIL", "must be a real address, e.g. kampung@example.org"))
+    return problems

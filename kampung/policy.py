@@ -94,6 +94,9 @@ RULES: dict[str, Callable[[Context], bool]] = {
     # see and clear their login lockouts. Everyone manages their own tokens.
     "tokens.manage": lambda c: c.role == Role.ADMIN,
     "lockouts.manage": lambda c: c.role == Role.ADMIN,
+    # The background work page: schedules, and emails that could not be sent (to
+    # whom, about what), which administrators may try again.
+    "tasks.manage": lambda c: c.role == Role.ADMIN,
 }
 ACTIONS = tuple(RULES)
 

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "kampung.communities",
     "kampung.people",
     "kampung.audit",
+    "django_tasks",
+    "django_tasks_db",
+    "kampung.notices",
     "kampung.assets",
     "kampung.timebank",
     "kampung.workshops",
@@ -71,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (X-Request-ID in the answer).
+    "kampung.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,17 +148,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
 
 # --- Cache ----------------------------------------------------------------------------
-# Rate limits and lockout slow-downs count in the default cache. With several worker
-# processes set CACHE_URL=redis://host:6379/0 so they share one count; the default
-# (memory of one process) suits development and a single process.
-_cache_url = env_str("CACHE_URL", "")
-if _cache_url and not _cache_url.startswith(("redis://", "rediss://")):
-    raise SettingError("CACHE_URL", "must start with redis:// or rediss://")
+# Rate limits, lockout slow-downs, the dashboard's figures and the version checks of the
+# per-process arrays and indexes live in the default cache. With REDIS_URL set (or
+# CACHE_URL, to put the cache on another Redis) it is Redis, shared by every worker
+# process; without, the memory of one process, which suits development.
+REDIS_URL = env_str("REDIS_URL", "")
+for _name, _url in (("REDIS_URL", REDIS_URL), ("CACHE_URL", env_str("CACHE_URL", ""))):
+    if _url and not _url.startswith(("redis://", "rediss://")):
+        raise SettingError(_name, "must start with redis:// or rediss://")
+_cache_url = env_str("CACHE_URL", "") or REDIS_URL
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
     if _cache_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# --- Background tasks -----------------------------------------------------------------
+# django-tasks (Django 6's django.tasks, backported). The default keeps tasks in the
+# database (nothing else to install); TASKS_BACKEND=rq puts them on RQ over Redis
+# (REDIS_URL). `kampung worker` runs them, and the schedules, on either.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise SettingError("REDIS_URL", "is required when TASKS_BACKEND=rq")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise SettingError("TASKS_BACKEND", "must be database or rq")
+# /healthz says "unhealthy" when no worker has been seen for this long, or a task has
+# waited this long.
+KAMPUNG_WORKER_STALE_SECONDS = env_int("KAMPUNG_WORKER_STALE_SECONDS", 300, minimum=10)
+KAMPUNG_QUEUE_STALE_SECONDS = env_int("KAMPUNG_QUEUE_STALE_SECONDS", 600, minimum=10)
 
 # --- Accounts and login ---------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
@@ -229,9 +257,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kampung@localhost")
-# Also send match notifications (asked to help, answered, done) by email; they always
-# show in the site.
-KAMPUNG_EMAIL_NOTIFICATIONS = env_bool("KAMPUNG_EMAIL_NOTIFICATIONS", False)
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# Members choose, per kind of message, whether it also comes by email (kampung.notices).
 # No uploaded file is stored past this size (kampung.uploads); the asset import's own
 # limit is the same 5 MB.
 KAMPUNG_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -268,11 +301,37 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: JSON lines with the request's id in production (one event per line, for a log
+# collector); readable lines in development. Kampung's own log calls name ids and
+# outcomes only, never a name, a contact detail or anything a member wrote
+# (tests/site/test_logs_hold_no_personal_data.py checks the main flows).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise SettingError("LOG_FORMAT", "must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kampung.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Kampung's own events (worker, jobs, tasks) at INFO unless LOG_LEVEL is lower.
+        "kampung": {"level": env_str("KAMPUNG_LOG_LEVEL", "INFO")},
+    },
 }
 
 # --- Kampung --------------------------------------------------------------------------

@@ -21,3 +21,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # On PostgreSQL the test database is Django's default, "test_" + the database's name,
 # so runs against differently named databases (two checkouts, CI and a developer) can
 # share one server without dropping each other's test database.
+# Background tasks run at once, in the test's own thread (as saleor's test settings do);
+# tests/notices run the real database and RQ backends with a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,8 @@ from kampung.assets import views as asset_views
 from kampung.audit import views as audit_views
 from kampung.communities import views as community_views
 from kampung.matching import views as matching_views
+from kampung.notices import health as notice_health
+from kampung.notices import views as notice_views
 from kampung.people import account_views
 from kampung.people import login as login_views
 from kampung.people import views as people_views
@@ -68,7 +70,15 @@ community = [
     path("matches/<int:match_id>/progress/", matching_views.match_progress, name="match_progress"),
     path("offers/", matching_views.offer_list, name="offer_list"),
     path("offers/<int:offer_id>/status/", matching_views.offer_status, name="offer_status"),
-    path("messages/", matching_views.notifications, name="notifications"),
+    path("messages/", notice_views.notifications, name="notifications"),
+    path("messages/choices/", notice_views.message_choices, name="message_choices"),
+    path(
+        "people/<int:member_id>/messages/",
+        notice_views.message_choices,
+        name="member_message_choices",
+    ),
+    path("background/", notice_views.background_work, name="background_work"),
+    path("background/emails/<int:email_id>/retry/", notice_views.retry_email, name="retry_email"),
     path("workshops/", workshop_views.workshop_list, name="workshop_list"),
     path("workshops/<int:workshop_id>/", workshop_views.workshop_board, name="workshop_board"),
     path(
@@ -127,6 +137,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", notice_health.healthz, name="healthz"),
+    # The link at the foot of every email: no login, the signed token is the permission.
+    path("unsubscribe/<str:token>/", notice_views.unsubscribe, name="unsubscribe"),
     path("c/<slug:slug>/", include(community)),
     # A workshop's session link: participants need no account, only the link.
     path("w/<str:token>/", workshop_views.workshop_join, name="workshop_join"),

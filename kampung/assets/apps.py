@@ -9,4 +9,4 @@ class AssetsConfig(AppConfig):
     label = "assets"
 
     def ready(self) -> None:
-        from kampung.assets import signals  # noqa: F401  (keeps map counts current)
+        from kampung.assets import reminders, signals  # noqa: F401  (map counts, schedules)

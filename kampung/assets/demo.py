@@ -138,3 +138,34 @@ def seed_assets(
         batch_size=5000,
     )
     return len(created)
+
+
+def a_place_due_a_check_for_the_volunteer() -> None:
+    """The demo's reminder story: the volunteer login (Vijay) looks after the community
+    hall's noticeboard, which was due a check three days ago, so the worker's first round
+    reminds him (in Messages, and by email on the console). Idempotent."""
+    from django.utils import timezone
+
+    from kampung.people.models import Member
+
+    vijay = Member.objects.filter(user__email="volunteer@demo.kampung.test").first()
+    if (
+        vijay is None
+        or Asset.objects.filter(steward_member=vijay, source=Asset.Source.SEED).exists()
+    ):
+        return
+    place = (
+        Asset.objects.filter(
+            community=vijay.community,
+            category=Category.PLACE,
+            status=Asset.Status.ACTIVE,
+            source=Asset.Source.SEED,
+            steward_member=None,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if place is not None:
+        Asset.objects.filter(pk=place.pk).update(
+            steward_member=vijay, review_due=timezone.localdate() - timedelta(days=3)
+        )

@@ -10,7 +10,15 @@ from django.dispatch import receiver
 from kampung.audit import log
 from kampung.audit.models import AuditEvent
 
-AUDITED_APPS = {"communities", "people", "assets", "workshops", "matching", "timebank"}
+AUDITED_APPS = {
+    "communities",
+    "people",
+    "notices",
+    "assets",
+    "workshops",
+    "matching",
+    "timebank",
+}
 # Only the login timestamp changes on each login; that is covered by the login event.
 IGNORED_FIELDS = {"last_login"}
 # How a change of links reads in the audit log ("Added tags").

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +31,12 @@ from kampung.matching.models import (
     MatchMessage,
     Mode,
     Need,
-    Notification,
     Offer,
     Share,
     StrengthsProfile,
 )
 from kampung.matching.queries import asker_of, speaks_for_asker
+from kampung.notices import actions as notices
 from kampung.people.models import Consent, ConsentPurpose, Member
 from kampung.people.skills import LANGUAGE_NAMES
 
@@ -384,21 +382,8 @@ def save_strengths(*, by, member: Member, **fields) -> StrengthsProfile:
 
 
 def notify(member: Member | None, text: str, url: str = "") -> None:
-    if member is None:
-        return
-    Notification.objects.create(member=member, text=text[:300], url=url[:300])
-    if settings.KAMPUNG_EMAIL_NOTIFICATIONS and member.email:
-        # Only once the change is committed: a rolled-back match sends no email, and a
-        # mail server error cannot undo the match.
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Kampung: {text[:60]}",
-                f"{text}\n\n{url}",
-                None,
-                [member.email],
-                fail_silently=True,
-            )
-        )
+    """A message about a request or a match: in the site, and by email if they chose."""
+    notices.notify(member, text, url, kind="matching")
 
 
 def _match_url(match: Match) -> str:

@@ -14,3 +14,4 @@ class MatchingConfig(AppConfig):
         from kampung.matching.queries import open_need_points
 
         register_request_source(open_need_points)
+        from kampung.matching import digest  # noqa: F401  (registers the weekly round-up)

@@ -322,23 +322,3 @@ class MatchMessage(models.Model):
     @property
     def community_id(self) -> int:
         return self.match.need.community_id
-
-
-class Notification(models.Model):
-    """A message in the site for one member (and by email where configured)."""
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def community_id(self) -> int:
-        return self.member.community_id

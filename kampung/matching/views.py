@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -31,7 +30,6 @@ from kampung.matching.forms import (
 from kampung.matching.models import (
     Match,
     Need,
-    Notification,
     Offer,
     Share,
     StrengthsProfile,
@@ -613,21 +611,6 @@ def _allocation_send(request, community):
             "page_title": _("Suggestions sent"),
         },
     )
-
-
-@login_required
-def notifications(request, slug: str):
-    community = community_for(request, slug)
-    me = policy.membership(request.user, community)
-    items = Notification.objects.filter(member=me)[:100] if me else []
-    page = render(
-        request,
-        "matching/notifications.html",
-        {"community": community, "items": items, "page_title": _("Messages")},
-    )
-    if me:
-        Notification.objects.filter(member=me, read_at=None).update(read_at=timezone.now())
-    return page
 
 
 @login_required

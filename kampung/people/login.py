@@ -109,7 +109,29 @@ def _reset_key(group, request) -> str:
     return f"{ip}:{normalise_email(request.POST.get('email'))}"
 
 
+class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its email sent by the background worker like every other."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template import loader
+
+        from kampung.notices.actions import queue_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(kind="account", to=to_email, subject=subject, text=body, unsubscribe=False)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     template_name = "kampung/password_reset_form.html"
     email_template_name = "kampung/password_reset_email.txt"
     subject_template_name = "kampung/password_reset_subject.txt"

@@ -95,6 +95,7 @@ def _member_page(request, community, member, *, check_form=None) -> dict:
         "history": history,
         **_checks_context(request.user, community, member, form=check_form),
         "can_edit": policy.can(request.user, "member.edit", community, member),
+        "can_choose_messages": policy.can(request.user, "member.edit_contacts", community, member),
         "role_form": RoleForm(
             initial={"role": member.role, "organisation": member.organisation_id},
             community=community,

@@ -14,7 +14,7 @@ def can(context, action, community, obj=None):
 @register.simple_tag(takes_context=True)
 def unread_messages(context, community) -> int:
     """{% unread_messages community as n %}: the member's unread in-site notifications."""
-    from kampung.matching.models import Notification
+    from kampung.notices.models import Notification
 
     member = policy.membership(context["request"].user, community)
     if member is None:

@@ -45,6 +45,7 @@ MATRIX = {
     ("audit.view", None): {"admin"},
     ("roles.manage", None): {"admin"},
     ("tokens.manage", None): {"admin"},
+    ("tasks.manage", None): {"admin"},
     ("lockouts.manage", None): {"admin"},
     ("asset.view_map", None): INSIDERS,
     ("asset.create", None): INSIDERS,

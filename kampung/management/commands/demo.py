@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -40,7 +42,18 @@ class Command(BaseCommand):
         self.stdout.write("")
         if not no_serve:
             served = f"[{host}]" if ":" in host else host
-            call_command("runserver", f"{served}:{port}", use_reloader=False)
+            # One background worker beside the server (reminders, emails on this
+            # console), stopped with it.
+            worker = subprocess.Popen([sys.executable, "-m", "kampung.cli", "worker"])  # noqa: S603
+            self.stdout.write(f"Background worker started (process {worker.pid}).")
+            try:
+                call_command("runserver", f"{served}:{port}", use_reloader=False)
+            finally:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
 
     def allow_network_hosts(self, host: str) -> list[str]:
         """Serving beyond this computer (0.0.0.0 or a LAN address): let the site answer
