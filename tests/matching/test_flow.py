@@ -12,7 +12,8 @@ from kampung import limits
 from kampung.assets.models import Asset
 from kampung.matching import actions
 from kampung.matching import candidates as cand
-from kampung.matching.models import Match, Need, Notification, Offer
+from kampung.matching.models import Match, Need, Offer
+from kampung.notices.models import Notification
 from kampung.people.queries import clearance_of
 
 

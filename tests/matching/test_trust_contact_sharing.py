@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from kampung.audit.models import AuditEvent
 from kampung.matching import actions
-from kampung.matching.models import Match, MatchMessage, Need, Notification, Offer
+from kampung.matching.models import Match, MatchMessage, Need, Offer
+from kampung.notices.models import Notification
 
 ASKER_PHONE, ASKER_EMAIL = "+65 8123 0001", "rosnah.asks@example.org"
 HELPER_PHONE, HELPER_EMAIL = "+65 8123 0002", "vijay.helps@example.org"

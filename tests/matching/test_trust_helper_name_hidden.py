@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from kampung.matching import actions
-from kampung.matching.models import Need, Notification, Offer
+from kampung.matching.models import Need, Offer
+from kampung.notices.models import Notification
 
 
 @pytest.fixture
