@@ -89,7 +89,8 @@ def remind_review_due(now: datetime) -> str:
                     "name": asset.name,
                     "day": formats.date_format(asset.review_due, "j M Y"),
                 }
-            notices.notify(person, text, url, kind="review_due")
+                subject = _("please check “%(name)s”") % {"name": asset.name}
+            notices.notify(person, text, url, kind="review_due", subject=subject)
             told += 1
     year, week_no, _day = now.isocalendar()
     for community_id, assets in for_staff.items():
@@ -103,6 +104,7 @@ def remind_review_due(now: datetime) -> str:
                     "%(n)d places and groups are due a check, with nobody Kampung can remind.",
                     len(assets),
                 ) % {"n": len(assets)}
-            notices.notify(person, text, url, kind="review_due")
+                subject = _("places and groups due a check")
+            notices.notify(person, text, url, kind="review_due", subject=subject)
             told += 1
     return f"{told} reminders"

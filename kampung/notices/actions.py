@@ -51,7 +51,22 @@ def language_of(member: Member) -> str:
     return settings.LANGUAGE_CODE
 
 
-def notify(member: Member | None, text: str, url: str = "", *, kind: str = "matching"):
+def _subject_from(text: str) -> str:
+    """The message's first words, cut at a word, for an email subject line."""
+    text = " ".join(text.split())
+    if len(text) <= 70:
+        return text
+    return text[:70].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def notify(
+    member: Member | None,
+    text: str,
+    url: str = "",
+    *,
+    kind: str = "matching",
+    subject: str = "",
+):
     """A message for `member` in the site, and by email if they chose email for `kind`."""
     if member is None:
         return None
@@ -65,7 +80,7 @@ def notify(member: Member | None, text: str, url: str = "", *, kind: str = "matc
             queue_email(
                 member=member,
                 kind=kind,
-                subject=_("Kampung: %(text)s") % {"text": text[:80]},
+                subject=_("Kampung: %(text)s") % {"text": subject or _subject_from(text)},
                 text=body,
             )
     return note

@@ -44,7 +44,12 @@ class Command(BaseCommand):
             served = f"[{host}]" if ":" in host else host
             # One background worker beside the server (reminders, emails on this
             # console), stopped with it.
-            worker = subprocess.Popen([sys.executable, "-m", "kampung.cli", "worker"])  # noqa: S603
+            # Links in its emails point at this demo (unless KAMPUNG_PUBLIC_URL says).
+            shown = addresses[0] if addresses else "127.0.0.1"
+            env = {"KAMPUNG_PUBLIC_URL": f"http://{shown}:{port}", **os.environ}
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "kampung.cli", "worker"], env=env
+            )
             self.stdout.write(f"Background worker started (process {worker.pid}).")
             try:
                 call_command("runserver", f"{served}:{port}", use_reloader=False)
