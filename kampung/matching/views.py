@@ -191,9 +191,10 @@ def need_detail(request, slug: str, need_id: int):
         Need.Status.MATCHED,
     ):
         kind = next(iter(need.tags.all()), None)
-        context["kind_form"] = NeedKindForm(
-            initial={"tag": kind.code if kind and not need.kind_guessed else ""}
-        )
+        # A guess is shown chosen, so the person can see it and confirm or change it.
+        context["kind_form"] = NeedKindForm(initial={"tag": kind.code if kind else ""})
+        if need.kind_guessed:
+            context["kind_form"].fields["tag"].label = _("Kampung guessed this: is it right?")
     if not context["can_propose"] and need.status == Need.Status.OPEN:
         # The person asking sees places, groups and organisations that may help (not
         # people: a person is only suggested by a community developer, with their yes).

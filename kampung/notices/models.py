@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kampung import limits
 from kampung.people.models import Member
 
 
@@ -88,8 +89,8 @@ class Email(models.Model):
     to = models.EmailField()
     kind = models.CharField(max_length=32)
     subject = models.CharField(max_length=200)
-    text = models.TextField(max_length=20000)
-    html = models.TextField(max_length=60000, blank=True)
+    text = models.TextField(max_length=20000, validators=limits.text_max(20000))
+    html = models.TextField(max_length=60000, blank=True, validators=limits.text_max(60000))
     unsubscribe_url = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

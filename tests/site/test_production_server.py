@@ -91,14 +91,19 @@ def test_gunicorn_serves_pages_static_files_and_health_with_json_logs(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        # Migrating and collecting (compressing) the static files come first: on a busy
+        # two-core machine that can take a minute or two.
+        deadline = time.monotonic() + 300
+        while True:
             try:
                 status, _h, _b = _get(f"{base}/healthz")
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    out, err = server.communicate(timeout=30)
+                    raise AssertionError(f"gunicorn did not start:\n{out[-2000:]}\n{err[-3000:]}")
                 time.sleep(0.5)
-        else:
-            raise AssertionError("gunicorn did not start")
         # No worker has run yet: unhealthy, and it says why.
         assert status == 503
         worker = subprocess.run(

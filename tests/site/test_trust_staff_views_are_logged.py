@@ -100,6 +100,7 @@ def target(cast):
         "asset_id": community.assets.order_by("pk").first().pk,
         "workshop_id": 0, "item_id": 0, "upload": "none", "token": "none",
         "uidb64": "MQ", "prefix": "none", "session_id": 0, "check_id": check.pk,
+        "email_id": 0,
     }  # fmt: skip
     assert Exchange.objects.filter(pk=exchange.pk).exists()
     return tess, ids
