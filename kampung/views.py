@@ -4,12 +4,14 @@ shared by every app's pages are in kampung.web, not here."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kampung import nextsteps, policy
@@ -101,13 +103,22 @@ def _compute_stats(community) -> dict:
     for langs, sks in counted.values_list("languages", "skills").iterator(chunk_size=5000):
         languages.update(langs or [])
         skills.update(sks or [])
-    joined = (
-        counted.annotate(month=TruncMonth("joined_on"))
+    # The twelve calendar months up to this one, with the months nobody joined as 0.
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _i in range(12):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months.reverse()
+    per_month = {
+        (row["month"].year, row["month"].month): row["n"]
+        for row in counted.filter(joined_on__gte=months[0])
+        .annotate(month=TruncMonth("joined_on"))
         .values("month")
         .annotate(n=Count("id"))
-        .order_by("-month")[:12]
-    )
-    joined = list(reversed(joined))
+    }
+    joined = [{"month": m, "n": per_month.get((m.year, m.month), 0)} for m in months]
     peak = max((row["n"] for row in joined), default=0) or 1
     return {
         "members": members.count(),

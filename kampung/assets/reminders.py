@@ -44,9 +44,14 @@ def _people_for(asset: Asset, emailable: set[int]) -> list[Member]:
     return []
 
 
-@every(timedelta(hours=1), name="review-due-reminders", label=gettext_lazy(
-    "Remind stewards when a place or group is due a check (then weekly)"
-))  # fmt: skip
+@every(
+    timedelta(hours=1),
+    name="review-due-reminders",
+    label=gettext_lazy(
+        "Remind the people who look after places and groups when one is due a check"
+    ),
+    timing=gettext_lazy("Checked every hour; each person is reminded once, then weekly."),
+)
 def remind_review_due(now: datetime) -> str:
     told = 0
     for_staff: dict[int, list[Asset]] = defaultdict(list)
@@ -84,7 +89,8 @@ def remind_review_due(now: datetime) -> str:
             with translation.override(notices.language_of(person)):
                 text = _(
                     "Please check “%(name)s” is still right: it was due a check on %(day)s. "
-                    "Open it and press “Still right”, or change what is out of date."
+                    "Open it and press “I checked: this is still right”, or change what is "
+                    "out of date."
                 ) % {
                     "name": asset.name,
                     "day": formats.date_format(asset.review_due, "j M Y"),

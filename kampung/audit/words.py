@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,6 +87,15 @@ def _value(field: models.Field | None, value) -> str:
         if isinstance(value, list):
             return ", ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        when = parse_datetime(value) if len(value) > 10 else None
+        day = parse_date(value[:10]) if when is None else None
+        if when is not None:
+            return formats.date_format(
+                timezone.localtime(when) if timezone.is_aware(when) else when, "j M Y, H:i"
+            )
+        if day is not None:
+            return formats.date_format(day, "j M Y")
     if isinstance(value, list):
         text = ", ".join(str(v) for v in value)
     elif isinstance(value, dict):
@@ -114,6 +125,8 @@ def change_lines(event) -> list[str]:
     for name, value in (event.changes or {}).items():
         if name in BOOKKEEPING or name.endswith(BOOKKEEPING_SUFFIXES):
             continue
+        if event.action == "create" and value in (None, "", [], {}):
+            continue  # nothing was filled in: nothing to tell
         field = _field(model, name)
         label = capfirst(str(field.verbose_name)) if field is not None else name.replace("_", " ")
         if value == REDACTED or name in CONTACTS:

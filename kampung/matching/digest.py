@@ -135,6 +135,7 @@ def round_up(member, since: datetime) -> str:
     timedelta(hours=1),
     name="weekly-digest",
     label=gettext_lazy("Weekly round-up of new requests and offers, for those who asked"),
+    timing=gettext_lazy("Checked every hour; each person gets one a week, from Monday 8 am."),
 )
 def send_weekly_digests(now: datetime) -> str:
     """Once per week for each member who chose it, from Monday 8 am where they live (or

@@ -54,6 +54,7 @@ def need_list(request, slug: str):
     community = community_for(request, slug)
     policy.require(request.user, "need.post", community)
     staff = policy.can(request.user, "need.view_all", community)
+    me = policy.membership(request.user, community)
     needs = (
         cand.needs_of(request.user, community)
         .select_related("member", "organisation")
@@ -82,7 +83,13 @@ def need_list(request, slug: str):
             "waiting": waiting,
             "waiting_days": cand.STALE_SUGGESTION_DAYS,
             "staff": staff,
-            "page_title": _("Requests for help") if staff else _("My requests"),
+            "page_title": _("Requests for help")
+            if staff
+            else (
+                _("%(org)s's requests") % {"org": me.organisation}
+                if me is not None and me.role == "partner" and me.organisation_id
+                else _("My requests")
+            ),
         },
     )
 

@@ -30,14 +30,15 @@ class Job:
     label: str | Promise  # translated when shown
     every: timedelta
     func: Callable[[datetime], str]
+    timing: str | Promise = ""  # when it really sends, in words (it may check more often)
 
 
 JOBS: dict[str, Job] = {}
 
 
-def every(interval: timedelta, *, name: str, label: str | Promise):
+def every(interval: timedelta, *, name: str, label: str | Promise, timing: str | Promise = ""):
     def register(func: Callable[[datetime], str]) -> Callable[[datetime], str]:
-        JOBS[name] = Job(name, label, interval, func)
+        JOBS[name] = Job(name, label, interval, func, timing)
         return func
 
     return register
@@ -90,7 +91,12 @@ def run_all_now(now: datetime | None = None) -> list[str]:
 # --- This app's own jobs ------------------------------------------------------------------
 
 
-@every(timedelta(minutes=5), name="email-sweep", label=_("Send emails whose task was lost"))
+@every(
+    timedelta(minutes=5),
+    name="email-sweep",
+    label=_("Send on any email that got stuck on its way"),
+    timing=_("Every 5 minutes."),
+)
 def sweep_outbox(now: datetime) -> str:
     """An email whose task never arrived (the process stopped between the commit and the
     enqueue, or the queue was emptied) is enqueued again."""
@@ -110,14 +116,24 @@ def sweep_outbox(now: datetime) -> str:
     return f"{len(late)} emails sent on again"
 
 
-@every(timedelta(days=1), name="purge-sent-emails", label=_("Remove sent emails after 30 days"))
+@every(
+    timedelta(days=1),
+    name="purge-sent-emails",
+    label=_("Remove copies of sent emails after 30 days"),
+    timing=_("Once a day."),
+)
 def purge_outbox(now: datetime) -> str:
     from kampung.notices.actions import purge_sent
 
     return f"{purge_sent()} old emails removed"
 
 
-@every(timedelta(hours=1), name="daily-digest", label=_("One email a day for those who chose it"))
+@every(
+    timedelta(hours=1),
+    name="daily-digest",
+    label=_("One email a day for those who chose it"),
+    timing=_("Checked every hour; each person gets one a day, after 8 am their time."),
+)
 def daily_digest(now: datetime) -> str:
     """Members who chose "one email a day" for a kind get their unsent messages of those
     kinds in one email, once a day (the key is the member and the day)."""

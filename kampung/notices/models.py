@@ -64,7 +64,10 @@ class Preference(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.how}"
+        from kampung.notices.kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return f"{kind.label if kind else self.kind}: {self.get_how_display()}"
 
     @property
     def community_id(self) -> int:

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kampung import errors, policy
+from kampung.audit.log import record_view
 from kampung.notices import actions, jobs, kinds
 from kampung.notices.models import Email, How, Notification, ScheduleRun
 from kampung.people.models import Member
@@ -36,21 +37,31 @@ def notifications(request, slug: str):
 
 
 class ChoicesForm(forms.Form):
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, current: dict[str, str], someone_else: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in kinds.choosable():
             self.fields[kind.code] = forms.ChoiceField(
                 label=kind.label,
                 help_text=kind.hint,
-                choices=[(c, _choice_label(kind, c)) for c in kind.choices],
+                choices=[(c, _choice_label(kind, c, someone_else)) for c in kind.choices],
                 widget=forms.RadioSelect,
                 initial=current.get(kind.code, kind.default),
             )
 
 
-def _choice_label(kind, code: str) -> str:
+def _choice_label(kind, code: str, someone_else: bool = False) -> str:
+    """In the member's words; for someone without a login (who never sees the site), in
+    the words of the community developer choosing for them."""
     if kind.code == kinds.WEEKLY_DIGEST.code:
+        if someone_else:
+            return {How.SITE: _("No round-up"), How.EMAIL: _("Email them the round-up")}[code]
         return {How.SITE: _("No round-up"), How.EMAIL: _("Send me the round-up by email")}[code]
+    if someone_else:
+        return {
+            How.SITE: _("Not by email (a community developer tells them)"),
+            How.EMAIL: _("Email them straight away"),
+            How.DAILY: _("Email them once a day"),
+        }[code]
     return str(dict(How.choices)[code])
 
 
@@ -74,14 +85,26 @@ def message_choices(request, slug: str, member_id: int | None = None):
     current = {
         p.kind: p.how for p in member.message_choices.all()
     }  # one query; a missing kind is its default
-    form = ChoicesForm(request.POST or None, current=current)
+    someone_else = member.user_id != request.user.pk
+    if someone_else:
+        record_view(member, viewer=request.user, reason="Opened how Kampung tells them")
+    form = ChoicesForm(request.POST or None, current=current, someone_else=someone_else)
     if request.method == "POST" and form.is_valid():
         try:
             actions.choose_how(by=request.user, member=member, choices=form.cleaned_data)
         except errors.REFUSALS as exc:
             show_error(request, exc, form)
         else:
-            messages.success(request, _("Saved. This is how Kampung will tell you from now on."))
+            if someone_else:
+                messages.success(
+                    request,
+                    _("Saved. This is how Kampung will tell %(name)s from now on.")
+                    % {"name": member.display_name},
+                )
+            else:
+                messages.success(
+                    request, _("Saved. This is how Kampung will tell you from now on.")
+                )
             return redirect(request.path)
     return render(
         request,
@@ -91,8 +114,10 @@ def message_choices(request, slug: str, member_id: int | None = None):
             "member": member,
             "form": form,
             "has_email": bool(actions.email_address(member)),
-            "for_someone_else": member.user_id != request.user.pk,
-            "page_title": _("How Kampung tells you"),
+            "for_someone_else": someone_else,
+            "page_title": _("How Kampung tells %(name)s") % {"name": member.display_name}
+            if someone_else
+            else _("How Kampung tells you"),
         },
     )
 
@@ -130,6 +155,13 @@ def unsubscribe(request, token: str):
                 "page_title": _("Stop these emails"),
             },
             status=400,
+        )
+    member = Member.objects.filter(pk=_member_id).first()
+    if member is not None and actions.how_member_is_told(member, kind.code) == How.SITE:
+        return render(  # the link opened again: say so, rather than ask again
+            request,
+            "notices/unsubscribe.html",
+            {"done": True, "already": True, "kind": kind, "page_title": _("Emails stopped")},
         )
     return render(
         request,

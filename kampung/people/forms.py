@@ -41,6 +41,7 @@ class RoleForm(forms.Form):
         label=_("Organisation (for partner staff)"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("No organisation"),
     )
 
     def __init__(self, *args, community, **kwargs):

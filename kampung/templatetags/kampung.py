@@ -12,6 +12,13 @@ def can(context, action, community, obj=None):
 
 
 @register.simple_tag(takes_context=True)
+def role_in(context, community) -> str:
+    """{% role_in community as role %}: the person's role here ("" for none)."""
+    member = policy.membership(context["request"].user, community)
+    return member.role if member is not None else ""
+
+
+@register.simple_tag(takes_context=True)
 def unread_messages(context, community) -> int:
     """{% unread_messages community as n %}: the member's unread in-site notifications."""
     from kampung.notices.models import Notification

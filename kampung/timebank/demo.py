@@ -241,7 +241,7 @@ def seed_timebank() -> int:
                         provider=vijay,
                         receiver=rosnah,
                         minutes=45,
-                        description="Set up video calls on Rosnah's phone",
+                        description="Filled in Rosnah's HealthHub appointment form online",
                         occurred_on=today - timedelta(days=1),
                         provider_confirmed_at=timezone.now(),
                         provider_confirmed_by=vijay.user,

@@ -732,9 +732,10 @@ def _svg_columns(months: list[dict]) -> dict:
                 "y": height - h,
                 "h": h,
                 "w": width,
-                "label": m["month"][5:],
+                # "Nov" under the bar; "Nov 2026" in its title and in the table.
+                "label": _month(m["month"]).strftime("%b"),
                 "value": format_minutes(m["minutes"]),
-                "month": m["month"],
+                "month": _month(m["month"]).strftime("%b %Y"),
             }
         )
     return {"bars": bars, "width": len(months) * (width + gap), "height": height}
@@ -1024,3 +1025,11 @@ def account_settings(request, slug: str, number: str):
             "page_title": _("Account settings: %(name)s") % {"name": account.label},
         },
     )
+
+
+def _month(year_month: str):
+    """ "2026-11" as the first day of that month."""
+    from datetime import date
+
+    year, month = year_month.split("-")[:2]
+    return date(int(year), int(month), 1)

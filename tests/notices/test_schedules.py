@@ -79,7 +79,7 @@ def test_the_worker_runs_each_schedule_when_due_and_records_how_it_went(
     assert Notification.objects.count() == before
     client.force_login(cast.user("admin"))
     page = client.get(f"/c/{cast.community.slug}/background/").content.decode()
-    assert "Remind stewards when a place or group is due a check" in page and "Done" in page
+    assert "Remind the people who look after places and groups" in page and "Done" in page
     client.force_login(cast.user("coordinator"))
     assert client.get(f"/c/{cast.community.slug}/background/").status_code == 403
 

@@ -138,10 +138,18 @@ def test_the_token_page_lists_creates_once_and_revokes(csrf_client, cast):
     assert row.revoked_at is not None
 
 
-def test_the_account_menu_links_to_the_token_page(client, cast):
-    client.force_login(cast.user("resident"))
-    html = client.get(f"/c/{cast.community.slug}/").content.decode()
-    assert f"/c/{cast.community.slug}/tokens/" in html
+def test_the_account_menu_links_to_the_token_page_for_those_who_use_programs(client, cast):
+    """Staff, partners and analysts connect programs; a resident's or volunteer's footer
+    does not offer "API tokens" (the page still works for them)."""
+    for role in ("coordinator", "partner", "analyst", "admin"):
+        client.force_login(cast.user(role))
+        html = client.get(f"/c/{cast.community.slug}/").content.decode()
+        assert f"/c/{cast.community.slug}/tokens/" in html, role
+    for role in ("resident", "volunteer"):
+        client.force_login(cast.user(role))
+        html = client.get(f"/c/{cast.community.slug}/").content.decode()
+        assert f"/c/{cast.community.slug}/tokens/" not in html, role
+        assert client.get(f"/c/{cast.community.slug}/tokens/").status_code == 200
 
 
 def test_the_cli_creates_lists_and_revokes(cast):

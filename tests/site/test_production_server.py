@@ -98,11 +98,13 @@ def test_gunicorn_serves_pages_static_files_and_health_with_json_logs(tmp_path):
             try:
                 status, _h, _b = _get(f"{base}/healthz")
                 break
-            except OSError:
+            except OSError as error:
                 if server.poll() is not None or time.monotonic() > deadline:
                     server.kill()
                     out, err = server.communicate(timeout=30)
-                    raise AssertionError(f"gunicorn did not start:\n{out[-2000:]}\n{err[-3000:]}")
+                    raise AssertionError(
+                        f"gunicorn did not start:\n{out[-2000:]}\n{err[-3000:]}"
+                    ) from error
                 time.sleep(0.5)
         # No worker has run yet: unhealthy, and it says why.
         assert status == 503
