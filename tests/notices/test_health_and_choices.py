@@ -66,9 +66,21 @@ def test_a_member_chooses_email_for_one_kind_and_it_is_kept(cast, client):
 
 
 def test_staff_choose_only_for_someone_without_a_login(cast, client, resident_without_login):
+    from kampung.audit.models import AuditEvent
+
     client.force_login(cast.user("coordinator"))
     url = reverse("member_message_choices", args=[cast.community.slug, resident_without_login.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    name = resident_without_login.display_name
+    # In the words of someone choosing for them: they never see Kampung's Messages page.
+    assert f"How Kampung tells {name}" in html and "has no login" in html
+    assert "Not by email (a community developer tells them)" in html
+    assert "Send me the round-up" not in html and "my Messages page" not in html
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(resident_without_login.pk), actor=cast.user("coordinator")
+    ).exists()
     client.post(url, {"matching": "site", "review_due": "email", "weekly_digest": "site"})
     assert actions.how_member_is_told(resident_without_login, "review_due") == "email"
     with_login = reverse(
@@ -100,6 +112,8 @@ def test_one_click_unsubscribe_needs_no_login_and_no_csrf_token(cast, csrf_clien
     assert actions.how_member_is_told(vijay, "weekly_digest") == "site"
     queued.refresh_from_db()
     assert queued.status == Email.Status.CANCELLED  # nothing waiting goes out after all
+    again = csrf_client.get(path).content.decode()  # the link opened a second time
+    assert "already stopped" in again and "Yes, stop these emails" not in again
 
 
 @pytest.mark.parametrize("token", ["nonsense", "eyJtIjoxfQ:1abc:forged", "x" * 600, "%00"])
