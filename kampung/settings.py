@@ -220,6 +220,9 @@ KAMPUNG_LOGIN_SLOW_SECONDS = env_int("KAMPUNG_LOGIN_SLOW_SECONDS", 10, minimum=1
 # Rate limits (django-ratelimit's counters in the default cache; kampung.ratelimits).
 KAMPUNG_LOGIN_RATE = env_str("KAMPUNG_LOGIN_RATE", "20/m")  # login posts per address
 KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # address+email
+# Everyday forms that write (message choices, a request's kind, a batch plan, a resend,
+# the one-click unsubscribe): per person, or per address without a login.
+KAMPUNG_FORM_RATE = env_str("KAMPUNG_FORM_RATE", "30/m")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # API tokens expire after this many days unless made with another --expires-days.
 KAMPUNG_TOKEN_DAYS = env_int("KAMPUNG_TOKEN_DAYS", 90, minimum=1)

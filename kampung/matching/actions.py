@@ -390,6 +390,14 @@ def _match_url(match: Match) -> str:
     return reverse("match_detail", args=[match.need.community.slug, match.pk])
 
 
+def _candidate_member(kind: str, pk: int) -> Member | None:
+    if kind == "offer":
+        member_id = Offer.objects.filter(pk=pk).values_list("member_id", flat=True).first()
+    else:  # a strengths profile: "profile:<the member's id>"
+        member_id = pk
+    return Member.objects.filter(pk=member_id).first() if member_id else None
+
+
 @transaction.atomic
 def propose_match(
     *, by, need: Need, candidate_id: str, note: str = "", pool=None, min_fit: float = 0.0
@@ -405,6 +413,10 @@ def propose_match(
         kind, pk = cand.resolve(candidate_id)
     except ValueError:
         raise ValidationError({"candidate": _("Unknown candidate.")}) from None
+    if kind != "asset" and policy.acting_for_self(by, _candidate_member(kind, pk)):
+        raise ValidationError(
+            {"candidate": _("You cannot suggest yourself: ask a colleague to suggest you.")}
+        )
     # `pool`: the candidates a caller already read (capacities as they were then).
     pool = pool if pool is not None else cand.candidates_for(by, need.community)
     wanted = f"{kind}:{pk}"

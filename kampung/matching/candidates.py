@@ -228,6 +228,12 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 paused=a.status == Asset.Status.PAUSED,
             )
         )
+    # Nobody is offered themself: a community developer never suggests their own offer
+    # or strengths (a colleague may). Places they look after stay: a place is not them.
+    me = policy.membership(user, community)
+    if me is not None:
+        own = f"member:{me.pk}"
+        out = [c for c in out if c.kind == "asset" or c.owner_id != own]
     return out
 
 

@@ -3,6 +3,7 @@ a need with explained candidates, a match's page for both sides, and batch alloc
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -36,6 +37,7 @@ from kampung.matching.models import (
 )
 from kampung.people.models import Member, Role
 from kampung.people.skills import LANGUAGE_NAMES
+from kampung.ratelimits import limit
 from kampung.web import add_errors, community_for, pick_map_context, show_error
 
 FACTOR_NAMES = {
@@ -548,6 +550,8 @@ def allocate(request, slug: str):
     the suggestions Kampung would make (each ticked, with its fit and why), and the
     requests with no good match; the coordinator unticks any and sends the rest."""
     community = community_for(request, slug)
+    # Each plan reads the whole community's requests and helpers: not on a loop.
+    limit(request, group="allocate", key="user", rate=settings.KAMPUNG_FORM_RATE)
     if request.POST.get("step") == "send":
         return _allocation_send(request, community)
     form = BatchReviewForm(request.POST if "min_fit" in request.POST else None)
@@ -649,6 +653,7 @@ def need_kind(request, slug: str, need_id: int):
     """The person asking or a community developer says what kind of help it is."""
     community = community_for(request, slug)
     need = _need(request, community, need_id)
+    limit(request, group="need-kind", key="user", rate=settings.KAMPUNG_FORM_RATE)
     form = NeedKindForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a kind of help from the list."))

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kampung import policy
+from kampung.audit.context import acting
 from kampung.errors import Invalid
 from kampung.notices import kinds, mail
 from kampung.notices.models import Email, How, Notification, Preference, Sent
@@ -151,11 +152,13 @@ def choose_how(*, by, member: Member, choices: dict[str, str]) -> list[Preferenc
     if errors:
         raise Invalid(errors)
     saved = []
-    for code, how in choices.items():
-        pref, _created = Preference.objects.update_or_create(
-            member=member, kind=code, defaults={"how": how}
-        )
-        saved.append(pref)
+    on_behalf = member if member.user_id != by.pk else None
+    with acting(by, on_behalf_of=on_behalf):
+        for code, how in choices.items():
+            pref, _created = Preference.objects.update_or_create(
+                member=member, kind=code, defaults={"how": how}
+            )
+            saved.append(pref)
     # Nothing waiting in the outbox goes out against the new choice.
     Email.objects.filter(
         member=member,
@@ -181,10 +184,20 @@ def unsubscribe(*, token: str) -> tuple[Member, kinds.Kind]:
     member = Member.objects.filter(pk=member_id).select_related("community").first()
     if member is None:
         raise Invalid({"token": _("This link is no longer in use.")})
-    Preference.objects.update_or_create(member=member, kind=kind.code, defaults={"how": How.SITE})
-    Email.objects.filter(member=member, kind=kind.code, status=Email.Status.QUEUED).update(
-        status=Email.Status.CANCELLED
-    )
+    if kind.code == kinds.DAILY_EMAIL.code:
+        # The daily email's link stops the daily email, whatever kinds it carried.
+        stopped = list(
+            Preference.objects.filter(member=member, how=How.DAILY).values_list("kind", flat=True)
+        )
+        Preference.objects.filter(member=member, how=How.DAILY).update(how=How.SITE)
+    else:
+        Preference.objects.update_or_create(
+            member=member, kind=kind.code, defaults={"how": How.SITE}
+        )
+        stopped = [kind.code]
+    Email.objects.filter(
+        member=member, kind__in=[*stopped, kind.code], status=Email.Status.QUEUED
+    ).update(status=Email.Status.CANCELLED)
     return member, kind
 
 
@@ -201,8 +214,20 @@ def retry_email(*, by, email: Email) -> Email:
     policy.require(by, "tasks.manage", email.community)
     if email.status != Email.Status.FAILED:
         raise Invalid({"email": _("Only an email that could not be sent can be tried again.")})
+    member = email.member
+    if member is not None and email.kind != kinds.ACCOUNT.code:
+        # Their wishes and address as they are now, not as they were when it was written.
+        wanted = how_member_is_told(member, email.kind)
+        if email.kind == kinds.DAILY_EMAIL.code:
+            wanted = How.DAILY if member.message_choices.filter(how=How.DAILY).exists() else ""
+        if not member.is_active or wanted not in (How.EMAIL, How.DAILY):
+            raise Invalid({"email": _("They no longer want these emails: it will not be sent.")})
+        address = email_address(member)
+        if not address:
+            raise Invalid({"email": _("They have no email address any more.")})
+        email.to = address
     email.status, email.attempts, email.next_try_at = Email.Status.QUEUED, 0, timezone.now()
-    email.save(update_fields=["status", "attempts", "next_try_at"])
+    email.save(update_fields=["status", "attempts", "next_try_at", "to"])
     from kampung.notices.tasks import send_email
 
     transaction.on_commit(lambda: send_email.enqueue(email.pk))

@@ -145,7 +145,9 @@ def daily_digest(now: datetime) -> str:
 
     cutoff = now - timedelta(days=7)
     sent = 0
-    daily = Preference.objects.filter(how=How.DAILY).select_related("member__community")
+    daily = Preference.objects.filter(how=How.DAILY, member__is_active=True).select_related(
+        "member__community", "member__user"
+    )
     members = {p.member_id: p.member for p in daily}
     kinds_of: dict[int, set[str]] = {}
     for p in daily:
@@ -178,8 +180,8 @@ def daily_digest(now: datetime) -> str:
             } + "\n".join(lines)
             actions.queue_email(
                 member=member,
-                # One email; its one-click link stops the first of the kinds it carries.
-                kind=sorted(kinds_of[member_id])[0],
+                # One email; its one-click link stops the daily email (every kind in it).
+                kind="daily",
                 subject=_g("Kampung: your messages of the day (%(n)d)") % {"n": len(waiting)},
                 text=body,
             )

@@ -66,6 +66,16 @@ ACCOUNT = register(
         choosable=False,
     )
 )
+DAILY_EMAIL = register(
+    Kind(
+        "daily",
+        _("One email a day"),
+        _("The day's messages of every kind you chose “once a day” for."),
+        How.DAILY,
+        choices=(How.DAILY,),
+        choosable=False,
+    )
+)
 
 
 def choosable() -> list[Kind]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -18,6 +19,7 @@ from kampung.audit.log import record_view
 from kampung.notices import actions, jobs, kinds
 from kampung.notices.models import Email, How, Notification, ScheduleRun
 from kampung.people.models import Member
+from kampung.ratelimits import limit
 from kampung.web import community_for, show_error
 
 
@@ -89,6 +91,8 @@ def message_choices(request, slug: str, member_id: int | None = None):
     if someone_else:
         record_view(member, viewer=request.user, reason="Opened how Kampung tells them")
     form = ChoicesForm(request.POST or None, current=current, someone_else=someone_else)
+    if request.method == "POST":
+        limit(request, group="message-choices", key="user", rate=settings.KAMPUNG_FORM_RATE)
     if request.method == "POST" and form.is_valid():
         try:
             actions.choose_how(by=request.user, member=member, choices=form.cleaned_data)
@@ -127,6 +131,7 @@ def message_choices(request, slug: str, member_id: int | None = None):
 @csrf_exempt
 def unsubscribe(request, token: str):
     if request.method == "POST":
+        limit(request, group="unsubscribe", key="ip", rate=settings.KAMPUNG_FORM_RATE)
         try:
             member, kind = actions.unsubscribe(token=token)
         except errors.DomainError as exc:
@@ -202,6 +207,7 @@ def background_work(request, slug: str):
 def retry_email(request, slug: str, email_id: int):
     community = community_for(request, slug)
     policy.require(request.user, "tasks.manage", community)
+    limit(request, group="retry-email", key="user", rate=settings.KAMPUNG_FORM_RATE)
     email = get_object_or_404(Email, pk=email_id, community=community)
     try:
         actions.retry_email(by=request.user, email=email)

@@ -156,11 +156,23 @@ def _board_response(request, workshop: Workshop):
     return redirect("workshop_board", slug=workshop.community.slug, workshop_id=workshop.pk)
 
 
+# A database id fits in 63 bits: a longer number is no item (and must not reach the
+# driver, which raises OverflowError past 64 bits: the attack found a 500).
+MAX_ID = 2**63 - 1
+
+
+def _ids(values) -> list[int]:
+    """Item ids from a form; anything that is not one is left out."""
+    ids = []
+    for value in values:
+        value = str(value).strip()
+        if value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
 def _selected(request) -> list[int]:
-    try:
-        return [int(v) for v in request.POST.getlist("items")]
-    except ValueError:
-        return []
+    return _ids(request.POST.getlist("items"))
 
 
 def _do(request, write) -> None:
@@ -179,7 +191,7 @@ def workshop_mark(request, slug: str, workshop_id: int):
     one = request.POST.get("one", "")  # an item's own button: "accepted:12"
     if one:
         status, _sep, item_id = one.partition(":")
-        ids = [int(item_id)] if item_id.isdigit() else []
+        ids = _ids([item_id])
     elif request.POST.get("all_new"):
         status = WorkshopItem.Status.ACCEPTED
         ids = list(
@@ -215,7 +227,10 @@ def workshop_merge_review(request, slug: str, workshop_id: int):
     workshop = _workshop(request, slug, workshop_id)
     source = request.POST if request.method == "POST" else request.GET
     try:
-        ids = [int(v) for v in source.getlist("items")]
+        raw = source.getlist("items")
+        ids = _ids(raw)
+        if len(ids) != len(raw):
+            raise ValidationError({"items": _("Some of those items are not on this board.")})
         plan = queries.plan_for(workshop, ids)
     except (ValueError, *REFUSALS) as exc:
         if isinstance(exc, ValueError):
@@ -232,7 +247,9 @@ def workshop_merge_review(request, slug: str, workshop_id: int):
                 keep_id=plan.keep.pk,
                 other_ids=[i.pk for i in plan.items[1:]],
                 picks=form.picks(),
-                expected=request.POST.get("fingerprint", ""),
+                # The page always sends the fingerprint of what it showed: a missing or
+                # empty one is "out of date" (never a way round the check).
+                expected=request.POST.get("fingerprint", "") or "missing",
             )
         except MergeOutdated as exc:
             # Start again from the items as they are now, saying why.
