@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kampung.notices.models import How
+
+class How(models.TextChoices):
+    """How a member is told about one kind of message."""
+
+    SITE = "site", _("Only in Kampung (my Messages page)")
+    EMAIL = "email", _("By email straight away, and in Kampung")
+    DAILY = "daily", _("In one email a day, and in Kampung")
 
 
 @dataclass(frozen=True)

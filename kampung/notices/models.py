@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kampung import limits
+from kampung.notices.kinds import KINDS, How
 from kampung.people.models import Member
+
+__all__ = ["KINDS", "How", "Notification", "Preference", "Email", "Sent", "ScheduleRun"]
 
 
 class Notification(models.Model):
@@ -43,12 +46,6 @@ class Notification(models.Model):
         return self.member.community_id
 
 
-class How(models.TextChoices):
-    SITE = "site", _("Only in Kampung (my Messages page)")
-    EMAIL = "email", _("By email straight away, and in Kampung")
-    DAILY = "daily", _("In one email a day, and in Kampung")
-
-
 class Preference(models.Model):
     """How a member wants to be told about one kind of message. No row: the kind's
     default (kampung.notices.kinds)."""
@@ -64,8 +61,6 @@ class Preference(models.Model):
         ]
 
     def __str__(self) -> str:
-        from kampung.notices.kinds import KINDS
-
         kind = KINDS.get(self.kind)
         return f"{kind.label if kind else self.kind}: {self.get_how_display()}"
 
