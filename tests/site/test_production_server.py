@@ -141,3 +141,24 @@ def test_gunicorn_serves_pages_static_files_and_health_with_json_logs(tmp_path):
     not_json = [line for line in err.splitlines() if line.strip() and not line.startswith("{")]
     assert not_json == []
     assert not any(line["logger"] == "gunicorn.access" for line in lines)  # no addresses
+
+
+def test_redis_url_makes_the_cache_shared_and_rq_needs_it(tmp_path):
+    shown = _kampung(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'], settings.TASKS['default']['BACKEND'])",
+        ],
+        DEBUG="true",
+        KAMPUNG_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        TASKS_BACKEND="rq",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "django.core.cache.backends.redis.RedisCache django_tasks_rq.RQBackend" in shown.stdout
+    refused = _kampung(
+        ["check"], DEBUG="true", KAMPUNG_VAR_DIR=str(tmp_path), TASKS_BACKEND="rq", REDIS_URL=""
+    )
+    assert refused.returncode != 0 and "REDIS_URL" in refused.stderr
