@@ -316,12 +316,70 @@ def headings(cands: list[core.Candidate]) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _too_far_sentences(need: Need, cs) -> list[str]:
+    """Who is too far, grouped by what limits them: places stay put (the nearest of them
+    says how far they are), and people by how far they said they travel ("too far for
+    them to travel to (they said up to 2 km)") — never one distance for everyone, which
+    read as "more than 0.1 km away" when the nearest was a place round the corner."""
+    from collections import defaultdict
+
+    from kampung.matching.core.score import candidate_reach_km, haversine_km
+
+    out = []
+    places = [c for c in cs if c.kind == "asset"]
+    if places:
+        far = [
+            haversine_km(need.lat, need.lng, c.lat, c.lng)
+            for c in places
+            if None not in (need.lat, need.lng, c.lat, c.lng)
+        ]
+        # Each is further away than the nearest of them, rounded down (never "0 km").
+        km = int(min(far) * 10) / 10 if far else 0.0
+        n = len(places)
+        if km > 0:
+            text = ngettext(
+                "%(n)s place is more than %(km)s km away, and places cannot come to "
+                "the person asking",
+                "%(n)s places are more than %(km)s km away, and places cannot come to "
+                "the person asking",
+                n,
+            )
+        else:
+            text = ngettext(
+                "%(n)s place is not where the person asking is, and places cannot come to them",
+                "%(n)s places are not where the person asking is, and places cannot come to them",
+                n,
+            )
+        out.append(text % {"n": n, "km": f"{km:g}"})
+    by_reach: dict[float, int] = defaultdict(int)
+    for c in cs:
+        if c.kind != "asset":
+            by_reach[candidate_reach_km(c)] += 1
+    for reach in sorted(by_reach, key=lambda r: (r == 0, r)):
+        n = by_reach[reach]
+        if reach > 0:
+            text = ngettext(
+                "%(n)s person is too far for them to travel to (they said up to %(km)s km)",
+                "%(n)s people are too far for them to travel to (they said up to %(km)s km)",
+                n,
+            )
+        else:
+            text = ngettext(
+                "%(n)s person only helps at their own place, too far for the person asking",
+                "%(n)s people only help at their own place, too far for the person asking",
+                n,
+            )
+        out.append(text % {"n": n, "km": f"{reach:g}"})
+    return out
+
+
 def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
-    """The "not suggested" groups as sentences: "81 people are more than 1.2 km away",
+    """The "not suggested" groups as sentences: "2 people are too far for them to travel
+    to (they said up to 2 km)",
     "3 people are paused". Candidates that offer nothing relevant are not counted."""
     from collections import defaultdict
 
-    from kampung.matching.core.score import MUST_HAVE_ACCESS, haversine_km
+    from kampung.matching.core.score import MUST_HAVE_ACCESS
     from kampung.matching.core.synonyms import ACCESSIBILITY_NAMES
 
     groups: dict[str, list] = defaultdict(list)
@@ -361,42 +419,8 @@ def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
                 n,
             )
         elif code == "distance":
-            far = [
-                haversine_km(need.lat, need.lng, c.lat, c.lng)
-                for c in cs
-                if None not in (need.lat, need.lng, c.lat, c.lng)
-            ]
-            # Each is further away than the nearest of them, rounded down (never "0 km").
-            km = int(min(far) * 10) / 10 if far else 0.0
-            v["km"] = f"{km:g}"
-            places = all(c.kind == "asset" for c in cs)
-            if places and km > 0:
-                text = ngettext(
-                    "%(n)s place is more than %(km)s km away, and places cannot come to "
-                    "the person asking",
-                    "%(n)s places are more than %(km)s km away, and places cannot come to "
-                    "the person asking",
-                    n,
-                )
-            elif places:
-                text = ngettext(
-                    "%(n)s place is not where the person asking is, and places cannot come to them",
-                    "%(n)s places are not where the person asking is, and places cannot "
-                    "come to them",
-                    n,
-                )
-            elif km > 0:
-                text = ngettext(
-                    "%(n)s %(who)s is more than %(km)s km away, further than they can travel",
-                    "%(n)s %(who)s are more than %(km)s km away, further than they can travel",
-                    n,
-                )
-            else:
-                text = ngettext(
-                    "%(n)s %(who)s is further away than they can travel",
-                    "%(n)s %(who)s are further away than they can travel",
-                    n,
-                )
+            out.extend(_too_far_sentences(need, cs))
+            continue
         elif code == "online":
             text = (
                 ngettext(

@@ -166,6 +166,25 @@ def _factor_rows(factors) -> list[dict]:
     ]
 
 
+def _fit_badge(fit: float) -> dict:
+    """How well a helper fits, on the one scale both the request page and the batch
+    page use: words and a percent ("Good fit: 85%"), the stronger of the skill or
+    service fit and the words in common (core.fit_of)."""
+    pct = int(round(100 * fit))
+    level = "good" if fit >= 0.7 else "fair" if fit >= 0.5 else "weak"
+    return {"pct": pct, "words": _fit_words(fit), "level": level}
+
+
+def _stored_fit(factors) -> float:
+    """core.fit_of for a match as it was scored when proposed (its stored factors)."""
+    scores = [
+        f["points"] / f["weight"]
+        for f in factors
+        if f.get("name") in ("fit", "text") and f.get("weight")
+    ]
+    return max(scores, default=0.0)
+
+
 @login_required
 def need_detail(request, slug: str, need_id: int):
     community = community_for(request, slug)
@@ -228,7 +247,7 @@ def need_detail(request, slug: str, need_id: int):
                 "name": headings[m.candidate_id][0],
                 "what": headings[m.candidate_id][1],
                 "kind": m.kind,
-                "total": m.total,
+                "fit": _fit_badge(core.fit_of(m)),
                 "factors": _factor_rows(
                     [
                         {"name": f.name, "points": f.points, "weight": f.weight,
@@ -258,11 +277,16 @@ def match_propose(request, slug: str, need_id: int):
     except REFUSALS as exc:
         show_error(request, exc)
         return redirect("need_detail", slug=slug, need_id=need.pk)
-    messages.success(
-        request,
-        _("Suggested %(who)s. They will see it on their Kampung page.")
-        % {"who": match.candidate_name},
-    )
+    what = match.candidate_name
+    who = match.helper.display_name if match.helper else ""
+    named = _("%(who)s — %(what)s") % {"who": who, "what": what} if who and who != what else what
+    if match.helper is not None and not match.helper.has_device:
+        text = _("Suggested %(who)s. They have no login: tell them, then record their answer here.")
+    elif match.helper is not None:
+        text = _("Suggested %(who)s. They will see it on their Kampung page.")
+    else:
+        text = _("Suggested %(who)s.")
+    messages.success(request, text % {"who": named})
     return redirect("match_detail", slug=slug, match_id=match.pk)
 
 
@@ -342,6 +366,7 @@ def match_detail(request, slug: str, match_id: int):
             "factors": _factor_rows(match.factors)
             if policy.can(request.user, "match.view_reasons", community, match)
             else [],
+            "fit": _fit_badge(_stored_fit(match.factors)),
             "is_helper": is_helper,
             "exchange": exchange,
             "can_answer": match.status == Match.Status.PROPOSED
@@ -370,12 +395,20 @@ def match_answer(request, slug: str, match_id: int):
     except REFUSALS as exc:
         show_error(request, exc)
     else:
-        messages.success(
-            request,
-            _("Thank you for saying yes! You can send a message below.")
-            if accept
-            else _("Thanks for letting us know."),
-        )
+        me = policy.membership(request.user, community)
+        if me is not None and me.pk == match.helper_id:
+            text = (
+                _("Thank you for saying yes! You can send a message below.")
+                if accept
+                else _("Thanks for letting us know.")
+            )
+        else:  # staff, for a helper without a login
+            text = (
+                _("Recorded that %(name)s can help.")
+                if accept
+                else _("Recorded that %(name)s cannot help this time.")
+            ) % {"name": match.helper.display_name if match.helper else match.candidate_name}
+        messages.success(request, text)
     return redirect("match_detail", slug=slug, match_id=match.pk)
 
 

@@ -1,7 +1,8 @@
 """On a phone (390 x 844): a community developer asks Kampung to suggest helpers for all
 open requests, checks the suggestions with their fit, unticks one, sends the rest and
-sees what was sent. The lunch club (its driver busy) is listed as "No good match", not
-offered a cup of tea. A screenshot and axe on each page."""
+sees what was sent. With the driver busy, the lunch club's drivers are not offered a cup
+of tea ("Nobody can help yet") and a lift to it is not offered the cook ("No good match").
+A screenshot and axe on each page."""
 
 from __future__ import annotations
 
@@ -41,9 +42,13 @@ def test_a_coordinator_checks_then_sends_the_batch(cast, page, log_in, live_serv
     send = page.get_by_role("button", name=re.compile(r"^Send \d+ suggestions?$"))
     expect(send).to_have_text(f"Send {n} suggestions")
     no_good = page.get_by_role("region", name="No good match")
-    expect(no_good).to_contain_text("Volunteer drivers for our Thursday lunch club")
+    expect(no_good).to_contain_text("A lift to the Thursday lunch club")
+    expect(no_good).to_contain_text("the closest, Cooking an extra portion, fits only 30%")
+    unmet = page.get_by_role("region", name="Nobody can help yet")
+    expect(unmet).to_contain_text("Volunteer drivers for our Thursday lunch club")
     review = page.locator("[data-batch-review]")
     expect(review).not_to_contain_text("Volunteer drivers for our Thursday lunch club")
+    expect(review).not_to_contain_text("A lift to the Thursday lunch club")
     shot(page, "batch-2-review-mobile")
     assert _serious_violations(page) == []
 

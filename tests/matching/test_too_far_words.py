@@ -8,7 +8,7 @@ import re
 from django.urls import reverse
 
 from kampung.matching import candidates as cand
-from kampung.matching.core import Candidate, Need, rank_with_exclusions
+from kampung.matching.core import Candidate, Exclusion, Need, rank_with_exclusions
 from kampung.matching.models import Need as NeedRow
 
 HERE = (1.35, 103.85)
@@ -57,8 +57,9 @@ def test_the_request_page_never_says_0_km(client, cast):
         assert not re.search(r"\b0 km|\(0|candidates", sentence), sentence
         assert re.fullmatch(
             r"\d+ (places? (is|are) more than \d+(\.\d)? km away, and places cannot come to "
-            r"the person asking|(people|person) (is|are) more than \d+(\.\d)? km away, "
-            r"further than they can travel)",
+            r"the person asking|places? (is|are) not where the person asking is, and places "
+            r"cannot come to them|(people|person) (is|are) too far for them to travel to "
+            r"\(they said up to \d+(\.\d)? km\))",
             sentence,
         ), sentence
 
@@ -71,4 +72,41 @@ def test_a_place_a_few_metres_away_is_not_more_than_0_km(cast):
     sentences = cand.not_suggested_sentences(need, excluded, {"asset:1": place})
     assert sentences == [
         "1 place is not where the person asking is, and places cannot come to them"
+    ]
+
+
+def test_a_nearby_place_does_not_set_the_people_s_limit(cast):
+    """The demo walk: "80 people and places are more than 0.1 km away, further than
+    they can travel" — the 0.1 km was the nearest *place* (places never travel),
+    grouped with people who said they go up to 2 km. Each says its own limit."""
+    need = NeedRow.objects.get(community=cast.community, title="A lift to the eye clinic")
+    _ranked, excluded = cand.rank_need(cast.user("coordinator"), need)
+    by_id = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
+    sentences = cand.not_suggested_sentences(need, excluded, by_id)
+    far = [s for s in sentences if "away" in s or "travel" in s or "where the" in s]
+    assert far, sentences
+    assert not any("people and places" in s for s in far), far
+    assert not any("0.1 km" in s for s in far if "place" not in s), far
+    assert any(re.fullmatch(r"\d+ people are too far for them to travel to \(they said up to "
+                            r"2 km\)", s) for s in far), far  # fmt: skip
+
+
+def test_people_are_grouped_by_how_far_they_said_they_go():
+    need = NeedRow(lat=HERE[0], lng=HERE[1])
+    cands = {
+        "asset:1": Candidate(id="asset:1", kind="asset", lat=HERE[0] + 0.001, lng=HERE[1]),
+        "p:1": Candidate(id="p:1", kind="profile", lat=HERE[0] + 0.05, lng=HERE[1],
+                         travel_km=2.0, comes_to_you=True),
+        "p:2": Candidate(id="p:2", kind="profile", lat=HERE[0] + 0.06, lng=HERE[1],
+                         travel_km=2.0, comes_to_you=True),
+        "p:3": Candidate(id="p:3", kind="offer", lat=HERE[0] + 0.06, lng=HERE[1],
+                         travel_km=0.5),
+        "p:4": Candidate(id="p:4", kind="offer", lat=HERE[0] + 0.06, lng=HERE[1]),
+    }  # fmt: skip
+    excluded = [Exclusion(cid, "distance", "") for cid in cands]
+    assert cand.not_suggested_sentences(need, excluded, cands) == [
+        "1 place is more than 0.1 km away, and places cannot come to the person asking",
+        "1 person is too far for them to travel to (they said up to 0.5 km)",
+        "2 people are too far for them to travel to (they said up to 2 km)",
+        "1 person only helps at their own place, too far for the person asking",
     ]

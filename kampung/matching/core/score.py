@@ -22,6 +22,7 @@ from functools import lru_cache
 from kampung.matching.core import when
 from kampung.matching.core.synonyms import (
     ACCESSIBILITY_NAMES,
+    ANCESTOR,
     INFERRED,
     LANGUAGE_NAMES,
     concepts_in,
@@ -63,6 +64,9 @@ MIN_FIT = 0.25
 # direct or synonym match scores about 0.85, a merely related kind of help about 0.25
 # ("A cup of tea and a chat" for "Volunteer drivers for our lunch club").
 DEFAULT_MIN_FIT = 0.35
+# How certain a kind of help read from a request's words is when the person chose
+# another kind: a side mention, below DEFAULT_MIN_FIT (see need_sources).
+SIDE = 0.3
 # Someone who "comes to you" without saying how far: assume a neighbourhood's width.
 COMES_TO_YOU_KM = 5.0
 # Distance score halves at this many km.
@@ -181,12 +185,7 @@ class NeedContext:
         now: datetime | None = None,
         min_fit: float = 0.0,
     ) -> NeedContext:
-        sources: dict[str, tuple[float, str | None]] = {}
-        for code, (strength, phrase) in concepts_in(need.text).items():
-            sources[code] = (INFERRED * strength, phrase)
-        for code in sorted(need.categories):
-            sources[code] = (1.0, None)
-        code_key = tuple(sorted(sources.items()))
+        code_key = need_sources(need)
         code_scores = _code_scores(code_key)
         times_mask = when.mask(need.times)
         occasions = [
@@ -212,6 +211,26 @@ class NeedContext:
             transport=any(is_transport_code(code) for code, _src in code_key),
             min_fit=min_fit,
         )
+
+
+def need_sources(need: Need) -> CodeKey:
+    """The kinds of help a need asks for, each with how certain it is: what the person
+    chose (certain), and what its words show. The words decide on their own only when
+    nobody chose a kind; beside a chosen kind, words showing some other kind are side
+    mentions ("The lift in our block is often broken" on a request to carry groceries
+    upstairs is not a repair job) and count at most ``SIDE``, below a batch's minimum
+    fit, so they can rank a helper but never make one a good fit."""
+    sources: dict[str, tuple[float, str | None]] = {}
+    chosen = sorted(need.categories)
+    near = {c for code in chosen for c, s in related(code).items() if s >= ANCESTOR}
+    for code, (strength, phrase) in concepts_in(need.text).items():
+        certainty = INFERRED * strength
+        if chosen and code not in near:
+            certainty = min(certainty, SIDE)
+        sources[code] = (certainty, phrase)
+    for code in chosen:
+        sources[code] = (1.0, None)
+    return tuple(sorted(sources.items()))
 
 
 @lru_cache(maxsize=4096)

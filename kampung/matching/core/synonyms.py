@@ -9,10 +9,9 @@ tests check they stay in step with the skills list."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from kampung.matching.core.text import words
+from kampung.matching.core.text import is_stopword, plain, raw_words, words
 
 SKILL_LABELS = {
     "it-help": "IT and phone help",
@@ -570,9 +569,9 @@ def concepts_in(text: str) -> dict[str, tuple[float, str]]:
     phrase that showed it, as written). Phrases are matched longest first and do not
     overlap ("video call" is not also "video"); a code's strength adds up over the
     distinct phrases that show it, up to 1."""
-    raw = text.lower().replace("'", "")
+    raw = plain(text)
+    originals = raw_words(raw)
     toks = words(raw)
-    originals = re.findall(r"[a-z0-9]+", raw)
     table, longest = _phrase_table()
     used = [False] * len(toks)
     hits: list[tuple[int, str, dict[str, float]]] = []
@@ -581,8 +580,10 @@ def concepts_in(text: str) -> dict[str, tuple[float, str]]:
             if any(used[i : i + n]):
                 continue
             codes = table.get(tuple(toks[i : i + n]))
-            if codes and n == 1 and originals[i] in GENERIC_WORDS:
-                continue  # a general word alone says nothing about the kind of help
+            if codes and n == 1 and (originals[i] in GENERIC_WORDS or is_stopword(originals[i])):
+                # A general word alone says nothing about the kind of help; nor does a
+                # stop word that stems like a phrase ("out" is not "outing").
+                continue
             if codes:
                 used[i : i + n] = [True] * n
                 hits.append((i, " ".join(originals[i : i + n]), codes))
@@ -625,9 +626,12 @@ def related(code: str) -> dict[str, float]:
         for x, y in ((a, b), (b, a)):
             if x == code:
                 put(y, strength)
+                # A relation holds for the narrower kinds of help under y, never for
+                # the broader ones above it: driving is close to delivering food, not
+                # to Food (or every cook would be "close to Driving and lifts").
                 if y in terms:
                     for c in terms:
-                        if c != y and (c in _ancestors(y) or y in _ancestors(c)):
+                        if y in _ancestors(c):
                             put(c, strength * ANCESTOR)
     # A skill linked to a service type through the concept map (e.g. cooking <-> Food).
     for codes, _phrases in CONCEPTS:
@@ -646,7 +650,7 @@ def guess_kinds(text: str) -> list[str]:
     neighbour does) before a service type ("A lift to the clinic" -> driving, then
     transport). Empty when the words show nothing."""
     found = concepts_in(text)
-    raw = text.lower().replace("'", "")
+    raw = plain(text)
     return sorted(
         found,
         key=lambda code: (-found[code][0], raw.find(found[code][1]), code[:1].isdigit(), code),

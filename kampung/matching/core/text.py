@@ -23,6 +23,18 @@ STOPWORDS = frozenset(
     were what when where which while who whom why will with would you your yours help helps
     helping helped thank thanks able bit lot still every week weeks day days time times
     maybe abit also very much many one two three""".split()
+) | frozenset(
+    # Contractions, as they read once the apostrophe is dropped ("can't" -> "cant").
+    # "I'll", "we'd" and "she'll" are left out: "ill", "wed", "shell" are words too.
+    """cant cannot dont doesnt didnt wont wouldnt couldnt shouldnt isnt arent wasnt werent
+    hasnt havent hadnt mustnt neednt im ive youre youve youll youd theyre theyve theyll
+    theyd weve were hes shes thats theres whats whos lets""".split()
+)
+# Everyday words every request or offer may use, that say nothing about the kind of
+# help: never a word "in common".
+GENERIC = frozenset(
+    """helper helpers helpful people person neighbour neighbours neighbor neighbors
+    thing things stuff anything everything""".split()
 )
 
 
@@ -55,25 +67,47 @@ def _cvc(base: str) -> bool:
     return a not in vowels and b in vowels and c not in vowels and c not in "wxy"
 
 
+def plain(text: str) -> str:
+    """Lower case, apostrophes dropped (straight or curly): "Can’t" -> "cant"."""
+    return text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
+
+
+def raw_words(text: str) -> list[str]:
+    """The words as written (lower case, apostrophes dropped), not stemmed."""
+    return _WORD.findall(plain(text))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased alphanumeric words, stemmed, stopwords kept (phrases need them)."""
-    return [stem(w) for w in _WORD.findall(text.lower().replace("'", ""))]
+    return [stem(w) for w in raw_words(text)]
 
 
 def originals(text: str) -> dict[str, str]:
     """stemmed word -> the word as first written, to show people their own words."""
     out: dict[str, str] = {}
-    for w in _WORD.findall(text.lower().replace("'", "")):
+    for w in raw_words(text):
         out.setdefault(stem(w), w)
     return out
 
 
+def is_stopword(word: str) -> bool:
+    """Whether a word as written says nothing on its own: a stop word, a contraction
+    or an everyday word like "people" (checked before stemming, so "outing" is not
+    "out")."""
+    return word in STOPWORDS or word in GENERIC
+
+
 def terms(text: str) -> list[str]:
-    """The stemmed content words of a text, in order, stopwords removed."""
-    return [w for w in words(text) if w not in _STEMMED_STOPWORDS and len(w) > 1]
+    """The stemmed content words of a text, in order, stopwords removed (as written
+    and as stemmed: "helping" and "needs" go too)."""
+    return [
+        s
+        for w in raw_words(text)
+        if not is_stopword(w) and (s := stem(w)) not in _STEMMED_STOPWORDS and len(s) > 1
+    ]
 
 
-_STEMMED_STOPWORDS = frozenset(stem(w) for w in STOPWORDS) | STOPWORDS
+_STEMMED_STOPWORDS = frozenset(stem(w) for w in STOPWORDS | GENERIC) | STOPWORDS | GENERIC
 
 K1, B = 1.2, 0.75
 
