@@ -61,7 +61,9 @@ def test_joined_fields_keep_every_item_s_words_when_they_fit(items):
         value = merged.get(field)
         assert len(value) <= limit
         # (each part of a joined description may gain a full stop)
-        room = sum(len(i.get(field)) + len(sep) + len(merging._parts(i.get(field), sep)) for i in items)
+        room = sum(
+            len(i.get(field)) + len(sep) + len(merging._parts(i.get(field), sep)) for i in items
+        )
         if room <= limit:
             for item in items:
                 for part in merging._parts(item.get(field), sep):
