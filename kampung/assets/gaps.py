@@ -237,6 +237,51 @@ def grid(
     return sorted(listed, key=lambda a: (a.row, a.col))
 
 
+NEAR_M = 250  # how far outside an area a place may be and still name it
+
+
+def nearest_places(
+    areas: list[Area], places: Iterable[tuple[str, float, float]], near_m: float = NEAR_M
+) -> dict[str, str]:
+    """Which named place (name, lat, lng) each area is near, so its label can say
+    roughly where it is ("F4 — near Community fridge"): the place inside the area
+    nearest its middle; with none inside, the nearest no more than `near_m` outside
+    it (measured from the middle: half the area's side plus `near_m`). Areas with no
+    such place are left out."""
+    if not areas:
+        return {}
+    by_key = {(a.row, a.col): a for a in areas}
+    first = areas[0]
+    d_lat, d_lng = first.north - first.south, first.east - first.west
+    north = first.north + first.row * d_lat
+    west = first.west - first.col * d_lng
+    side_m = d_lat * METRES_PER_DEGREE
+    reach_m = side_m / 2 + near_m
+    steps = math.ceil(reach_m / side_m)
+    inside: dict[str, tuple[float, str]] = {}
+    around: dict[str, tuple[float, str]] = {}
+    for name, lat, lng in places:
+        if not (name and math.isfinite(lat) and math.isfinite(lng)):
+            continue
+        row, col = math.floor((north - lat) / d_lat), math.floor((lng - west) / d_lng)
+        for r in range(row - steps, row + steps + 1):
+            for c in range(col - steps, col + steps + 1):
+                area = by_key.get((r, c))
+                if area is None:
+                    continue
+                mid_lat, mid_lng = (area.north + area.south) / 2, (area.east + area.west) / 2
+                dy = (lat - mid_lat) * METRES_PER_DEGREE
+                dx = (lng - mid_lng) * METRES_PER_DEGREE * math.cos(math.radians(mid_lat))
+                off = math.hypot(dx, dy)
+                # A place on the line between two areas is inside both.
+                found = area.south <= lat <= area.north and area.west <= lng <= area.east
+                best = inside if found else around
+                if found or off <= reach_m:
+                    if area.label not in best or off < best[area.label][0]:
+                        best[area.label] = (off, name)
+    return {label: name for label, (_off, name) in (around | inside).items()}
+
+
 SORTS = {
     "area": lambda a: (a.row, a.col),
     "assets": lambda a: a.n_assets,

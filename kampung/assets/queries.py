@@ -243,6 +243,18 @@ COMPASS_WORDS = {
 LANDMARK_KINDS = (Category.PLACE, Category.INSTITUTION)
 
 
+def landmark_points(user, community) -> list[tuple[str, float, float]]:
+    """Places and organisations `user` may see, with a point on the map, as (name, lat,
+    lng): what an area or an asset can be said to be near."""
+    qs = (
+        policy.visible_assets(user, community)
+        .filter(status=Asset.Status.ACTIVE, category__in=LANDMARK_KINDS)
+        .exclude(lat=None)
+        .exclude(lng=None)
+    )
+    return list(qs.values_list("name", "lat", "lng"))
+
+
 def near_in_words(user, community, asset: Asset) -> str:
     """Where a placed asset is, in words and without its position: the nearest place or
     organisation `user` may see ("Near Block 12 void deck, about 80 m away"), else which

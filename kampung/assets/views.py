@@ -23,6 +23,7 @@ from kampung.assets.queries import (
     gap_anchor,
     gap_asset_points,
     kind_labels,
+    landmark_points,
     near_in_words,
     needs_counted,
     open_request_points,
@@ -236,8 +237,12 @@ def asset_gaps(request, slug: str):
         sort, areas = "gap", gaps.sort_areas(areas, "gap", True)
     categories = list(Category.choices)
     labels = kind_labels({k for a in areas if a.needs_shown for k in a.needs})
+    near = gaps.nearest_places(areas, landmark_points(request.user, community))
     for area in areas:
-        area.asset_counts = [area.assets.get(code, 0) for code, _label in categories]
+        area.near = _("near %(place)s") % {"place": near[area.label]} if area.label in near else ""
+        area.asset_counts = [
+            (SHORT_CATEGORY_LABELS[code], area.assets.get(code, 0)) for code, _label in categories
+        ]
         area.asked = (
             [
                 {
@@ -251,13 +256,15 @@ def asset_gaps(request, slug: str):
             else []
         )
     has_needs = needs_counted(request.user, community)
-    columns: list[tuple[str | None, str]] = [("area", _("Area"))]
+    # On a phone the first columns are what is read first: the area, its gap and what
+    # is asked for there; the headings are short so they fit.
+    columns: list[tuple[str, str]] = [("area", _("Area"))]
     if has_needs:
         columns += [
+            ("gap", _("Without a match")),
+            ("asked", _("What is asked for")),
             ("requests", _("Open requests")),
             ("matching", _("Matching assets")),
-            ("gap", _("Requests without a matching asset")),
-            (None, _("What is asked for")),
         ]
     columns += [("assets", _("All assets"))]
     columns += [(f"assets:{code}", SHORT_CATEGORY_LABELS[code]) for code, _label in categories]
@@ -268,7 +275,8 @@ def asset_gaps(request, slug: str):
         headers.append(
             {
                 "label": label,
-                "href": f"?size={size}&sort={key}&dir={flip}" if key else "",
+                "key": key,
+                "href": f"?size={size}&sort={key}&dir={flip}" if key != "asked" else "",
                 "aria_sort": ("descending" if descending else "ascending") if current else "",
             }
         )
@@ -280,9 +288,10 @@ def asset_gaps(request, slug: str):
         {
             "community": community,
             "areas": areas,
-            "areas_json": [a.as_dict() for a in areas],
+            "areas_json": [a.as_dict() | {"near": a.near} for a in areas],
             "categories": categories,
             "headers": headers,
+            "labels": dict(columns),
             "sizes": gaps.SIZES_M,
             "size": size,
             "sort": sort,

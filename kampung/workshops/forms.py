@@ -132,6 +132,8 @@ class MergeForm(forms.Form):
                 elif found:
                     names = ", ".join(f"“{plan.items[i].name}”" for i in found)
                     label = _("%(value)s (from %(names)s)") % {"value": label, "names": names}
+                elif choice.field == "place":
+                    label = _("%(value)s (the address says where)") % {"value": label}
                 else:
                     label = _("%(value)s (all of them together)") % {"value": label}
                 if index == 0:

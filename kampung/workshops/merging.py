@@ -6,11 +6,13 @@ The rule, field by field (ties keep the item added first):
 
 - name, address: the longest (more words are usually more specific: "Football for
   teens" over "Football").
-- place: a point on the map over "online" or "comes to you", and those over a point
-  still waiting for its place.
+- place: a point on the map; else, if the address kept says where (any item has
+  one), "at a place, not yet on the map"; only with neither, "online" or "comes to
+  you" (so the place and the address suggested never disagree).
 - category: the first item's (kinds have no "more complete"; the facilitator picks).
-- description, who offers it: every different text, joined; if that would be too long
-  to keep, the longest one.
+- description, who offers it: every different text, joined (descriptions as
+  separate sentences, each its own paragraph); if that would be too long to keep, the
+  longest one.
 
 So the merged item is never less complete than any of the items merged, on any field
 (tests/workshops/test_merging.py checks it with Hypothesis). This module must not read
@@ -32,7 +34,8 @@ NAME_MAX = 200
 
 # The fields the review page offers, in the order it shows them.
 FIELDS = ("name", "category", "place", "address", "offered_by", "description")
-JOINED = {"description": ("\n", DESCRIPTION_MAX), "offered_by": ("; ", OFFERED_BY_MAX)}
+JOINED = {"description": ("\n\n", DESCRIPTION_MAX), "offered_by": ("; ", OFFERED_BY_MAX)}
+SENTENCE_ENDS = ".!?…。！？:;)\"'”’"
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,19 @@ def completeness(field: str, value: object) -> int:
     """How complete one field's value is: higher is more complete; values of the same
     score are as good as each other."""
     if field == "place":
-        kind, lat, _lng = cast(Place, value)
-        if kind != POINT:
-            return 1
-        return 2 if lat is not None else 0
+        # A point on the map says the most; "online", "comes to you" and "at a place
+        # not yet on the map" say as much as each other (which one is suggested
+        # follows the address: merged_place).
+        _kind, lat, _lng = cast(Place, value)
+        return 2 if lat is not None else 1
     if field == "category":
         return 0
     return len(str(value or "").strip())
+
+
+def _same(piece: str) -> str:
+    """What two pieces are compared by: case and a closing full stop ignored."""
+    return piece.casefold().rstrip(".").strip()
 
 
 def _parts(text: str, sep: str) -> list[str]:
@@ -83,20 +92,28 @@ def _parts(text: str, sep: str) -> list[str]:
     seen: list[str] = []
     for piece in (text or "").split(sep):
         piece = piece.strip()
-        if piece and piece.casefold() not in {s.casefold() for s in seen}:
+        if piece and _same(piece) not in {_same(s) for s in seen}:
             seen.append(piece)
     return seen
 
 
+def sentence(text: str) -> str:
+    """`text` ending as a sentence does: a full stop added if it has no closing mark."""
+    return text if not text or text[-1] in SENTENCE_ENDS else text + "."
+
+
 def joined(texts: Sequence[str], field: str) -> str:
-    """Every different text, in order; the longest one alone if together they would
-    be longer than the field holds."""
+    """Every different text, in order (descriptions as sentences, one paragraph
+    each); the longest one alone if together they would be longer than the field
+    holds."""
     sep, limit = JOINED[field]
     parts: list[str] = []
     for text in texts:
         for piece in _parts(text, sep):
-            if piece.casefold() not in {p.casefold() for p in parts}:
+            if _same(piece) not in {_same(p) for p in parts}:
                 parts.append(piece)
+    if field == "description" and len(parts) > 1:
+        parts = [sentence(p) for p in parts]
     together = sep.join(parts)
     if len(together) <= limit:
         return together
@@ -112,9 +129,27 @@ def most_complete(field: str, values: Sequence[object]) -> object:
     return best
 
 
+def merged_place(items: Sequence[ItemValues]) -> Place:
+    """The place suggested, agreeing with the address suggested: the first point on
+    the map; else, when there is an address, a place still to be put on the map; only
+    with neither, the first "online" or "comes to you"."""
+    places = [i.place for i in items]
+    for place in places:
+        if place[0] == POINT and place[1] is not None:
+            return place
+    if str(merged_value("address", items)).strip():
+        return (POINT, None, None)
+    for place in places:
+        if place[0] != POINT:
+            return place
+    return (POINT, None, None)
+
+
 def merged_value(field: str, items: Sequence[ItemValues]) -> object:
     if field in JOINED:
         return joined([str(i.get(field)) for i in items], field)
+    if field == "place":
+        return merged_place(items)
     return most_complete(field, [i.get(field) for i in items])
 
 

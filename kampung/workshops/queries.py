@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from kampung.workshops import merging
@@ -65,3 +66,38 @@ def plan_for(workshop: Workshop, ids) -> MergePlan:
         raise ValidationError({"items": _("Tick at least two items to merge.")})
     found = {i.pk: i for i in workshop.items.filter(pk__in=ids)}
     return merge_plan(found, ids[0], ids[1:])
+
+
+def added_by(workshop: Workshop) -> dict[int, str]:
+    """Who added each item, in words, counting the items merged into it (and into
+    those): {item id: "Siti and Raj"}. Items nobody named are left out."""
+    rows = list(
+        workshop.items.order_by("created_at", "id").values_list(
+            "pk", "merged_into_id", "added_by_name"
+        )
+    )
+    into = {pk: parent for pk, parent, _name in rows}
+
+    def root(pk: int) -> int:
+        seen = {pk}
+        while into.get(pk) is not None and into[pk] not in seen:
+            pk = into[pk]
+            seen.add(pk)
+        return pk
+
+    names: dict[int, list[str]] = {}
+    for pk, _parent, name in rows:
+        name = name.strip()
+        for target in {pk, root(pk)}:
+            found = names.setdefault(target, [])
+            if name and name.casefold() not in {n.casefold() for n in found}:
+                found.append(name)
+    # An item's own name first, then the others in the order they were added.
+    own = {pk: name.strip() for pk, _parent, name in rows}
+    out = {}
+    for pk, found in names.items():
+        if own[pk] in found:
+            found = [own[pk], *(n for n in found if n != own[pk])]
+        if found:
+            out[pk] = get_text_list(found, _("and"))
+    return out

@@ -100,8 +100,10 @@ GROUPS = [
 def _board_context(workshop: Workshop) -> dict:
     items = list(workshop.items.select_related("merged_into", "published_asset"))
     by_status = {status: [] for status, _label in GROUPS}
+    added_by = queries.added_by(workshop)
     for item in items:
         item.short_category = SHORT_CATEGORY.get(item.category, item.category)
+        item.added_by_all = added_by.get(item.pk, "")
         by_status[item.status].append(item)
     counts = {c: 0 for c in Category.values}
     for item in items:
@@ -136,6 +138,9 @@ def workshop_board(request, slug: str, workshop_id: int):
             "tile_url": settings.KAMPUNG_TILE_URL,
             "tile_attribution": settings.KAMPUNG_TILE_ATTRIBUTION,
             "page_title": workshop.title,
+            # The page shows messages at its top; the board itself shows them only
+            # when it is sent alone (an htmx swap), so each is shown once.
+            "messages_at_top": True,
         }
     )
     return render(request, "workshops/board.html", context)
@@ -264,8 +269,10 @@ def workshop_merge_review(request, slug: str, workshop_id: int):
         else:
             messages.success(request, _("Merged into “%(name)s”.") % {"name": kept.name})
             return redirect("workshop_board", slug=slug, workshop_id=workshop.pk)
+    added_by = queries.added_by(workshop)
     for item in plan.items:
         item.short_category = SHORT_CATEGORY.get(item.category, item.category)
+        item.added_by_all = added_by.get(item.pk, "")
     return render(
         request,
         "workshops/merge_review.html",

@@ -4,6 +4,8 @@ sortable table)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from django.urls import reverse
 from hypothesis import given
@@ -91,9 +93,9 @@ def test_open_requests_appear_for_staff_and_not_for_residents(client, cast):
     client.force_login(cast.user("coordinator"))
     url = reverse("asset_gaps", args=[cast.community.slug])
     body = client.get(url).content.decode()
-    assert "Open requests" in body and "Requests without a matching asset" in body
+    assert "Open requests" in body and "Without a match" in body
     client.force_login(cast.user("resident"))
-    assert "Requests without a matching asset" not in client.get(url).content.decode()
+    assert "Without a match" not in client.get(url).content.decode()
 
 
 def test_one_or_two_needs_in_an_area_are_never_shown_exactly():
@@ -215,3 +217,80 @@ def test_the_demo_has_an_area_with_a_gap(client, cast):
     page = client.get(reverse("asset_gaps", args=[cast.community.slug]))
     assert page.context["n_gap_areas"] >= 1
     assert "Driving and lifts: 4 requests" in page.content.decode()
+
+
+def test_each_area_is_named_after_the_nearest_place_inside_it():
+    assets = [(1.3500, 103.9400, "place"), (1.3600, 103.9600, "place")]
+    areas = gaps.grid(assets, size_m=500)
+    a, b = areas  # two areas far apart
+    places = [
+        ("Block 9 void deck", a.north - 0.0001, a.west + 0.0001),  # in a, by its corner
+        ("Community fridge", (a.north + a.south) / 2, (a.east + a.west) / 2),  # its middle
+        ("Far away", 1.2, 103.0),  # in no area listed
+    ]
+    near = gaps.nearest_places(areas, places)
+    assert near == {a.label: "Community fridge"}
+    assert gaps.nearest_places([], places) == {}
+    # With nothing inside, a place just outside names the area; one far off does not.
+    just_outside = ("Residents' Network", (b.north + b.south) / 2, b.west - 0.0005)
+    assert gaps.nearest_places([b], [just_outside, places[2]]) == {b.label: "Residents' Network"}
+
+
+@given(
+    st.lists(st.tuples(st.floats(1.30, 1.32), st.floats(103.90, 103.93)), min_size=1, max_size=8),
+    st.lists(st.tuples(st.floats(1.29, 1.33), st.floats(103.89, 103.94)), max_size=8),
+)
+def test_the_place_an_area_is_named_after_is_inside_it_and_nearest_its_middle(pts, others):
+    areas = gaps.grid([(lat, lng, "place") for lat, lng in pts], size_m=250)
+    places = [(f"p{i}", lat, lng) for i, (lat, lng) in enumerate(pts + others)]
+    where = {name: (lat, lng) for name, lat, lng in places}
+    near = gaps.nearest_places(areas, places)
+    for area in areas:
+        inside = [
+            n
+            for n, (lat, lng) in where.items()
+            if area.south <= lat <= area.north and area.west <= lng <= area.east
+        ]
+        mid = ((area.north + area.south) / 2, (area.east + area.west) / 2)
+
+        def off(name, mid=mid):
+            lat, lng = where[name]
+            dx = (lng - mid[1]) * math.cos(math.radians(mid[0]))
+            return math.hypot(lat - mid[0], dx) * gaps.METRES_PER_DEGREE
+
+        if not inside:  # then only a place close outside it names it
+            if area.label in near:
+                assert off(near[area.label]) <= 250 / 2 + gaps.NEAR_M + 1e-6
+            continue
+        assert near[area.label] in inside
+        assert off(near[area.label]) <= min(off(n) for n in inside) + 1e-6
+
+
+def _cells(row: str) -> list[str]:
+    import re
+
+    return re.findall(r'<t[dh][^>]*data-label="([^"]*)"', row)
+
+
+def test_the_gaps_table_leads_with_the_area_its_gap_and_what_is_asked_for(client, cast):
+    client.force_login(cast.user("coordinator"))
+    body = client.get(reverse("asset_gaps", args=[cast.community.slug])).content.decode()
+    table = body.split('<table class="table gap-table')[1].split("</table>")[0]
+    head = table.split("<thead>")[1].split("</thead>")[0]
+    import re
+
+    headings = [
+        re.sub(r"<[^>]+>|[▼▲]", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head)
+    ]
+    assert headings[:3] == ["Area", "Without a match", "What is asked for"], headings
+    assert all(len(h) <= 17 for h in headings), headings  # short enough for a phone
+    # A real table: column headers, a row header per area, and each cell labelled with
+    # its column's heading for the stacked phone layout.
+    assert head.count('scope="col"') == len(headings)
+    first = table.split("<tbody>")[1].split("</tr>")[0]
+    assert 'scope="row"' in first
+    assert _cells(first) == headings[1:]
+    # The first row (the biggest gap) says roughly where it is.
+    key = first.split('scope="row"')[1].split("</th>")[0]
+    assert re.search(r"near [A-Z]", key), key
+    assert 'style="' not in table  # no inline styles (the CSP)

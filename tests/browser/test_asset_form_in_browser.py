@@ -57,6 +57,18 @@ def test_a_coordinator_adds_an_asset_by_tapping_the_map(cast, page, log_in, live
     expect(page.get_by_text("Nothing matches. Try a shorter word.")).to_be_visible()
     search.fill("")
     expect(page.get_by_label("Gardening", exact=True)).to_be_visible()
+    # The box is empty and the full list is back: the message goes at once.
+    count = page.locator("[data-tag-count]")
+    expect(count).to_have_text("", timeout=250)
+    page.wait_for_timeout(500)
+    expect(count).to_have_text("")
+    # Cleared by the box's own clear (Escape), the message goes too.
+    search.fill("zzzz")
+    expect(page.get_by_text("Nothing matches. Try a shorter word.")).to_be_visible()
+    search.press("Escape")
+    if search.input_value() == "":
+        expect(count).to_have_text("", timeout=250)
+    search.fill("")
     assert _serious_violations(page) == []
     assert _fits_the_phone(page)
 

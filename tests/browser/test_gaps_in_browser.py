@@ -1,6 +1,7 @@
 """The gap analysis on a phone (390 × 844): a coordinator finds it from the dashboard,
-sees labelled squares shaded by their gap (the demo's far east end is red), and the
-table's key column (the area's label) stays in view while the table scrolls sideways."""
+sees labelled squares shaded by their gap (the demo's far east end is red, and says
+what it is near), and the table reads as one card per area with nothing off-screen:
+the area, the requests without a match and what is asked for first."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["width"] > 0 and box["x"] >= 0 and box["x"] + 8 <= width
 
 
+def _wholly_in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    return (
+        box is not None and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width
+    )
+
+
 def test_a_coordinator_sees_where_requests_outnumber_matching_assets(
     cast, page, log_in, live_server, shot
 ):
@@ -37,30 +46,43 @@ def test_a_coordinator_sees_where_requests_outnumber_matching_assets(
     rows = page.locator("tr[data-testid=gap-row] th[scope=row] a")
     assert set(rows.all_inner_texts()) == labels and labels
     # At least one square is shaded as a gap, and it is the table's first row (sorted
-    # by gap) with its badge.
+    # by gap) with its badge; its chip on the map says what it is near, as the row does.
     assert page.locator("#gap-map path.gap-square-gap").count() >= 1
     first = page.locator("tr[data-testid=gap-row]").first
     expect(first).to_have_class("gap-shade-gap gap-row")
     gap_label = first.locator("th[scope=row] a").inner_text()
-    expect(page.locator("#gap-map .gap-label-gap span", has_text=gap_label)).to_have_count(1)
+    gap_chip = page.locator("#gap-map .gap-label-gap span", has_text=gap_label)
+    expect(gap_chip).to_have_count(1)
+    near = first.locator(".gap-near").inner_text()
+    assert near.startswith("near ")
+    expect(page.get_by_test_id("gap-where")).to_contain_text(f"{gap_label} — {near}")
     expect(page.get_by_test_id("gap-summary")).to_contain_text("more requests than matching")
     assert "need" not in page.locator("main").inner_text().lower()  # "requests" throughout
     shot(page, "gaps-2-map-mobile")
     assert _serious_violations(page) == []
 
-    # The table: its key column is on screen, and stays there when scrolled sideways.
+    # Nothing is wider than the phone: the table is one card per area.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     key = first.locator("th[scope=row]")
     key.scroll_into_view_if_needed()
     assert _in_view(page, key)
-    expect(first).to_contain_text("Driving and lifts")
+    asked = first.locator("td.gap-asked")
+    expect(asked).to_contain_text("Driving and lifts")
+    expect(asked).to_be_visible()
+    assert _wholly_in_view(page, asked)
+    # Each figure is labelled with its column's heading, the gap first.
+    unmet = first.locator("td").first
+    assert unmet.get_attribute("data-label") == "Without a match"
+    assert _wholly_in_view(page, unmet)
+    expect(page.locator(".gap-table thead th").first).to_have_text("Area")  # still a table
+    first.scroll_into_view_if_needed()
     shot(page, "gaps-3-table-mobile")
-    page.locator(".gap-list .table-scroll").evaluate("el => { el.scrollLeft = el.scrollWidth; }")
-    assert page.locator(".gap-list .table-scroll").evaluate("el => el.scrollLeft") > 0
-    assert _in_view(page, key)
-    shot(page, "gaps-4-table-scrolled-mobile")
+    assert _serious_violations(page) == []
 
-    # On a desktop the same.
+    # On a desktop a table with its headings in view, nothing off the page.
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert _in_view(page, key)
+    expect(page.locator(".gap-table thead th").nth(2)).to_be_visible()
+    assert _in_view(page, key) and _in_view(page, asked)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     shot(page, "gaps-5-desktop")
     assert _serious_violations(page) == []

@@ -54,6 +54,8 @@ def test_a_workshop_from_opening_to_the_map(cast, browser, page, log_in, live_se
         "What is good about living here?"
     )
     page.get_by_role("button", name="Open the workshop").click()
+    # The message is shown once, at the top, above the QR code it talks about.
+    expect(page.get_by_text("Workshop opened. Share the link or QR code below.")).to_have_count(1)
     join_url = page.get_by_test_id("join-link").get_attribute("href")
     assert "/w/" in join_url
     assert _serious_violations(page) == []
@@ -71,6 +73,7 @@ def test_a_workshop_from_opening_to_the_map(cast, browser, page, log_in, live_se
 
     raj_ctx, raj = _phone(browser)
     raj.goto(join_url)
+    raj.get_by_label("Your first name (optional)").fill("Raj")
     _add(
         raj,
         "Football for teens",
@@ -94,6 +97,11 @@ def test_a_workshop_from_opening_to_the_map(cast, browser, page, log_in, live_se
     page.get_by_role("checkbox", name="Football for teens").check()
     page.get_by_role("button", name="Merge ticked items").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Merge 2 items into one")
+    # The names differ, so the page does not say which one it becomes before you pick.
+    expect(page.locator(".lead")).to_contain_text(
+        "They become one item, with the values ticked below."
+    )
+    expect(page.get_by_test_id("merge-item").first).to_contain_text("added by Aisha")
     name = page.get_by_role("group", name="What it is called")
     expect(name.get_by_label("Football for teens — suggested")).to_be_checked()
     place = page.get_by_role("group", name="Where it is")
@@ -107,11 +115,19 @@ def test_a_workshop_from_opening_to_the_map(cast, browser, page, log_in, live_se
     assert _serious_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "workshop-merge-review-mobile")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _serious_violations(page) == []
     name.get_by_label("Youth football", exact=True).check()
     page.get_by_role("button", name="Merge into one item").click()
-    page.set_viewport_size({"width": 1280, "height": 900})
-    expect(page.locator("#board")).to_contain_text("Merged into “Youth football”.")
+    # On the phone: the message once, the merged item added by both, nothing too wide.
+    expect(page.get_by_text("Merged into “Youth football”.")).to_have_count(1)
     expect(page.locator("#board")).to_contain_text("now part of “Youth football”")
+    kept = page.get_by_test_id("item").filter(has_text="Youth football").first
+    expect(kept).to_contain_text("added by Aisha and Raj")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "workshop-board-merged-mobile")
+    assert _serious_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.get_by_test_id("board-total")).to_have_text("3 items")
 
     # Edit one, then accept the rest and publish.

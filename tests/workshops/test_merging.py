@@ -60,7 +60,11 @@ def test_joined_fields_keep_every_item_s_words_when_they_fit(items):
         sep, limit = merging.JOINED[field]
         value = merged.get(field)
         assert len(value) <= limit
-        if sum(len(i.get(field)) + len(sep) for i in items) <= limit:
+        # (each part of a joined description may gain a full stop)
+        room = sum(
+            len(i.get(field)) + len(sep) + len(merging._parts(i.get(field), sep)) for i in items
+        )
+        if room <= limit:
             for item in items:
                 for part in merging._parts(item.get(field), sep):
                     assert part.casefold() in value.casefold()
@@ -92,9 +96,44 @@ def test_the_newer_better_name_and_map_point_win_over_the_older_poorer_ones():
     merged = merging.merge([older, newer])
     assert merged.name == "Football for teens"
     assert merged.place == ("point", 1.354, 103.945)
-    # A place still waiting for its map point is the least complete of all.
+    # A place still waiting for its map point, with an address, is "at a place": the
+    # address and the place suggested agree.
     waiting = merging.ItemValues(name="x", location_kind="point", address="Block 9")
-    assert merging.merge([waiting, older]).location_kind == "comes_to_you"
+    assert merging.merge([older, waiting]).place == ("point", None, None)
+    # With no address and no map point, "comes to you" is suggested.
+    nowhere = merging.ItemValues(name="x", location_kind="point")
+    assert merging.merge([nowhere, older]).location_kind == "comes_to_you"
+
+
+def test_it_comes_to_you_is_not_suggested_with_an_address():
+    sewing = merging.ItemValues(name="Mdm Tan sewing class", location_kind="comes_to_you")
+    at_block = merging.ItemValues(name="Mdm Tan's sewing", address="Block 412 void deck")
+    merged = merging.merge([sewing, at_block])
+    assert merged.address == "Block 412 void deck"
+    assert merged.place == ("point", None, None)
+
+
+@given(st.lists(item_values(), min_size=1, max_size=5))
+def test_the_suggested_place_and_address_agree(items):
+    merged = merging.merge(items)
+    has_point = any(i.location_kind == "point" and i.lat is not None for i in items)
+    if has_point or merged.address.strip():
+        assert merged.location_kind == "point"  # at a place, on the map or not yet
+    if has_point:
+        assert merged.lat is not None
+    kinds = {i.location_kind for i in items} - {"point"}
+    if not has_point and not merged.address.strip() and kinds:
+        assert merged.location_kind in kinds  # online or "comes to you", as one said
+
+
+def test_different_descriptions_are_joined_as_sentences():
+    a = merging.ItemValues(name="a", description="Sewing classes")
+    b = merging.ItemValues(name="b", description="Free for seniors!")
+    c = merging.ItemValues(name="c", description="sewing classes.")  # the same as a's
+    merged = merging.merge([a, b, c]).description
+    assert merged == "Sewing classes.\n\nFree for seniors!"
+    # One description alone is kept as written.
+    assert merging.merge([a, merging.ItemValues(name="d")]).description == "Sewing classes"
 
 
 def test_picks_outside_the_options_are_refused():

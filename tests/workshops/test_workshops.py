@@ -380,3 +380,88 @@ def test_an_item_others_were_merged_into_or_a_closed_workshop_keeps_its_items(
     actions.set_workshop_status(by=cast.user("coordinator"), workshop=workshop, status="closed")
     client.post(reverse("workshop_withdraw", args=[workshop.token, typo.pk]))
     assert WorkshopItem.objects.filter(pk=typo.pk).exists()
+
+
+# --- The board and the review page, as read on a phone -----------------------------------
+
+
+def test_the_board_shows_each_message_once(client, cast):
+    client.force_login(cast.user("coordinator"))
+    slug = cast.community.slug
+    opened = client.post(
+        reverse("workshop_list", args=[slug]),
+        {"title": "Block 12 mapping evening", "held_on": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    body = opened.content.decode()
+    assert body.count("Workshop opened.") == 1
+    # It is shown at the top, above the QR code it talks about.
+    assert body.index("Workshop opened.") < body.index("<svg")
+    # The board's own refresh (htmx) still carries messages it is given.
+    workshop = Workshop.objects.get(title="Block 12 mapping evening")
+    a, b = _add(workshop, name="Sewing"), _add(workshop, participant="p2", name="Sewing")
+    marked = client.post(
+        reverse("workshop_mark", args=[slug, workshop.pk]), {}, headers={"HX-Request": "true"}
+    )
+    assert marked.content.decode().count("Tick the items first.") == 1
+    assert a and b
+
+
+def _merge_on_the_page(client, cast, workshop, a, b):
+    slug = cast.community.slug
+    review = client.post(
+        reverse("workshop_merge", args=[slug, workshop.pk]), {"items": [a.pk, b.pk]}
+    )["Location"]
+    page = client.get(review)
+    plan = page.context["plan"]
+    done = client.post(
+        review.split("?")[0],
+        {"items": [a.pk, b.pk], "fingerprint": plan.fingerprint}
+        | {c.field: "0" for c in plan.choices},
+        follow=True,
+    )
+    return page.content.decode(), done.content.decode()
+
+
+def test_the_review_page_names_what_the_item_becomes_and_the_board_who_added_it(
+    client, cast, workshop
+):
+    siti = _add(
+        workshop,
+        added_by_name="Siti",
+        name="Mdm Tan's sewing",
+        location_kind=Asset.LocationKind.POINT,
+        address="Block 412 void deck",
+        description="Sewing classes",
+    )
+    raj = _add(
+        workshop,
+        participant="p2",
+        added_by_name="Raj",
+        name="Mdm Tan sewing class",
+        description="Free for seniors",
+    )
+    client.force_login(cast.user("coordinator"))
+    review, board = _merge_on_the_page(client, cast, workshop, siti, raj)
+    # The names differ: the sentence does not name the first one as if it were kept.
+    assert "become part of “Mdm Tan&#x27;s sewing”" not in review
+    assert "They become one item, with the values ticked below." in review
+    assert "Mdm Tan sewing class — suggested" in review
+    # The address says where, so "at a place" is suggested, not "it comes to you".
+    assert "At a place, not yet on the map" in review
+    siti.refresh_from_db()
+    assert siti.name == "Mdm Tan sewing class" and siti.location_kind == "point"
+    assert siti.description == "Sewing classes.\n\nFree for seniors."
+    # The board: the merged item says who added both, and the old one is not said to
+    # be "part of" an item of its own name.
+    assert "added by Siti and Raj" in board
+    assert "now part of “Mdm Tan sewing class”" not in board
+    assert "merged into the other “Mdm Tan sewing class”" in board
+
+
+def test_the_review_page_names_the_item_when_the_names_agree(client, cast, workshop):
+    a = _add(workshop, name="Sewing", offered_by="Mdm Tan")
+    b = _add(workshop, participant="p2", name="Sewing", description="Fridays")
+    client.force_login(cast.user("coordinator"))
+    review, board = _merge_on_the_page(client, cast, workshop, a, b)
+    assert "They become one item, “Sewing”." in review

@@ -31,7 +31,9 @@
     var colour = byGap ? COLOURS[shade] : COLOURS.met;
     var b = [[a.bbox[1], a.bbox[0]], [a.bbox[3], a.bbox[2]]];
     bounds.push(b[0], b[1]);
-    var text = a.label + ": " + a.n_assets + " " + words.wordAssets;
+    // Where it is, roughly: the place it is near, as in the table's row.
+    var where = a.near ? a.label + " — " + a.near : a.label;
+    var text = where + ": " + a.n_assets + " " + words.wordAssets;
     if (byGap) {
       text += ", " + (a.n_needs === null ? words.wordFew : a.n_needs) + " " + words.wordRequests;
       if (a.n_needs !== null) { text += ", " + a.gap + " " + words.wordUnmet; }
@@ -40,7 +42,8 @@
                      fillColor: colour, fillOpacity: Math.max(0, Math.min(0.85, strength)),
                      className: "gap-square gap-square-" + shade })
       .bindTooltip(text).addTo(map);
-    // The square's label, always shown: the same name as the table's first column.
+    // The square's label, always shown: the same name as the table's first column
+    // (what it is near is in its tooltip, the table and the list under the map).
     var chip = document.createElement("span");
     chip.textContent = a.label;
     L.marker([(a.bbox[1] + a.bbox[3]) / 2, (a.bbox[0] + a.bbox[2]) / 2], {

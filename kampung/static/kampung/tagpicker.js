@@ -25,15 +25,18 @@
       groups.forEach(function (group) {
         group.hidden = !group.querySelector("[data-tag]:not([hidden])");
       });
-      // Announce how many match once typing pauses, not on every letter.
+      // Announce how many match once typing pauses, not on every letter; an empty box
+      // clears the message at once (the full list is back).
       clearTimeout(timer);
+      if (!words.length) { count.textContent = ""; return; }
       timer = setTimeout(function () {
-        if (!words.length) { count.textContent = ""; return; }
         count.textContent = shown ? count.dataset.some.replace("%s", shown) : count.dataset.none;
       }, 400);
     }
 
+    // "search" is the box's own clear button (and Escape) in some browsers.
     input.addEventListener("input", filter);
+    input.addEventListener("search", filter);
     // What is ticked, in one line above the list, so it stays in sight.
     var chosen = picker.querySelector("[data-tag-chosen]");
     picker.addEventListener("change", function (e) {
