@@ -65,6 +65,15 @@ def for_member(user, community, me) -> dict:
             .order_by("-proposed_at")[:SHOWN]
         ),
         "account": balance_of(me),
+        # Places and groups they look after that are due a check (the reminder's page).
+        "due_a_check": list(
+            Asset.objects.filter(
+                community=community,
+                steward_member=me,
+                status=Asset.Status.ACTIVE,
+                review_due__lt=timezone.localdate(),
+            ).order_by("review_due")[:SHOWN]
+        ),
     }
 
 

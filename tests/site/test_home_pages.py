@@ -95,3 +95,13 @@ def test_the_home_page_costs_a_bounded_number_of_queries(cast, client):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) < 40
+
+
+def test_a_steward_sees_what_they_look_after_is_due_a_check_on_their_home_page(cast, client):
+    from kampung.assets.models import Asset
+
+    place = Asset.objects.get(steward_member=cast.members["volunteer"], source="seed")
+    client.force_login(cast.user("volunteer"))
+    html = client.get(f"/c/{cast.community.slug}/").content.decode()
+    assert "Something you look after is due a check" in html
+    assert f"/assets/{place.pk}/" in html
