@@ -78,7 +78,14 @@ def test_gunicorn_serves_pages_static_files_and_health_with_json_logs(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(_prod_env(tmp_path, WEB_CONCURRENCY="2", LOG_LEVEL="INFO"))
     server = subprocess.Popen(
