@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kampung import policy
+from kampung import api_types, policy
 from kampung.assets.models import Category
 from kampung.errors import REFUSALS
 from kampung.web import add_errors, community_for, pick_map_context, public_url, show_error
@@ -161,9 +161,8 @@ def _board_response(request, workshop: Workshop):
     return redirect("workshop_board", slug=workshop.community.slug, workshop_id=workshop.pk)
 
 
-# A database id fits in 63 bits: a longer number is no item (and must not reach the
-# driver, which raises OverflowError past 64 bits: the attack found a 500).
-MAX_ID = 2**63 - 1
+# A database id fits in 63 bits (the API's bound, api_types.MAX_ID): a longer number is
+# no item, and must not reach the driver, which raises OverflowError (the attack's 500).
 
 
 def _ids(values) -> list[int]:
@@ -171,7 +170,7 @@ def _ids(values) -> list[int]:
     ids = []
     for value in values:
         value = str(value).strip()
-        if value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID:
+        if value.isdigit() and len(value) <= 19 and 0 < int(value) <= api_types.MAX_ID:
             ids.append(int(value))
     return ids
 
