@@ -48,8 +48,12 @@ def due(now: datetime | None = None) -> list[str]:
     """Claim every job that is due now; return their names."""
     now = now or timezone.now()
     claimed = []
+    # A row per job, made once (one query per round to check, not one per job).
+    known = set(ScheduleRun.objects.filter(name__in=list(JOBS)).values_list("name", flat=True))
+    missing = [ScheduleRun(name=n, next_run_at=now) for n in JOBS if n not in known]
+    if missing:
+        ScheduleRun.objects.bulk_create(missing, ignore_conflicts=True)
     for job in JOBS.values():
-        ScheduleRun.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
         if ScheduleRun.objects.filter(name=job.name, next_run_at__lte=now).update(
             next_run_at=now + job.every,
             last_started_at=now,
