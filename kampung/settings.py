@@ -223,6 +223,11 @@ KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # a
 # Everyday forms that write (message choices, a request's kind, a batch plan, a resend,
 # the one-click unsubscribe): per person, or per address without a login.
 KAMPUNG_FORM_RATE = env_str("KAMPUNG_FORM_RATE", "30/m")
+# The candidate index each web process keeps (kampung.matching.kept): how long the first
+# request waits for it to be built, and how old it may get before it is rebuilt.
+KAMPUNG_MATCHING_INDEX_WAIT = env_int("KAMPUNG_MATCHING_INDEX_WAIT", 20, minimum=0)
+KAMPUNG_MATCHING_INDEX_MAX_AGE = env_int("KAMPUNG_MATCHING_INDEX_MAX_AGE", 3600, minimum=60)
+KAMPUNG_MATCHING_BUILD_IN_BACKGROUND = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # API tokens expire after this many days unless made with another --expires-days.
 KAMPUNG_TOKEN_DAYS = env_int("KAMPUNG_TOKEN_DAYS", 90, minimum=1)

@@ -24,3 +24,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Background tasks run at once, in the test's own thread (as saleor's test settings do);
 # tests/notices run the real database and RQ backends with a real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The kept candidate index is built in the request (each test is one transaction).
+KAMPUNG_MATCHING_BUILD_IN_BACKGROUND = False

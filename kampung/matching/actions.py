@@ -25,7 +25,7 @@ from kampung.assets.models import REVIEW_EVERY, Asset, Category, Tag
 from kampung.audit.context import acting
 from kampung.communities.models import Organisation
 from kampung.matching import candidates as cand
-from kampung.matching import core
+from kampung.matching import core, kept
 from kampung.matching.models import (
     Match,
     MatchMessage,
@@ -417,20 +417,29 @@ def propose_match(
         raise ValidationError(
             {"candidate": _("You cannot suggest yourself: ask a colleague to suggest you.")}
         )
-    # `pool`: the candidates a caller already read (capacities as they were then).
-    pool = pool if pool is not None else cand.candidates_for(by, need.community)
     wanted = f"{kind}:{pk}"
-    if not any(c.id == wanted for c in pool):
-        raise ValidationError({"candidate": _("That offer or asset is not available.")})
-    # Scored among everyone, as on the request's page: the wording in common is
-    # weighed against all the candidates' words, not this one's alone.
-    matches, excluded = core.rank_with_exclusions(
-        cand.need_to_core(need), pool, now=cand.local_now(need.community), min_fit=min_fit
-    )
-    refused = [e for e in excluded if e.candidate_id == wanted]
-    if refused:
-        raise ValidationError({"candidate": refused[0].reason})
-    scored = next(m for m in matches if m.candidate_id == wanted)
+    if pool is not None:
+        # `pool`: the candidates a caller already read (a batch): scored among them all,
+        # as the batch was, with today's capacities re-read below by the caller.
+        if not any(c.id == wanted for c in pool):
+            raise ValidationError({"candidate": _("That offer or asset is not available.")})
+        matches, excluded = core.rank_with_exclusions(
+            cand.need_to_core(need), pool, now=cand.local_now(need.community), min_fit=min_fit
+        )
+        refused = [e for e in excluded if e.candidate_id == wanted]
+        if refused:
+            raise ValidationError({"candidate": refused[0].reason})
+        scored = next(m for m in matches if m.candidate_id == wanted)
+    else:
+        # Read fresh, every hard rule checked again; scored with the community's kept
+        # index, so the wording in common is weighed against everyone's words as on
+        # the request's page.
+        result = kept.score_fresh(by, need, wanted, min_fit=min_fit)
+        if result is None:
+            raise ValidationError({"candidate": _("That offer or asset is not available.")})
+        if isinstance(result, core.Exclusion):
+            raise ValidationError({"candidate": result.reason})
+        scored = result
     match = Match(need=need, proposed_by=by, note=note.strip(), score=scored.total)
     match.factors = [
         {"name": f.name, "points": f.points, "weight": f.weight, "explanation": f.explanation}

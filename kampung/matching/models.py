@@ -322,3 +322,21 @@ class MatchMessage(models.Model):
     @property
     def community_id(self) -> int:
         return self.match.need.community_id
+
+
+class CandidateChange(models.Model):
+    """Something that may change who could help, in order: the kept candidate index of
+    each web process (kampung.matching.kept) re-reads just these and is up to date.
+    ``key`` names what changed: "offer:12", "member:5" (their offers, profile and the
+    places they look after) or "asset:9". Written in the same transaction as the change
+    (signals in kampung.matching.signals); old rows are purged daily."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "id"], name="candidatechange_seq")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -94,6 +94,10 @@ class Command(BaseCommand):
                     "graceful_timeout": 30,
                     "max_requests": 2000,
                     "max_requests_jitter": 200,
+                    # The app, and each community's candidate index, are loaded once in
+                    # the master before it forks: every worker (a restarted one too)
+                    # starts with the index and catches up from its change rows.
+                    "preload_app": True,
                     "accesslog": None,  # Kampung logs its own lines (JSON, with request ids)
                     "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                     # gunicorn's own lines in the same format as Kampung's.
@@ -103,6 +107,13 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
+                from django.db import connections
+
+                from kampung.matching import kept
+
+                log.info("building the candidate indexes before the workers start")
+                kept.warm()
+                connections.close_all()  # no connection may cross the fork
                 return application
 
         self.stdout.write(f"Kampung on http://{bind}/ with {worker_count()} gunicorn workers")
