@@ -199,7 +199,17 @@ class CandidateIndex:
         self = cls()
         cands = self.candidates = list(candidates)
         n = self.n = len(cands)
-        feats = self.features = [Features.of(c) for c in cands]
+        # Candidates with the same words, tags and hours share one Features (read-only):
+        # a community's offers often repeat ("Help with shopping"), and reading the
+        # words is most of the build.
+        memo: dict[tuple[object, ...], Features] = {}
+        feats = self.features = []
+        for c in cands:
+            key = (c.name, c.text, c.skills, c.categories, c.availability)
+            f = memo.get(key)
+            if f is None:
+                f = memo[key] = Features.of(c)
+            feats.append(f)
         self.model = TextModel.of_counts((f.tf, f.dl) for f in feats)
         self.pos = {}
         for i, c in enumerate(cands):

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -38,6 +39,7 @@ GENERIC = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer: plurals and the commonest verb endings, so that
     'cooking', 'cooks' and 'cooked' meet at 'cook', and 'baking' and 'bakes' at 'bake'
