@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampung import nextsteps, policy
+from kampung import dbrouter, nextsteps, policy
 from kampung.people.models import ConsentPurpose, Member, Role
 from kampung.people.skills import LANGUAGE_NAMES, SKILLS
 from kampung.web import community_for
@@ -92,9 +92,11 @@ def suppress_small(stats: dict) -> dict:
     return out
 
 
+@dbrouter.reports()
 def _compute_stats(community) -> dict:
     """Aggregates only: counts, never a person. Members who did not agree to be counted
-    in anonymous statistics are left out of the breakdowns."""
+    in anonymous statistics are left out of the breakdowns. Read from the replica when
+    there is one (a few seconds old is fine for figures kept five minutes)."""
     members = Member.objects.in_community(community).filter(is_active=True)
     counted = members.filter(
         consents__purpose=ConsentPurpose.AGGREGATE_RESEARCH, consents__withdrawn_at__isnull=True

@@ -10,7 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampung import policy
+from kampung import dbrouter, policy
 from kampung.people.models import Consent, ConsentPurpose
 from kampung.timebank.ledger import format_minutes
 from kampung.timebank.models import Account, Exchange, Posting, Transaction, TransactionKind
@@ -188,10 +188,12 @@ def _month_starts(today: date, count: int = 12) -> list[date]:
     return list(reversed(months))
 
 
+@dbrouter.reports()
 def community_report(community, today: date | None = None) -> dict:
     """The last twelve months of exchanges and group sessions (not gifts), leaving out
     anything corrected by a reversal. Counts of people include only members who agreed
-    to be counted in anonymous statistics; hour totals are ledger facts and include all."""
+    to be counted in anonymous statistics; hour totals are ledger facts and include all.
+    Read from the replica when there is one."""
     today = today or timezone.localdate()
     months = _month_starts(today)
     rows = Posting.objects.filter(
