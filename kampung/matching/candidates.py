@@ -92,9 +92,7 @@ def _requester(need: Need) -> str | None:
 def _asks(community) -> dict[int, int]:
     since = timezone.now() - timedelta(days=FAIRNESS_DAYS)
     rows = (
-        Match.objects.filter(
-            need__community=community, proposed_at__gte=since, helper__isnull=False
-        )
+        Match.objects.filter(community=community, proposed_at__gte=since, helper__isnull=False)
         .values("helper")
         .annotate(n=Count("id"))
     )
@@ -103,7 +101,7 @@ def _asks(community) -> dict[int, int]:
 
 def _open_counts(community) -> tuple[dict[int, int], dict[int, int]]:
     """Open matches per offer, and per helper across everything they offer."""
-    rows = Match.objects.filter(need__community=community, status__in=OPEN_MATCHES)
+    rows = Match.objects.filter(community=community, status__in=OPEN_MATCHES)
     by_offer = dict(rows.exclude(offer=None).values_list("offer").annotate(n=Count("id")))
     by_helper = dict(rows.exclude(helper=None).values_list("helper").annotate(n=Count("id")))
     return by_offer, by_helper
@@ -164,7 +162,7 @@ def candidates_for(user, community) -> list[core.Candidate]:
         )
     with_offers = {o.member_id for o in offers if o.member_id}
     profiles = (
-        StrengthsProfile.objects.filter(member__community=community, member__is_active=True)
+        StrengthsProfile.objects.filter(community=community, member__is_active=True)
         .exclude(member_id__in=with_offers)
         .select_related("member")
     )

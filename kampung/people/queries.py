@@ -21,7 +21,7 @@ def valid_checks(community, *, today: date | None = None) -> QuerySet[Background
     """Checks that count today: not withdrawn, checked by today, not yet expired."""
     today = today or today_in(community)
     return BackgroundCheck.objects.filter(
-        member__community=community,
+        community=community,
         withdrawn_at__isnull=True,
         checked_on__lte=today,
         expires_on__gte=today,

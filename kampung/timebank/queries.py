@@ -172,7 +172,7 @@ def postings_shown(tx: Transaction, here) -> list[dict]:
 
 
 def may_see_transaction(user, community, tx: Transaction) -> bool:
-    touches = Posting.objects.filter(transaction=tx, account__community=community)
+    touches = Posting.objects.filter(transaction=tx, community=community)
     if policy.can(user, "timebank.view_ledger", community) and touches.exists():
         return True
     me = policy.membership(user, community)
@@ -197,7 +197,7 @@ def community_report(community, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     months = _month_starts(today)
     rows = Posting.objects.filter(
-        account__community=community,
+        community=community,
         account__kind=Account.Kind.MEMBER,
         transaction__kind__in=EXCHANGE_KINDS,
         transaction__occurred_on__gte=months[0],
@@ -207,7 +207,7 @@ def community_report(community, today: date | None = None) -> dict:
     )
     counted = set(
         Consent.objects.active()
-        .filter(purpose=ConsentPurpose.AGGREGATE_RESEARCH, member__community=community)
+        .filter(purpose=ConsentPurpose.AGGREGATE_RESEARCH, community=community)
         .values_list("member_id", flat=True)
     )
     per_month = dict.fromkeys(months, 0)
@@ -228,7 +228,7 @@ def community_report(community, today: date | None = None) -> dict:
     # Care organisations paid for (their accounts are the payers of exchanges).
     paid = (
         Posting.objects.filter(
-            account__community=community,
+            community=community,
             account__kind=Account.Kind.ORGANISATION,
             transaction__kind__in=EXCHANGE_KINDS,
             transaction__occurred_on__gte=months[0],
