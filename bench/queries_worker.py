@@ -109,6 +109,7 @@ def main(repeats: int) -> None:
     from kampung.assets.queries import AssetFilters, cells_in, filtered
     from kampung.communities.models import Community
     from kampung.people.models import Member, User
+    from kampung.people.queries import named
     from kampung.views import _compute_stats, joined_per_month, members_and_counted
 
     setup_test_environment()
@@ -167,7 +168,7 @@ def main(repeats: int) -> None:
     map_box = geo.Box.parse(box)
 
     def people_page(q: str = ""):
-        qs = members.filter(display_name__icontains=q) if q else members
+        qs = named(members, q) if q else members  # as the people page does
         page = Paginator(qs.only("id", "display_name", "role", "joined_on"), 25).get_page(1)
         return page.paginator.count, list(page.object_list)
 

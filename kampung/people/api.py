@@ -148,7 +148,7 @@ def list_members(request, slug: str, q: str = ""):
     policy.require(request.user, "member.view_directory", community)
     members = policy.visible_members(request.user, community)
     if q:
-        members = members.filter(display_name__icontains=q)
+        members = queries.named(members, q)
     return members.only("id", "display_name", "role")
 
 

@@ -37,7 +37,7 @@ def member_list(request, slug: str):
     members = policy.visible_members(request.user, community)
     q = request.GET.get("q", "").strip()
     if q:
-        members = members.filter(display_name__icontains=q)
+        members = queries.named(members, q)
     page = Paginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
         request.GET.get("page")
     )
