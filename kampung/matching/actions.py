@@ -23,7 +23,7 @@ from kampung import policy
 from kampung.assets import rules as asset_rules
 from kampung.assets.models import REVIEW_EVERY, Asset, Category, Tag
 from kampung.audit.context import acting
-from kampung.communities.models import Organisation
+from kampung.communities.models import Organisation, links_of
 from kampung.matching import candidates as cand
 from kampung.matching import core, kept
 from kampung.matching.models import (
@@ -151,7 +151,7 @@ def post_need(
         tag_objs = _guessed_kind(need)
         need.kind_guessed = bool(tag_objs)
     need.save()
-    need.tags.set(tag_objs)
+    need.tags.set(tag_objs, through_defaults=links_of(need))
     return need
 
 
@@ -188,7 +188,7 @@ def change_need_kind(*, by, need: Need, tag: str = "") -> Need:
         tag_objs = _guessed_kind(need)
         need.kind_guessed = bool(tag_objs)
     need.save(update_fields=["kind_guessed", "updated_at"])
-    need.tags.set(tag_objs)
+    need.tags.set(tag_objs, through_defaults=links_of(need))
     return need
 
 
@@ -284,14 +284,14 @@ def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
         asset.last_verified_at, asset.last_verified_by = timezone.now(), by
         asset.review_due = timezone.localdate() + REVIEW_EVERY
         asset.save()
-        asset.tags.set(tags)
+        asset.tags.set(tags, through_defaults=links_of(asset))
         offer.asset = asset
         offer.save(update_fields=["asset"])
     else:
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save()
-        existing.tags.set(Tag.objects.filter(code__in=codes))
+        existing.tags.set(Tag.objects.filter(code__in=codes), through_defaults=links_of(existing))
 
 
 @transaction.atomic
@@ -325,7 +325,7 @@ def post_offer(
     _validate_offer(offer)
     offer.save()
     tag_objs = _tags(tags)
-    offer.tags.set(tag_objs)
+    offer.tags.set(tag_objs, through_defaults=links_of(offer))
     _mirror_to_asset(by, offer, tag_objs)
     return offer
 
@@ -346,7 +346,7 @@ def change_offer(*, by, offer: Offer, tags=None, status=None, **fields) -> Offer
     offer.save()
     tag_objs = _tags(tags) if tags is not None else list(offer.tags.all())
     if tags is not None:
-        offer.tags.set(tag_objs)
+        offer.tags.set(tag_objs, through_defaults=links_of(offer))
     _mirror_to_asset(by, offer, tag_objs)
     return offer
 

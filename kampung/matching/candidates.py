@@ -92,7 +92,7 @@ def _requester(need: Need) -> str | None:
 def _asks(community, helpers=None) -> dict[int, int]:
     since = timezone.now() - timedelta(days=FAIRNESS_DAYS)
     rows = Match.objects.filter(
-        need__community=community, proposed_at__gte=since, helper__isnull=False
+        community=community, proposed_at__gte=since, helper__isnull=False
     )
     if helpers is not None:
         rows = rows.filter(helper_id__in=helpers)
@@ -101,7 +101,7 @@ def _asks(community, helpers=None) -> dict[int, int]:
 
 def _open_counts(community, offers=None, helpers=None) -> tuple[dict[int, int], dict[int, int]]:
     """Open matches per offer, and per helper across everything they offer."""
-    rows = Match.objects.filter(need__community=community, status__in=OPEN_MATCHES)
+    rows = Match.objects.filter(community=community, status__in=OPEN_MATCHES)
     by_offer_rows = rows.exclude(offer=None)
     by_helper_rows = rows.exclude(helper=None)
     if offers is not None or helpers is not None:

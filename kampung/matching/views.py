@@ -299,7 +299,7 @@ def _match(request, community, match_id) -> Match:
     match = get_object_or_404(
         Match.objects.select_related("need__member", "need__community", "offer", "asset", "helper"),
         pk=match_id,
-        need__community=community,
+        community=community,
     )
     policy.require(request.user, "match.view", community, match)
     return match

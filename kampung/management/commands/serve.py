@@ -51,6 +51,20 @@ def gunicorn_logging() -> dict:
     }
 
 
+def close_before_fork() -> None:
+    """Close this process's database connections (and pools) before gunicorn forks its
+    workers: with persistent connections (DB_CONN_MAX_AGE) or a pool (DB_POOL), a
+    connection opened for migrating would otherwise be inherited and shared by every
+    worker, whose queries would then interleave on one socket."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
 class Command(BaseCommand):
     help = "Serve Kampung: the development server, or gunicorn with --prod."
 
@@ -80,6 +94,7 @@ class Command(BaseCommand):
             return
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        close_before_fork()
         bind = addrport or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
         from gunicorn.app.base import BaseApplication
 

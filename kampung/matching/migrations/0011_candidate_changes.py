@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0003_text_and_list_size_limits'),
-        ('matching', '0008_notifications_moved_to_notices'),
+        ('matching', '0010_tags_keyed_by_community'),
     ]
 
     operations = [
