@@ -638,6 +638,7 @@ def _statement(town: Town, n: int) -> Account:
             running[account.pk] += amount
             postings.append(
                 Posting(
+                    community=town.community,
                     transaction=tx,
                     account=account,
                     amount=amount,

@@ -91,9 +91,7 @@ def _requester(need: Need) -> str | None:
 
 def _asks(community, helpers=None) -> dict[int, int]:
     since = timezone.now() - timedelta(days=FAIRNESS_DAYS)
-    rows = Match.objects.filter(
-        community=community, proposed_at__gte=since, helper__isnull=False
-    )
+    rows = Match.objects.filter(community=community, proposed_at__gte=since, helper__isnull=False)
     if helpers is not None:
         rows = rows.filter(helper_id__in=helpers)
     return {r["helper"]: r["n"] for r in rows.values("helper").annotate(n=Count("id")).order_by()}

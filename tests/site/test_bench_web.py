@@ -77,14 +77,17 @@ def test_its_ledger_verifies_and_the_statement_has_every_posting(seeded):
 
 
 def test_the_candidates_request_has_candidates(seeded):
-    from kampung.matching.candidates import rank_need
+    from kampung.matching import kept
+    from kampung.matching.candidates import reference_rank
     from kampung.matching.models import Need
     from kampung.people.models import User
 
     _counts, info = seeded
     need = Need.objects.get(pk=info["need_id"])
-    ranked, _excluded = rank_need(User.objects.get(email=info["coordinator_email"]), need)
+    coordinator = User.objects.get(email=info["coordinator_email"])
+    ranked = kept.rank_need(coordinator, need).matches
     assert len(ranked) == 10
+    assert ranked == reference_rank(coordinator, need)[0]
 
 
 def test_its_login_cookie_opens_every_page_it_loads(seeded, client):
