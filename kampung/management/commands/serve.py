@@ -3,6 +3,7 @@ WhiteNoise serving the static files, after checking the production settings."""
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -129,6 +130,11 @@ class Command(BaseCommand):
                 log.info("building the candidate indexes before the workers start")
                 kept.warm()
                 connections.close_all()  # no connection may cross the fork
+                # Everything loaded so far lives as long as the process: out of the
+                # garbage collector's sight, so that no collection walks the index's
+                # millions of objects (or copies their pages into every worker).
+                gc.collect()
+                gc.freeze()
                 return application
 
         self.stdout.write(f"Kampung on http://{bind}/ with {worker_count()} gunicorn workers")
