@@ -8,8 +8,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,15 +93,14 @@ def suppress_small(stats: dict) -> dict:
 
 def _compute_stats(community) -> dict:
     """Aggregates only: counts, never a person. Members who did not agree to be counted
-    in anonymous statistics are left out of the breakdowns."""
+    in anonymous statistics are left out of the breakdowns. Three queries whatever the
+    community's size: one pass over the counted members (at most one active consent
+    per purpose, so one row each) gives their number, languages, skills and the months
+    they joined; one aggregate counts members and volunteers; one the organisations."""
     members = Member.objects.in_community(community).filter(is_active=True)
     counted = members.filter(
         consents__purpose=ConsentPurpose.AGGREGATE_RESEARCH, consents__withdrawn_at__isnull=True
     )
-    languages, skills = Counter(), Counter()
-    for langs, sks in counted.values_list("languages", "skills").iterator(chunk_size=5000):
-        languages.update(langs or [])
-        skills.update(sks or [])
     # The twelve calendar months up to this one, with the months nobody joined as 0.
     today = timezone.localdate()
     months = []
@@ -111,19 +109,24 @@ def _compute_stats(community) -> dict:
         months.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     months.reverse()
-    per_month = {
-        (row["month"].year, row["month"].month): row["n"]
-        for row in counted.filter(joined_on__gte=months[0])
-        .annotate(month=TruncMonth("joined_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
+    languages, skills, per_month = Counter(), Counter(), Counter()
+    n_counted = 0
+    rows = counted.values_list("languages", "skills", "joined_on")
+    for langs, sks, joined_on in rows.iterator(chunk_size=5000):
+        n_counted += 1
+        languages.update(langs or [])
+        skills.update(sks or [])
+        if joined_on is not None and joined_on >= months[0]:
+            per_month[(joined_on.year, joined_on.month)] += 1
     joined = [{"month": m, "n": per_month.get((m.year, m.month), 0)} for m in months]
     peak = max((row["n"] for row in joined), default=0) or 1
+    totals = members.aggregate(
+        members=Count("id"), volunteers=Count("id", filter=Q(role=Role.VOLUNTEER))
+    )
     return {
-        "members": members.count(),
-        "counted": counted.count(),
-        "volunteers": members.filter(role=Role.VOLUNTEER).count(),
+        "members": totals["members"],
+        "counted": n_counted,
+        "volunteers": totals["volunteers"],
         "organisations": community.organisations.count(),
         "languages": _bars(languages, LANGUAGE_NAMES),
         "skills": _bars(skills, SKILLS),

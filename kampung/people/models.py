@@ -130,7 +130,11 @@ class Member(models.Model):
                 name="one_member_per_user_per_community",
             )
         ]
-        indexes = [models.Index(fields=["community", "display_name"])]
+        indexes = [
+            # The people list and every name picker: a community's members in `ordering`,
+            # read from the index in order (no sort), a page at a time.
+            models.Index(fields=["community", "display_name", "id"], name="member_by_name")
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.expressions import RowRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,8 @@ def _lines(account: Account, postings: list[Posting], you: bool) -> list[dict]:
     ):
         others[p.transaction_id].append(p)
     s, o = _subject(account, you)
+    # get_kind_display() rebuilds its choices for every call: look the labels up once.
+    kind_labels = {kind: str(label) for kind, label in TransactionKind.choices}
     lines = []
     for p in postings:
         other, other_kind = _counterparty(account, others[p.transaction_id])
@@ -92,7 +95,7 @@ def _lines(account: Account, postings: list[Posting], you: bool) -> list[dict]:
                 "transaction_id": p.transaction_id,
                 "date": p.transaction.occurred_on,
                 "kind": p.transaction.kind,
-                "kind_label": p.transaction.get_kind_display(),
+                "kind_label": kind_labels.get(p.transaction.kind, p.transaction.kind),
                 "counterparty": other,
                 "what": sentence(p.transaction.kind, p.amount, other, other_kind, s, o),
                 "description": p.transaction.description,
@@ -108,26 +111,104 @@ def _lines(account: Account, postings: list[Posting], you: bool) -> list[dict]:
     return lines
 
 
-def statement_lines(account: Account, *, newest_first: bool = True, you: bool = True) -> list[dict]:
-    """One line per posting: date, what happened in words, amount, running balance.
+STATEMENT_CHUNK = 1000  # postings per query when a whole statement is read (the CSV)
+
+
+class Statement:
+    """An account's statement, one line per posting: date, what happened in words,
+    amount, running balance. A lazy sequence, like a queryset: `statement[100:150]`
+    reads those 50 postings (and their transactions' other sides) and nothing else,
+    `len()` counts the account's postings, and iterating reads every line in chunks.
 
     In order of the day the help happened (then the order it was entered), newest
     first unless asked otherwise. Exchanges are often confirmed, and so posted, days
     after the help, so the ledger's own order (and its balance after each posting) is
-    not the order people expect. The balance column here is the running balance in
-    the order shown: each line's balance is the one below it plus its amount, and the
-    newest line's is the account's balance. `you` says whether the reader is the
-    account's holder ("You gave …") or someone else ("Rosnah gave …")."""
-    postings = sorted(
-        Posting.objects.filter(account=account).select_related("transaction"),
-        key=lambda p: (p.transaction.occurred_on, p.transaction_id, p.pk),
-    )
-    lines = _lines(account, postings, you)
-    running = 0
-    for line in lines:
-        running += line["amount_minutes"]
-        line["balance_after_minutes"] = running
-    return lines[::-1] if newest_first else lines
+    not the order people expect. The balance column is the running balance in that
+    order, summed by the database over the account's earlier postings (a window
+    function): each line's balance is the one before it in date order plus its amount,
+    and the newest line's is the account's balance. `you` says whether the reader is
+    the account's holder ("You gave …") or someone else ("Rosnah gave …")."""
+
+    def __init__(self, account: Account, *, newest_first: bool = True, you: bool = True):
+        self.account, self.newest_first, self.you = account, newest_first, you
+
+    def _postings(self, newest_first: bool):
+        # (date, transaction, posting) is unique, so the order — and each line's running
+        # balance — is the same whichever page is read.
+        order = [F("transaction__occurred_on"), F("transaction_id"), F("id")]
+        rows = (
+            Posting.objects.filter(account=self.account)
+            .select_related("transaction")
+            .annotate(
+                running_balance=Window(
+                    Sum("amount"),
+                    order_by=[o.asc() for o in order],
+                    frame=RowRange(start=None, end=0),
+                )
+            )
+        )
+        return rows.order_by(*(o.desc() if newest_first else o.asc() for o in order))
+
+    def _lines(self, postings: list[Posting]) -> list[dict]:
+        lines = _lines(self.account, postings, self.you)
+        for line, p in zip(lines, postings, strict=True):
+            line["balance_after_minutes"] = p.running_balance  # type: ignore[attr-defined]
+        return lines
+
+    def all(self) -> Statement:
+        """django-ninja's @paginate counts with `.all().count()`."""
+        return self
+
+    def count(self) -> int:
+        return Posting.objects.filter(account=self.account).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __bool__(self) -> bool:
+        return Posting.objects.filter(account=self.account).exists()
+
+    def __getitem__(self, index):
+        """A slice is one query for those lines; an integer, a slice of one."""
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("a statement is read in steps of one line")
+            start, stop = index.start, index.stop
+            if (start is not None and start < 0) or (stop is not None and stop < 0):
+                start, stop, _step = index.indices(len(self))  # from the end: count once
+            start = start or 0
+            if stop is not None and stop <= start:
+                return []
+            return self._lines(list(self._postings(self.newest_first)[start:stop]))
+        if not isinstance(index, int):
+            raise TypeError("statement indices must be integers or slices")
+        if index < 0:
+            index += len(self)
+        lines = self[index : index + 1] if index >= 0 else []
+        if not lines:
+            raise IndexError("statement index out of range")
+        return lines[0]
+
+    def _iterate(self, newest_first: bool):
+        chunk: list[Posting] = []
+        for posting in self._postings(newest_first).iterator(chunk_size=STATEMENT_CHUNK):
+            chunk.append(posting)
+            if len(chunk) == STATEMENT_CHUNK:
+                yield from self._lines(chunk)
+                chunk = []
+        if chunk:
+            yield from self._lines(chunk)
+
+    def __iter__(self):
+        return self._iterate(self.newest_first)
+
+    def __reversed__(self):
+        return self._iterate(not self.newest_first)
+
+
+def statement_lines(account: Account, *, newest_first: bool = True, you: bool = True) -> Statement:
+    """The account's statement (see `Statement`): slice it for a page."""
+    return Statement(account, newest_first=newest_first, you=you)
 
 
 def line_for(account: Account, tx: Transaction, *, you: bool = True) -> dict | None:
@@ -169,6 +250,15 @@ def postings_shown(tx: Transaction, here) -> list[dict]:
             }
         )
     return shown
+
+
+def ledger_entries(community):
+    """Every transaction touching the community, newest first: those it posted and
+    those that reached one of its accounts from elsewhere (a gift through the clearing
+    accounts). A semi-join per transaction, not a DISTINCT over every posting, so the
+    database walks the newest ids and stops once a page is full."""
+    here = Posting.objects.filter(transaction=OuterRef("pk"), account__community=community)
+    return Transaction.objects.filter(Exists(here)).order_by("-id")
 
 
 def may_see_transaction(user, community, tx: Transaction) -> bool:
