@@ -39,10 +39,13 @@ COUNT_CAP = 1000  # a list never counts further than this: "more than 1,000 peop
 MAX_PAGE = MAX_OFFSET // 25  # a page number past this is read as the last one asked for
 
 
-def count_up_to(rows, cap: int = COUNT_CAP) -> int:
+def count_up_to(rows, cap: int | None = COUNT_CAP) -> int:
     """How many rows, counting no further than cap + 1: on a queryset one
     `SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)`, which reads at most cap + 1 index
-    entries however long the table is (a plain COUNT(*) reads them all)."""
+    entries however long the table is (a plain COUNT(*) reads them all). `cap=None`
+    counts them all, for a list whose count is cheap (one account's statement)."""
+    if cap is None:
+        return rows.count() if isinstance(rows, QuerySet) else len(rows)
     if isinstance(rows, QuerySet):
         return rows.order_by()[: cap + 1].count()
     return min(len(rows), cap + 1)
@@ -99,7 +102,7 @@ class CappedPaginator:
     `count` is exact up to COUNT_CAP; past it, `count_is_exact` is False and `count` is
     COUNT_CAP + 1 ("more than 1,000"). `num_pages` is None when the count is not exact."""
 
-    def __init__(self, object_list, per_page: int, *, cap: int = COUNT_CAP):
+    def __init__(self, object_list, per_page: int, *, cap: int | None = COUNT_CAP):
         self.object_list, self.per_page, self.cap = object_list, per_page, cap
         self._count: int | None = None
 
@@ -142,7 +145,7 @@ class CappedPaginator:
 
     @property
     def count_is_exact(self) -> bool:
-        return self.count <= self.cap
+        return self.cap is None or self.count <= self.cap
 
     @property
     def num_pages(self) -> int | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kampung.assets.models import Asset, Category
 from kampung.audit.models import AuditEvent
-from kampung.matching.models import Offer
+from kampung.matching.models import Need, Offer
 from kampung.pagination import CappedPaginator
 from kampung.people.models import Consent, ConsentPurpose, Member
 from kampung.people.system import system_user
@@ -53,6 +53,10 @@ def _more_rows(cast, n: int, start: int) -> None:
     )
     Offer.objects.bulk_create(
         Offer(community=community, member=m, kind="time", title="A hand") for m in members
+    )
+    Need.objects.bulk_create(
+        Need(community=community, member=m, posted_by=system, title="A lift to the clinic")
+        for m in members
     )
     overdue = timezone.localdate() - dt.timedelta(days=3)
     Asset.objects.bulk_create(
@@ -114,6 +118,7 @@ PAGES = [
     ("coordinator", "organisation_list"),
     ("coordinator", "timebank_ledger"),
     ("coordinator", "timebank_accounts"),
+    ("coordinator", "need_list"),
 ]
 
 
