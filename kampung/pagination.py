@@ -36,7 +36,6 @@ class BoundedLimitOffset(LimitOffsetPagination):
 # --- Pages of the site's lists ---------------------------------------------------------
 
 COUNT_CAP = 1000  # a list never counts further than this: "more than 1,000 people"
-MAX_PAGE = MAX_OFFSET // 25  # a page number past this is read as the last one asked for
 
 
 def count_up_to(rows, cap: int | None = COUNT_CAP) -> int:
@@ -111,7 +110,8 @@ class CappedPaginator:
             value = int(number)
         except (TypeError, ValueError):
             return 1
-        return min(max(value, 1), MAX_PAGE)
+        # Bounded as the API's offset is: a page number past it is read as that page.
+        return min(max(value, 1), MAX_OFFSET // self.per_page + 1)
 
     def _read(self, number: int) -> list:
         offset = (number - 1) * self.per_page

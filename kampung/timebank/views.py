@@ -463,8 +463,8 @@ def statement(request, slug: str, number: str):
     if request.GET.get("format") == "csv":
         return _statement_csv(account)
     yours = account.member is not None and account.member.user_id == request.user.pk
-    # One account's lines are counted from its index in a millisecond, even at 5,000:
-    # the pager can say "Page 2 of 100".
+    # One account's lines are counted from its index in a few milliseconds, even at
+    # 5,000, so the pager can say "Page 2 of 100".
     statement = queries.statement_lines(account, you=yours)
     page = CappedPaginator(statement, 50, cap=None).get_page(request.GET.get("page"))
     return render(
