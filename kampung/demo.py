@@ -269,6 +269,7 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
                     consents.append(
                         Consent(
                             member=member,
+                            community=community,  # bulk_create: no save() to fill it
                             purpose=purpose,
                             wording_version="2026-11",
                             given_at=now,
@@ -277,7 +278,13 @@ def seed_community(spec: dict, *, members: int, seed: int) -> SeedReport:
                         )
                     )
             if rng.random() < 0.2:
-                links.append(Through(member_id=member.pk, organisation_id=rng.choice(orgs).pk))
+                links.append(
+                    Through(
+                        member_id=member.pk,
+                        organisation_id=rng.choice(orgs).pk,
+                        community_id=community.pk,
+                    )
+                )
         Consent.objects.bulk_create(consents, batch_size=BATCH)
         Through.objects.bulk_create(links, batch_size=BATCH)
         n_assets = seed_assets(

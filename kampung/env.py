@@ -114,6 +114,33 @@ def refuse_wildcard_hosts(name: str, hosts: list[str]) -> None:
             )
 
 
+def database_pool_options(*, pool: bool, conn_max_age: int, postgres: bool) -> dict | None:
+    """psycopg's connection pool options (Django's DATABASES OPTIONS "pool") for
+    DB_POOL=true, or None without it. A pool keeps its connections itself, so Django
+    must close its own after each request: DB_POOL with DB_CONN_MAX_AGE above 0, or
+    DB_POOL_MIN/MAX/TIMEOUT without DB_POOL, is refused rather than half-applied."""
+    pool_settings = ("DB_POOL_MIN", "DB_POOL_MAX", "DB_POOL_TIMEOUT")
+    given = [name for name in pool_settings if os.environ.get(name, "").strip()]
+    if not pool:
+        if given:
+            raise SettingError(given[0], "configures the connection pool: set DB_POOL=true too")
+        return None
+    if not postgres:
+        raise SettingError("DB_POOL", "needs PostgreSQL (DATABASE_URL=postgresql://...)")
+    if conn_max_age:
+        raise SettingError(
+            "DB_CONN_MAX_AGE",
+            f"must be 0 (or unset) with DB_POOL=true, got {conn_max_age}: the pool keeps "
+            "connections open itself",
+        )
+    # One gunicorn worker serves one request at a time: one connection in use, one spare.
+    low = env_int("DB_POOL_MIN", 1, minimum=1)
+    high = env_int("DB_POOL_MAX", max(low, 4), minimum=1)
+    if high < low:
+        raise SettingError("DB_POOL_MAX", f"must be at least DB_POOL_MIN ({low}), got {high}")
+    return {"min_size": low, "max_size": high, "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1)}
+
+
 def production_problems(settings) -> list[tuple[str, str]]:
     """What `kampung serve --prod` refuses to start without, each with its variable.
     (SECRET_KEY and ALLOWED_HOSTS are already refused when settings load.)"""

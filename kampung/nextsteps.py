@@ -46,7 +46,7 @@ def for_member(user, community, me) -> dict:
     """A member's own: their requests, what they offer, what they are asked to do."""
     my_needs = Need.objects.filter(community=community).filter(Q(member=me) | Q(posted_by=user))
     current = my_needs.filter(status__in=[Need.Status.OPEN, Need.Status.MATCHED])
-    helping = Match.objects.filter(helper=me, need__community=community)
+    helping = Match.objects.filter(helper=me, community=community)
     return {
         "my_needs": list(current.order_by("-created_at")[:SHOWN]),
         "my_needs_count": current.count(),

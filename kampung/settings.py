@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kampung.env import (
     SettingError,
+    database_pool_options,
     env_bool,
     env_int,
     env_list,
@@ -121,17 +122,43 @@ _default_db = f"sqlite:///{VAR_DIR / 'kampung.sqlite3'}"
 _database_url = env_str("DATABASE_URL", _default_db)
 if not _database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
     raise SettingError("DATABASE_URL", "must start with sqlite:// or postgresql://")
-try:
-    _db = dj_database_url.parse(
-        _database_url,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
-        # Behind a transaction-pooling pooler (PgBouncer pool_mode=transaction without
-        # max_prepared_statements) set this: no server-side cursors and no prepared
-        # statements (the time bank's hot path prepares its two statements otherwise).
-        disable_server_side_cursors=env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
-    )
-except ValueError as exc:
-    raise SettingError("DATABASE_URL", str(exc)) from None
+# Connections. Opening a PostgreSQL connection for every request was about a fifth of a
+# web worker's time, so production keeps each process's connection open for
+# DB_CONN_MAX_AGE seconds (checked before it is reused, so a restarted database costs
+# one failed check, not a failed request). Development closes it after each request
+# (the development server's threads would otherwise leave theirs open). DB_POOL=true
+# uses psycopg's connection pool instead (one per process, DB_POOL_MIN to DB_POOL_MAX
+# connections): then Django must not keep connections itself (DB_CONN_MAX_AGE=0).
+DB_POOL = env_bool("DB_POOL", False)
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0 if DEBUG or DB_POOL else 60, minimum=0)
+_pool_options = database_pool_options(
+    pool=DB_POOL,
+    conn_max_age=DB_CONN_MAX_AGE,
+    postgres=_database_url.startswith(("postgres://", "postgresql://")),
+)
+# Behind a transaction-pooling pooler (PgBouncer pool_mode=transaction without
+# max_prepared_statements) set DB_DISABLE_SERVER_SIDE_CURSORS: no server-side cursors
+# and no prepared statements (the time bank's hot path prepares its two statements
+# otherwise).
+_disable_server_side_cursors = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+
+
+def _parse_database(name: str, url: str) -> dict:
+    try:
+        parsed = dj_database_url.parse(
+            url,
+            conn_max_age=DB_CONN_MAX_AGE,
+            conn_health_checks=True,
+            disable_server_side_cursors=_disable_server_side_cursors,
+        )
+    except ValueError as exc:
+        raise SettingError(name, str(exc)) from None
+    if _pool_options:
+        parsed.setdefault("OPTIONS", {})["pool"] = dict(_pool_options)
+    return parsed
+
+
+_db = _parse_database("DATABASE_URL", _database_url)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +173,22 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
+# A read replica (optional): report pages that ask for it (kampung.dbrouter.reports())
+# read there; everything else, and every write and migration, uses the primary. Without
+# DATABASE_REPLICA_URL there is no "replica" database and reports read the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    if not IS_POSTGRES or not _replica_url.startswith(("postgres://", "postgresql://")):
+        raise SettingError(
+            "DATABASE_REPLICA_URL",
+            "must be a postgresql:// URL (a streaming replica of DATABASE_URL's PostgreSQL)",
+        )
+    DATABASES["replica"] = _parse_database("DATABASE_REPLICA_URL", _replica_url)
+    # In a test run the replica is the test database itself, not a second one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kampung.dbrouter.PrimaryReplicaRouter"]
+# Where reads inside kampung.dbrouter.reports() go.
+KAMPUNG_REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 # --- Cache ----------------------------------------------------------------------------
 # Rate limits, lockout slow-downs, the dashboard's figures and the version checks of the
@@ -223,6 +266,11 @@ KAMPUNG_PASSWORD_RESET_RATE = env_str("KAMPUNG_PASSWORD_RESET_RATE", "5/h")  # a
 # Everyday forms that write (message choices, a request's kind, a batch plan, a resend,
 # the one-click unsubscribe): per person, or per address without a login.
 KAMPUNG_FORM_RATE = env_str("KAMPUNG_FORM_RATE", "30/m")
+# The candidate index each web process keeps (kampung.matching.kept): how long the first
+# request waits for it to be built, and how old it may get before it is rebuilt.
+KAMPUNG_MATCHING_INDEX_WAIT = env_int("KAMPUNG_MATCHING_INDEX_WAIT", 20, minimum=0)
+KAMPUNG_MATCHING_INDEX_MAX_AGE = env_int("KAMPUNG_MATCHING_INDEX_MAX_AGE", 3600, minimum=60)
+KAMPUNG_MATCHING_BUILD_IN_BACKGROUND = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # API tokens expire after this many days unless made with another --expires-days.
 KAMPUNG_TOKEN_DAYS = env_int("KAMPUNG_TOKEN_DAYS", 90, minimum=1)

@@ -5,6 +5,7 @@ DATABASE_URL chosen by `make test` still decides the database), and swaps Argon2
 fast hasher: hashing cost is not what the tests are about.
 """
 
+import copy
 import os
 
 os.environ.setdefault("DEBUG", "true")
@@ -24,3 +25,13 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Background tasks run at once, in the test's own thread (as saleor's test settings do);
 # tests/notices run the real database and RQ backends with a real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The kept candidate index is built in the request (each test is one transaction).
+KAMPUNG_MATCHING_BUILD_IN_BACKGROUND = False
+# A replica alias that is the test database itself (a TEST MIRROR), so the router can be
+# tested as production would use it. Reports read the primary unless a test sets
+# KAMPUNG_REPORTS_DATABASE = "replica" and declares the alias (databases=[...]): every
+# other test may use "default" only.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+KAMPUNG_REPORTS_DATABASE = "default"

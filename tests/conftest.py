@@ -53,9 +53,13 @@ def _empty_cache():
     over from another test."""
     from django.core.cache import cache
 
+    from kampung.matching import kept
+
     cache.clear()
+    kept.forget()
     yield
     cache.clear()
+    kept.forget()
 
 
 @dataclass
@@ -93,9 +97,13 @@ def _empty_cache():
     """Rate limits and cached figures live in the cache; each test starts with none."""
     from django.core.cache import cache
 
+    from kampung.matching import kept
+
     cache.clear()
+    kept.forget()
     yield
     cache.clear()
+    kept.forget()
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.assets import importing
-from kampung.assets.models import REVIEW_EVERY, Asset, Tag
+from kampung.assets.models import REVIEW_EVERY, Asset, AssetTag, Tag
 from kampung.assets.rules import (  # noqa: F401 (callers validate through actions)
     ACCESSIBILITY,
     asset_problems,
     validate_opening_hours,
 )
+from kampung.communities.models import links_of
 from kampung.db import BULK_ROWS, analyze
 from kampung.errors import DomainError
 
@@ -57,7 +58,7 @@ def _set_tags(asset: Asset, tag_codes) -> None:
         raise ValidationError(
             {"tags": _("Unknown tag: %(v)s.") % {"v": ", ".join(sorted(missing))}}
         )
-    asset.tags.set(tags)
+    asset.tags.set(tags, through_defaults=links_of(asset))
 
 
 def _strip_text(fields: dict) -> dict:
@@ -194,9 +195,9 @@ def _write_import(by, community, plan: importing.Plan) -> None:
             asset.last_verified_at, asset.last_verified_by = now, by
             asset.review_due = due
         Asset.objects.bulk_create([asset for _row, asset in new], batch_size=500)
-        Asset.tags.through.objects.bulk_create(
+        AssetTag.objects.bulk_create(
             [
-                Asset.tags.through(asset_id=asset.pk, tag_id=tag.pk)
+                AssetTag(asset_id=asset.pk, tag_id=tag.pk, community_id=community.pk)
                 for row, asset in new
                 for code in row.tags or ()
                 for tag in tags.get(code, ())
@@ -228,7 +229,10 @@ def _write_import(by, community, plan: importing.Plan) -> None:
                 asset.save()  # signals record the change
             if "tags" in row.changed:
                 assert row.tags is not None  # "tags" only changes when the row gives them
-                asset.tags.set([t for code in row.tags for t in tags.get(code, ())])
+                asset.tags.set(
+                    [t for code in row.tags for t in tags.get(code, ())],
+                    through_defaults=links_of(asset),
+                )
         if new:
             from kampung.assets.signals import bump
 

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from kampung import limits, policy
+from kampung import dbrouter, limits, policy
 from kampung.api_types import one_of
 from kampung.assets import actions, cellcount, geo, importing
 from kampung.assets.models import Asset, Category
@@ -359,12 +359,14 @@ def gap_analysis(
     policy.require(request.user, "asset.view_map", community)
     if size not in gaps.SIZES_M:
         raise HttpError(422, "size must be one of 250, 500, 1000")
-    assets = gap_asset_points(request.user, community)
+    with dbrouter.reports():
+        assets = gap_asset_points(request.user, community)
+        needs = open_request_points(request.user, community)
     try:
         areas = gaps.sort_areas(
             gaps.grid(
                 assets,
-                open_request_points(request.user, community),
+                needs,
                 size_m=size,
                 anchor=gap_anchor(community),
             ),

@@ -130,7 +130,7 @@ def seed_assets(
     Through = Asset.tags.through
     Through.objects.bulk_create(
         [
-            Through(asset_id=a.pk, tag_id=tag_ids[code])
+            Through(asset_id=a.pk, tag_id=tag_ids[code], community_id=community.pk)
             for a, codes in zip(created, tag_links, strict=True)
             for code in codes
             if code in tag_ids

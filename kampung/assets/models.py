@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kampung import limits
 from kampung.communities.models import (
     Community,
+    KeyedByCommunity,
     Organisation,
     latitude_validators,
     longitude_validators,
@@ -91,7 +92,9 @@ class Asset(models.Model):
     description = models.TextField(
         _("description"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="assets", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="assets", verbose_name=_("tags"), through="AssetTag"
+    )
     steward_member = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="stewarded_assets"
     )
@@ -176,3 +179,26 @@ class Asset(models.Model):
     @property
     def steward(self):
         return self.steward_member or self.steward_organisation
+
+
+class AssetTag(KeyedByCommunity):
+    """One tag on one asset: Asset.tags' link table (the one Django made for the field),
+    as a model of its own so that each link row is keyed by community too. `add()` and
+    `set()` fill the community in (KeyedQuerySet)."""
+
+    COMMUNITY_FROM = "asset"
+
+    id = models.AutoField(primary_key=True)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    # Read through the asset or the tag only: no index on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+    class Meta:
+        db_table = "assets_asset_tags"
+        unique_together = [("asset", "tag")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}: {self.tag_id}"

@@ -67,7 +67,9 @@ def record_delete(sender, instance, **kwargs):
 def record_links(sender, instance, action, pk_set, model, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"} or not _audited(type(instance)):
         return
-    field = sender._meta.model_name
+    # The link table's name without its app ("asset_tags"), as Django named the table
+    # it made for the field: the same key whether the links are a model of their own.
+    field = sender._meta.db_table.removeprefix(f"{sender._meta.app_label}_")
     log.record(
         AuditEvent.Action.UPDATE,
         instance,

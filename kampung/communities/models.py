@@ -1,6 +1,10 @@
-"""Communities and organisations. Every other record in Kampung belongs to a community."""
+"""Communities and organisations. Every other record in Kampung belongs to a community,
+and every community-owned table says which in its own `community_id` column
+(`KeyedByCommunity` for the records that hang from another one; docs/scaling.md)."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -106,3 +110,71 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def links_of(parent) -> dict:
+    """`through_defaults` for a many-to-many `add()` or `set()` on `parent`: its link rows
+    (KeyedByCommunity) take its community without a query to look it up."""
+    return {"community_id": parent.community_id}
+
+
+class KeyedQuerySet(models.QuerySet):
+    """A KeyedByCommunity model's queryset: `bulk_create` (which calls no `save()`, and is
+    how a many-to-many field's `add()` and `set()` write their link rows) fills in each
+    row's missing community from its parent, in one query per batch."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        parent = self.model._meta.get_field(self.model.COMMUNITY_FROM)
+        missing = [o for o in objs if o.community_id is None]
+        wanted = {getattr(o, parent.attname) for o in missing if not parent.is_cached(o)}
+        known: dict = {}
+        pks = sorted(wanted)
+        for start in range(0, len(pks), 500):
+            known.update(
+                parent.related_model._base_manager.using(self.db)
+                .filter(pk__in=pks[start : start + 500])
+                .values_list("pk", "community_id")
+            )
+        for o in missing:
+            if parent.is_cached(o):
+                o.community_id = getattr(o, parent.name).community_id
+            else:
+                o.community_id = known[getattr(o, parent.attname)]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class KeyedByCommunity(models.Model):
+    """A record that belongs to the community of the record it hangs from (a match to its
+    request's, a consent to its member's, a posting to its account's), with that
+    community stored on the row as well. Then every community-owned table carries
+    `community_id`, the key its rows can be found and distributed by (Citus:
+    docs/scaling.md), and a community's pages can filter each table by it directly.
+
+    `save()` fills it in from `COMMUNITY_FROM` (the parent's field name) when a row is
+    added, and refuses a community that is not the parent's; `bulk_create` (also behind
+    a many-to-many field's `add()` and `set()`) fills in what is missing (KeyedQuerySet).
+    Only the posting engine's plain SQL must write it itself."""
+
+    COMMUNITY_FROM: ClassVar[str]
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = KeyedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            parents = getattr(self, self.COMMUNITY_FROM).community_id
+            if self.community_id is None:
+                self.community_id = parents
+            elif self.community_id != parents:
+                raise ValueError(
+                    f"{type(self).__name__} belongs to its {self.COMMUNITY_FROM}'s community "
+                    f"({parents}), not {self.community_id}"
+                )
+        super().save(*args, **kwargs)

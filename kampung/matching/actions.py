@@ -23,9 +23,9 @@ from kampung import policy
 from kampung.assets import rules as asset_rules
 from kampung.assets.models import REVIEW_EVERY, Asset, Category, Tag
 from kampung.audit.context import acting
-from kampung.communities.models import Organisation
+from kampung.communities.models import Organisation, links_of
 from kampung.matching import candidates as cand
-from kampung.matching import core
+from kampung.matching import core, kept
 from kampung.matching.models import (
     Match,
     MatchMessage,
@@ -151,7 +151,7 @@ def post_need(
         tag_objs = _guessed_kind(need)
         need.kind_guessed = bool(tag_objs)
     need.save()
-    need.tags.set(tag_objs)
+    need.tags.set(tag_objs, through_defaults=links_of(need))
     return need
 
 
@@ -188,7 +188,7 @@ def change_need_kind(*, by, need: Need, tag: str = "") -> Need:
         tag_objs = _guessed_kind(need)
         need.kind_guessed = bool(tag_objs)
     need.save(update_fields=["kind_guessed", "updated_at"])
-    need.tags.set(tag_objs)
+    need.tags.set(tag_objs, through_defaults=links_of(need))
     return need
 
 
@@ -284,14 +284,14 @@ def _mirror_to_asset(by, offer: Offer, tags: list[Tag]) -> None:
         asset.last_verified_at, asset.last_verified_by = timezone.now(), by
         asset.review_due = timezone.localdate() + REVIEW_EVERY
         asset.save()
-        asset.tags.set(tags)
+        asset.tags.set(tags, through_defaults=links_of(asset))
         offer.asset = asset
         offer.save(update_fields=["asset"])
     else:
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.save()
-        existing.tags.set(Tag.objects.filter(code__in=codes))
+        existing.tags.set(Tag.objects.filter(code__in=codes), through_defaults=links_of(existing))
 
 
 @transaction.atomic
@@ -325,7 +325,7 @@ def post_offer(
     _validate_offer(offer)
     offer.save()
     tag_objs = _tags(tags)
-    offer.tags.set(tag_objs)
+    offer.tags.set(tag_objs, through_defaults=links_of(offer))
     _mirror_to_asset(by, offer, tag_objs)
     return offer
 
@@ -346,7 +346,7 @@ def change_offer(*, by, offer: Offer, tags=None, status=None, **fields) -> Offer
     offer.save()
     tag_objs = _tags(tags) if tags is not None else list(offer.tags.all())
     if tags is not None:
-        offer.tags.set(tag_objs)
+        offer.tags.set(tag_objs, through_defaults=links_of(offer))
     _mirror_to_asset(by, offer, tag_objs)
     return offer
 
@@ -417,20 +417,29 @@ def propose_match(
         raise ValidationError(
             {"candidate": _("You cannot suggest yourself: ask a colleague to suggest you.")}
         )
-    # `pool`: the candidates a caller already read (capacities as they were then).
-    pool = pool if pool is not None else cand.candidates_for(by, need.community)
     wanted = f"{kind}:{pk}"
-    if not any(c.id == wanted for c in pool):
-        raise ValidationError({"candidate": _("That offer or asset is not available.")})
-    # Scored among everyone, as on the request's page: the wording in common is
-    # weighed against all the candidates' words, not this one's alone.
-    matches, excluded = core.rank_with_exclusions(
-        cand.need_to_core(need), pool, now=cand.local_now(need.community), min_fit=min_fit
-    )
-    refused = [e for e in excluded if e.candidate_id == wanted]
-    if refused:
-        raise ValidationError({"candidate": refused[0].reason})
-    scored = next(m for m in matches if m.candidate_id == wanted)
+    if pool is not None:
+        # `pool`: the candidates a caller already read (a batch): scored among them all,
+        # as the batch was, with today's capacities re-read below by the caller.
+        if not any(c.id == wanted for c in pool):
+            raise ValidationError({"candidate": _("That offer or asset is not available.")})
+        matches, excluded = core.rank_with_exclusions(
+            cand.need_to_core(need), pool, now=cand.local_now(need.community), min_fit=min_fit
+        )
+        refused = [e for e in excluded if e.candidate_id == wanted]
+        if refused:
+            raise ValidationError({"candidate": refused[0].reason})
+        scored = next(m for m in matches if m.candidate_id == wanted)
+    else:
+        # Read fresh, every hard rule checked again; scored with the community's kept
+        # index, so the wording in common is weighed against everyone's words as on
+        # the request's page.
+        result = kept.score_fresh(by, need, wanted, min_fit=min_fit)
+        if result is None:
+            raise ValidationError({"candidate": _("That offer or asset is not available.")})
+        if isinstance(result, core.Exclusion):
+            raise ValidationError({"candidate": result.reason})
+        scored = result
     match = Match(need=need, proposed_by=by, note=note.strip(), score=scored.total)
     match.factors = [
         {"name": f.name, "points": f.points, "weight": f.weight, "explanation": f.explanation}

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from kampung import limits, policy
-from kampung.api_types import Id, one_of
+from kampung.api_types import MAX_ID, Id, one_of
 from kampung.assets.models import Asset
 from kampung.communities.models import Organisation
-from kampung.matching import actions, contacts, core
+from kampung.matching import actions, contacts, core, kept
 from kampung.matching import candidates as cand
 from kampung.matching.models import Match, Mode, Need, Offer
 from kampung.people.models import Member
@@ -120,9 +120,22 @@ class ExclusionOut(Schema):
     reason: str
 
 
+class NotSuggestedOut(Schema):
+    code: str
+    people: int
+    places: int
+
+
 class CandidatesOut(Schema):
     candidates: list[CandidateOut]
-    excluded: list[ExclusionOut]
+    not_suggested: list[NotSuggestedOut] = Field(
+        ..., description="Who offers something relevant but is left out, counted by rule"
+    )
+    not_suggested_text: list[str]
+    excluded: list[ExclusionOut] = Field(
+        ..., description="A page of those left out, one by one (excluded_limit, excluded_offset)"
+    )
+    excluded_total: int
 
 
 class ProposeIn(Schema):
@@ -226,7 +239,7 @@ def _match(request, community, match_id) -> Match:
     match = get_object_or_404(
         Match.objects.select_related("need__member", "helper"),
         pk=match_id,
-        need__community=community,
+        community=community,
     )
     policy.require(request.user, "match.view", community, match)
     return match
@@ -259,13 +272,24 @@ def get_need(request, slug: str, need_id: int):
 
 
 @router.get("/communities/{slug}/needs/{need_id}/candidates", response=CandidatesOut)
-def need_candidates(request, slug: str, need_id: int, limit: int = 10):
-    """Ranked candidates with each factor's points (they add up to the total), and the
-    candidates left out with the hard rule that excludes them."""
+def need_candidates(
+    request,
+    slug: str,
+    need_id: int,
+    limit: int = Query(10, ge=1, le=100),
+    excluded_limit: int = Query(0, ge=0, le=100),
+    excluded_offset: int = Query(0, ge=0, le=MAX_ID),
+):
+    """The best candidates (at most `limit`) with each factor's points (they add up to
+    the total); how many who offer something relevant are left out, by rule; and, when
+    asked (`excluded_limit`), a page of those left out with the rule that excludes each."""
     community = community_for(request, slug)
     need = _need(request, community, need_id)
     policy.require(request.user, "match.propose", community, need)
-    ranked, excluded = cand.rank_need(request.user, need, limit=max(1, min(limit, 100)))
+    ranked = kept.rank_need(
+        request.user, need, limit=limit, excluded_page=(excluded_offset, excluded_limit)
+    )
+    summary = ranked.not_suggested
     return {
         "candidates": [
             {
@@ -274,13 +298,18 @@ def need_candidates(request, slug: str, need_id: int, limit: int = 10):
                 "total": m.total,
                 "factors": [f.__dict__ for f in m.factors],
             }
-            for m in ranked
+            for m in ranked.matches
         ],
+        "not_suggested": [
+            {"code": code, "people": people, "places": places}
+            for code, (people, places) in summary.counts.items()
+        ],
+        "not_suggested_text": cand.not_suggested_sentences(need, summary),
         "excluded": [
             {"candidate_id": str(e.candidate_id), "code": e.code, "reason": e.reason}
-            for e in excluded
-            if e.code != "irrelevant"
+            for e in ranked.excluded
         ],
+        "excluded_total": sum(p + q for p, q in summary.counts.values()),
     }
 
 

@@ -14,4 +14,11 @@ class MatchingConfig(AppConfig):
         from kampung.matching.queries import open_need_points
 
         register_request_source(open_need_points)
-        from kampung.matching import digest  # noqa: F401  (registers the weekly round-up)
+        from kampung.matching import (
+            digest,  # noqa: F401  (registers the weekly round-up)
+            kept,
+            signals,
+        )
+
+        signals.connect()  # keeps each process's candidate index up to date
+        kept.register_jobs()

@@ -89,85 +89,131 @@ def _requester(need: Need) -> str | None:
     return None
 
 
-def _asks(community) -> dict[int, int]:
+def _asks(community, helpers=None) -> dict[int, int]:
     since = timezone.now() - timedelta(days=FAIRNESS_DAYS)
-    rows = (
-        Match.objects.filter(
-            need__community=community, proposed_at__gte=since, helper__isnull=False
-        )
-        .values("helper")
-        .annotate(n=Count("id"))
-    )
-    return {r["helper"]: r["n"] for r in rows}
+    rows = Match.objects.filter(community=community, proposed_at__gte=since, helper__isnull=False)
+    if helpers is not None:
+        rows = rows.filter(helper_id__in=helpers)
+    return {r["helper"]: r["n"] for r in rows.values("helper").annotate(n=Count("id")).order_by()}
 
 
-def _open_counts(community) -> tuple[dict[int, int], dict[int, int]]:
+def _open_counts(community, offers=None, helpers=None) -> tuple[dict[int, int], dict[int, int]]:
     """Open matches per offer, and per helper across everything they offer."""
-    rows = Match.objects.filter(need__community=community, status__in=OPEN_MATCHES)
-    by_offer = dict(rows.exclude(offer=None).values_list("offer").annotate(n=Count("id")))
-    by_helper = dict(rows.exclude(helper=None).values_list("helper").annotate(n=Count("id")))
+    rows = Match.objects.filter(community=community, status__in=OPEN_MATCHES)
+    by_offer_rows = rows.exclude(offer=None)
+    by_helper_rows = rows.exclude(helper=None)
+    if offers is not None or helpers is not None:
+        by_offer_rows = by_offer_rows.filter(
+            Q(offer_id__in=offers or ()) | Q(offer__member_id__in=helpers or ())
+        )
+        by_helper_rows = by_helper_rows.filter(helper_id__in=helpers or ())
+    by_offer = dict(by_offer_rows.values_list("offer").annotate(n=Count("id")).order_by())
+    by_helper = dict(by_helper_rows.values_list("helper").annotate(n=Count("id")).order_by())
     return by_offer, by_helper
 
 
 def candidates_for(user, community) -> list[core.Candidate]:
     """Every offer, willing strengths profile and shared asset `user` may suggest."""
-    asks = _asks(community)
-    by_offer, by_helper = _open_counts(community)
+    out = read_candidates(community)
+    # Nobody is offered themself: a community developer never suggests their own offer
+    # or strengths (a colleague may). Places they look after stay: a place is not them.
+    me = policy.membership(user, community)
+    if me is not None:
+        own = f"member:{me.pk}"
+        out = [c for c in out if c.kind == "asset" or c.owner_id != own]
+    return out
+
+
+def read_candidates(community, *, offers=None, members=None, assets=None) -> list[core.Candidate]:
+    """Every offer, willing strengths profile and shared asset (places, groups,
+    organisations) in the community, as the matching core's candidates — or, when any
+    of ``offers``, ``members`` and ``assets`` (ids) is given, only those offers, those
+    members' offers, profiles and the places they look after, and those assets."""
+    partial = offers is not None or members is not None or assets is not None
+    offers, members, assets = set(offers or ()), set(members or ()), set(assets or ())
+    asks = _asks(community, members | _offer_members(offers) if partial else None)
+    by_offer, by_helper = (
+        _open_counts(community, offers, members | _offer_members(offers))
+        if partial
+        else _open_counts(community)
+    )
     # Each person's best valid, unexpired background check, today on the community's
     # clock (an expired or withdrawn check counts for nothing).
     cleared = people_queries.clearances(community)
     out: list[core.Candidate] = []
-    offers = (
-        Offer.objects.filter(community=community)
-        .exclude(status=Offer.Status.CLOSED)
-        .select_related("member__strengths", "organisation")
-        .prefetch_related("tags")
-    )
+    # Plain rows, not model instances: at 100,000 offers building instances was most
+    # of the time (kampung.matching.kept reads them all once per process).
+    offer_rows = Offer.objects.filter(community=community).exclude(status=Offer.Status.CLOSED)
+    if partial:
+        offer_rows = offer_rows.filter(Q(pk__in=offers) | Q(member_id__in=members))
+    columns = (
+        "pk", "member_id", "organisation_id", "title", "description", "lat", "lng",
+        "location_kind", "travel_km", "availability", "languages", "accessibility",
+        "capacity", "status", "member__area_lat", "member__area_lng", "member__languages",
+        "member__strengths__max_at_once",
+    )  # fmt: skip
+    offer_rows = list(offer_rows.order_by("pk").values_list(*columns))
+    tags: dict[int, list[tuple[str, str]]] = {}
+    through = Offer.tags.through.objects.filter(offer__community=community)
+    if partial:
+        through = through.filter(offer_id__in=[row[0] for row in offer_rows])
+    for offer_id, code, scheme in through.values_list("offer_id", "tag__code", "tag__scheme"):
+        tags.setdefault(offer_id, []).append((code, scheme))
 
-    def left_for(member_id: int | None, profile) -> int | None:
+    def left_for(member_id: int | None, limit: int | None) -> int | None:
         """What is left of a person's own limit (their profile's, or the default)."""
         if member_id is None:
             return None
-        limit = profile.max_at_once if profile is not None else PERSON_CAPACITY
+        limit = limit if limit is not None else PERSON_CAPACITY
         return max(0, limit - by_helper.get(member_id, 0))
 
-    for o in offers:
-        profile = getattr(o.member, "strengths", None) if o.member_id else None
+    comes, online = Asset.LocationKind.COMES_TO_YOU, Asset.LocationKind.ONLINE
+    for (
+        pk, member_id, org_id, title, description, lat, lng, where, travel_km, availability,
+        languages, accessibility, capacity, status, area_lat, area_lng, member_languages,
+        max_at_once,
+    ) in offer_rows:  # fmt: skip
+        own_tags = tags.get(pk, ())
         out.append(
             core.Candidate(
-                id=f"offer:{o.pk}",
+                id=f"offer:{pk}",
                 kind="offer",
-                owner_id=f"member:{o.member_id}" if o.member_id else f"org:{o.organisation_id}",
-                name=o.title,
-                categories=frozenset(t.code for t in o.tags.all() if t.scheme != "skill"),
+                owner_id=f"member:{member_id}" if member_id else f"org:{org_id}",
+                name=title,
+                categories=frozenset(code for code, scheme in own_tags if scheme != "skill"),
                 # An offer is about what it offers, not everything its author can do
                 # (their other skills are in their strengths profile).
-                skills=frozenset(t.code for t in o.tags.all() if t.scheme == "skill"),
-                text=o.description,
-                lat=o.lat if o.lat is not None else (o.member.area_lat if o.member_id else None),
-                lng=o.lng if o.lng is not None else (o.member.area_lng if o.member_id else None),
-                online=o.location_kind == Asset.LocationKind.ONLINE,
-                comes_to_you=o.location_kind == Asset.LocationKind.COMES_TO_YOU,
-                travel_km=o.travel_km,
-                availability=slots(o.availability),
-                languages=frozenset(o.languages or (o.member.languages if o.member_id else ())),
-                accessibility=frozenset(o.accessibility),
-                clearance=cleared.get(o.member_id, CLEARANCE_NONE)
-                if o.member_id
-                else CLEARANCE_NONE,
-                capacity=max(0, o.capacity - by_offer.get(o.pk, 0)),
-                owner_capacity=left_for(o.member_id, profile),
-                paused=o.status == Offer.Status.PAUSED,
+                skills=frozenset(code for code, scheme in own_tags if scheme == "skill"),
+                text=description,
+                lat=lat if lat is not None else (area_lat if member_id else None),
+                lng=lng if lng is not None else (area_lng if member_id else None),
+                online=where == online,
+                comes_to_you=where == comes,
+                travel_km=travel_km,
+                availability=slots(availability),
+                languages=frozenset(languages or (member_languages if member_id else ())),
+                accessibility=frozenset(accessibility),
+                clearance=cleared.get(member_id, CLEARANCE_NONE) if member_id else CLEARANCE_NONE,
+                capacity=max(0, capacity - by_offer.get(pk, 0)),
+                owner_capacity=left_for(member_id, max_at_once),
+                paused=status == Offer.Status.PAUSED,
                 consent=True,  # posting an offer is asking to be matched
-                recent_asks=asks.get(o.member_id, 0) if o.member_id else 0,
+                recent_asks=asks.get(member_id, 0) if member_id else 0,
             )
         )
-    with_offers = {o.member_id for o in offers if o.member_id}
+    # A person with an open offer is suggested through it; their strengths profile is
+    # a candidate only while they have none.
+    with_offers = Offer.objects.filter(community=community, member__isnull=False).exclude(
+        status=Offer.Status.CLOSED
+    )
     profiles = (
         StrengthsProfile.objects.filter(member__community=community, member__is_active=True)
-        .exclude(member_id__in=with_offers)
+        .exclude(member_id__in=with_offers.values("member_id"))
         .select_related("member")
+        .order_by("member_id")
     )
+    if partial:
+        profiles = profiles.filter(member_id__in=members)
     for p in profiles:
         m = p.member
         out.append(
@@ -185,36 +231,41 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 availability=slots(p.availability),
                 languages=frozenset(m.languages),
                 clearance=cleared.get(m.pk, CLEARANCE_NONE),
-                capacity=left_for(m.pk, p),
-                owner_capacity=left_for(m.pk, p),
+                capacity=left_for(m.pk, p.max_at_once),
+                owner_capacity=left_for(m.pk, p.max_at_once),
                 consent=p.open_to_requests,
                 recent_asks=asks.get(m.pk, 0),
             )
         )
-    assets = (
-        policy.visible_assets(user, community)
+    asset_rows = (
+        Asset.objects.filter(community=community)
         .exclude(category=Category.PERSONAL)  # people are matched through offers and profiles
         # Only what members may see: a suggestion is shown to the person asking.
         .filter(visibility__in=[Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS])
         .filter(status__in=[Asset.Status.ACTIVE, Asset.Status.PAUSED])
         .select_related("steward_member__strengths")
         .prefetch_related("tags")
+        .order_by("pk")
     )
-    for a in assets:
+    if partial:
+        asset_rows = asset_rows.filter(Q(pk__in=assets) | Q(steward_member_id__in=members))
+    for a in asset_rows:
         steward = a.steward_member
         # A steward is asked when their asset is suggested (they become the helper), so
         # it counts against their own limit like their offers do.
+        profile = getattr(steward, "strengths", None) if steward else None
         steward_left = (
-            left_for(steward.pk, getattr(steward, "strengths", None)) if steward else None
+            left_for(steward.pk, profile.max_at_once if profile else None) if steward else None
         )
+        tags = a.tags.all()
         out.append(
             core.Candidate(
                 id=f"asset:{a.pk}",
                 kind="asset",
                 owner_id=f"member:{a.steward_member_id}" if a.steward_member_id else None,
                 name=a.name,
-                categories=frozenset(t.code for t in a.tags.all() if t.scheme != "skill"),
-                skills=frozenset(t.code for t in a.tags.all() if t.scheme == "skill"),
+                categories=frozenset(t.code for t in tags if t.scheme != "skill"),
+                skills=frozenset(t.code for t in tags if t.scheme == "skill"),
                 text=f"{a.subtype}\n{a.description}",
                 lat=a.lat,
                 lng=a.lng,
@@ -228,22 +279,16 @@ def candidates_for(user, community) -> list[core.Candidate]:
                 paused=a.status == Asset.Status.PAUSED,
             )
         )
-    # Nobody is offered themself: a community developer never suggests their own offer
-    # or strengths (a colleague may). Places they look after stay: a place is not them.
-    me = policy.membership(user, community)
-    if me is not None:
-        own = f"member:{me.pk}"
-        out = [c for c in out if c.kind == "asset" or c.owner_id != own]
     return out
 
 
-def rank_need(user, need: Need, limit: int = 10):
-    """(matches, exclusions) for one need, best first."""
-    return core.rank_with_exclusions(
-        need_to_core(need),
-        candidates_for(user, need.community),
-        now=local_now(need.community),
-        limit=limit,
+def _offer_members(offer_ids) -> set[int]:
+    if not offer_ids:
+        return set()
+    return set(
+        Offer.objects.filter(pk__in=offer_ids, member__isnull=False).values_list(
+            "member_id", flat=True
+        )
     )
 
 
@@ -316,26 +361,17 @@ def headings(cands: list[core.Candidate]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _too_far_sentences(need: Need, cs) -> list[str]:
+def _too_far_sentences(need: Need, people: int, places: int, summary) -> list[str]:
     """Who is too far, grouped by what limits them: places stay put (the nearest of them
     says how far they are), and people by how far they said they travel ("too far for
     them to travel to (they said up to 2 km)") — never one distance for everyone, which
     read as "more than 0.1 km away" when the nearest was a place round the corner."""
-    from collections import defaultdict
-
-    from kampung.matching.core.score import candidate_reach_km, haversine_km
-
     out = []
-    places = [c for c in cs if c.kind == "asset"]
     if places:
-        far = [
-            haversine_km(need.lat, need.lng, c.lat, c.lng)
-            for c in places
-            if None not in (need.lat, need.lng, c.lat, c.lng)
-        ]
         # Each is further away than the nearest of them, rounded down (never "0 km").
-        km = int(min(far) * 10) / 10 if far else 0.0
-        n = len(places)
+        near = summary.nearest_far_place_km
+        km = int(near * 10) / 10 if near is not None else 0.0
+        n = places
         if km > 0:
             text = ngettext(
                 "%(n)s place is more than %(km)s km away, and places cannot come to "
@@ -351,10 +387,7 @@ def _too_far_sentences(need: Need, cs) -> list[str]:
                 n,
             )
         out.append(text % {"n": n, "km": f"{km:g}"})
-    by_reach: dict[float, int] = defaultdict(int)
-    for c in cs:
-        if c.kind != "asset":
-            by_reach[candidate_reach_km(c)] += 1
+    by_reach = summary.far_people
     for reach in sorted(by_reach, key=lambda r: (r == 0, r)):
         n = by_reach[reach]
         if reach > 0:
@@ -373,34 +406,33 @@ def _too_far_sentences(need: Need, cs) -> list[str]:
     return out
 
 
-def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
-    """The "not suggested" groups as sentences: "2 people are too far for them to travel
-    to (they said up to 2 km)",
-    "3 people are paused". Candidates that offer nothing relevant are not counted."""
-    from collections import defaultdict
+# The order the "not suggested" groups are shown in.
+NOT_SUGGESTED_ORDER = (
+    "own", "safeguarding", "access", "distance", "online", "time", "capacity", "paused",
+    "consent", "poor_fit",
+)  # fmt: skip
 
+
+def not_suggested_sentences(need: Need, summary) -> list[str]:
+    """The "not suggested" groups (a core NotSuggested: who offers something relevant
+    but is left out, and why) as sentences: "2 people are too far for them to travel
+    to (they said up to 2 km)", "3 people are paused"."""
     from kampung.matching.core.score import MUST_HAVE_ACCESS
     from kampung.matching.core.synonyms import ACCESSIBILITY_NAMES
 
-    groups: dict[str, list] = defaultdict(list)
-    for e in excluded:
-        if e.code != "irrelevant":
-            groups[e.code].append(by_id[e.candidate_id])
-
-    def who(cs) -> str:
-        if all(c.kind == "asset" for c in cs):
-            return ngettext("place", "places", len(cs))
-        if any(c.kind == "asset" for c in cs):
+    def who(people: int, places: int) -> str:
+        if not people:
+            return ngettext("place", "places", places)
+        if places:
             return _("people and places")
-        return ngettext("person", "people", len(cs))
+        return ngettext("person", "people", people)
 
+    order = NOT_SUGGESTED_ORDER
     out = []
-    order = ("own", "safeguarding", "access", "distance", "online", "time", "capacity")
-    order += ("paused", "consent")
-    for code in sorted(groups, key=lambda k: (order.index(k) if k in order else 99, k)):
-        cs = groups[code]
-        n = len(cs)
-        v = {"n": n, "who": who(cs)}
+    for code in sorted(summary.counts, key=lambda k: (order.index(k) if k in order else 99, k)):
+        people, places = summary.counts[code]
+        n = people + places
+        v = {"n": n, "who": who(people, places)}
         if code == "own":
             text = _("The person asking is not suggested to help themselves")
         elif code == "safeguarding":
@@ -419,7 +451,7 @@ def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
                 n,
             )
         elif code == "distance":
-            out.extend(_too_far_sentences(need, cs))
+            out.extend(_too_far_sentences(need, people, places, summary))
             continue
         elif code == "online":
             text = (
@@ -454,4 +486,41 @@ def not_suggested_sentences(need: Need, excluded, by_id) -> list[str]:
         else:
             text = ngettext("%(n)s %(who)s is not suggested", "%(n)s %(who)s are not suggested", n)
         out.append(text % v)
+    return out
+
+
+def reference_rank(user, need: Need, limit: int | None = 10):
+    """(matches, exclusions) for one need with every candidate read and scored one by
+    one: the reference the kept index (kampung.matching.kept) is tested against. Slow
+    at borough scale: pages and the API use the kept index."""
+    return core.rank_with_exclusions(
+        need_to_core(need),
+        candidates_for(user, need.community),
+        now=local_now(need.community),
+        limit=limit,
+    )
+
+
+def summary_of(need: Need, excluded, by_id):
+    """Exclusions (a list of core Exclusions) grouped as the kept index groups them."""
+    from kampung.matching.core.index import NotSuggested
+    from kampung.matching.core.score import candidate_reach_km, haversine_km
+
+    out = NotSuggested()
+    for e in excluded:
+        if e.code == "irrelevant":
+            continue
+        c = by_id[e.candidate_id]
+        place = c.kind == "asset"
+        people, places = out.counts.get(e.code, (0, 0))
+        out.counts[e.code] = (people + (not place), places + place)
+        if e.code != "distance":
+            continue
+        if not place:
+            reach = candidate_reach_km(c)
+            out.far_people[reach] = out.far_people.get(reach, 0) + 1
+        elif None not in (need.lat, need.lng, c.lat, c.lng):
+            d = haversine_km(need.lat, need.lng, c.lat, c.lng)
+            near = out.nearest_far_place_km
+            out.nearest_far_place_km = d if near is None else min(near, d)
     return out

@@ -14,6 +14,7 @@ from kampung import limits
 from kampung.assets.models import Asset, Tag
 from kampung.communities.models import (
     Community,
+    KeyedByCommunity,
     Organisation,
     latitude_validators,
     longitude_validators,
@@ -37,11 +38,12 @@ class Mode(models.TextChoices):
     EITHER = "either", _("Either is fine")
 
 
-class StrengthsProfile(models.Model):
+class StrengthsProfile(KeyedByCommunity):
     """What a member brings: skills are on the member record (Member.skills); this adds
     interests, lived experience, availability and reach. Background checks are
     people.BackgroundCheck records: matching counts only valid, unexpired ones."""
 
+    COMMUNITY_FROM = "member"
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="strengths")
     interests = models.TextField(
         _("interests"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
@@ -72,10 +74,6 @@ class StrengthsProfile(models.Model):
     def __str__(self) -> str:
         return f"Strengths of {self.member}"
 
-    @property
-    def community_id(self) -> int:
-        return self.member.community_id
-
 
 class Offer(models.Model):
     class Kind(models.TextChoices):
@@ -101,7 +99,7 @@ class Offer(models.Model):
     description = models.TextField(
         _("more about it"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="offers")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="offers", through="OfferTag")
     location_kind = models.CharField(
         _("where"), max_length=16, choices=Asset.LocationKind.choices, default="comes_to_you"
     )
@@ -167,7 +165,7 @@ class Need(models.Model):
     description = models.TextField(
         _("tell us more"), blank=True, validators=limits.text_max(limits.DESCRIPTION_MAX)
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="needs")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="needs", through="NeedTag")
     # The kind of help (tags) was guessed by Kampung from the words, not chosen by a
     # person: shown as a guess, and not used as a certain category when ranking.
     kind_guessed = models.BooleanField(default=False)
@@ -226,7 +224,9 @@ class Share(models.TextChoices):
     BOTH = "both", _("My phone number and my email address")
 
 
-class Match(models.Model):
+class Match(KeyedByCommunity):
+    COMMUNITY_FROM = "need"
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Suggested, waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
@@ -292,10 +292,6 @@ class Match(models.Model):
         return f"{self.need} ← {self.candidate_name}"
 
     @property
-    def community_id(self) -> int:
-        return self.need.community_id
-
-    @property
     def candidate_name(self) -> str:
         if self.offer_id:
             return str(self.offer)
@@ -308,11 +304,16 @@ class Match(models.Model):
         return self.status in (self.Status.ACCEPTED, self.Status.IN_PROGRESS, self.Status.COMPLETED)
 
 
-class MatchMessage(models.Model):
+class MatchMessage(KeyedByCommunity):
     """A message through the site between the two sides of a match, so nobody has to
     share a phone number. Only the two sides write; they and staff read (staff
     reading is audit-logged)."""
 
+    COMMUNITY_FROM = "match"
+    # Read through the match only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     text = models.CharField(_("message"), max_length=2000)
@@ -326,6 +327,66 @@ class MatchMessage(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
-    @property
-    def community_id(self) -> int:
-        return self.match.need.community_id
+
+class OfferTag(KeyedByCommunity):
+    """One kind of help an offer gives (a tag): Offer.tags' link table (the one Django made
+    for the field), as a model of its own so that each link row is keyed by community
+    too. `add()` and `set()` fill the community in (KeyedQuerySet)."""
+
+    COMMUNITY_FROM = "offer"
+
+    id = models.AutoField(primary_key=True)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    # Read through the offer or the tag only: no index on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+    class Meta:
+        db_table = "matching_offer_tags"
+        unique_together = [("offer", "tag")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.tag_id}"
+
+
+class NeedTag(KeyedByCommunity):
+    """One kind of help a request asks for (a tag): Need.tags' link table (the one Django
+    made for the field), as a model of its own so that each link row is keyed by
+    community too. `add()` and `set()` fill the community in (KeyedQuerySet)."""
+
+    COMMUNITY_FROM = "need"
+
+    id = models.AutoField(primary_key=True)
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    # Read through the need or the tag only: no index on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+    class Meta:
+        db_table = "matching_need_tags"
+        unique_together = [("need", "tag")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}: {self.tag_id}"
+
+
+class CandidateChange(models.Model):
+    """Something that may change who could help, in order: the kept candidate index of
+    each web process (kampung.matching.kept) re-reads just these and is up to date.
+    ``key`` names what changed: "offer:12", "member:5" (their offers, profile and the
+    places they look after) or "asset:9". Written in the same transaction as the change
+    (signals in kampung.matching.signals); old rows are purged daily."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "id"], name="candidatechange_seq")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,7 +17,7 @@ from kampung import policy
 from kampung.assets.rules import ACCESSIBILITY
 from kampung.audit.log import record_view
 from kampung.errors import REFUSALS
-from kampung.matching import actions, contacts, core
+from kampung.matching import actions, contacts, core, kept
 from kampung.matching import candidates as cand
 from kampung.matching.forms import (
     BatchReviewForm,
@@ -226,24 +226,30 @@ def need_detail(request, slug: str, need_id: int):
         context["kind_form"] = NeedKindForm(initial={"tag": kind.code if kind else ""})
         if need.kind_guessed:
             context["kind_form"].fields["tag"].label = _("Kampung guessed this: is it right?")
+    try:
+        _add_candidates(request, need, context)
+    except kept.NotReady as exc:
+        context["not_ready"] = exc.message
+    return render(request, "matching/need_detail.html", context)
+
+
+def _add_candidates(request, need, context) -> None:
+    """Who could help, from the community's kept candidate index."""
     if not context["can_propose"] and need.status == Need.Status.OPEN:
         # The person asking sees places, groups and organisations that may help (not
         # people: a person is only suggested by a community developer, with their yes).
-        pool = [c for c in cand.candidates_for(request.user, community) if c.kind == "asset"]
-        names = {c.id: c.name for c in pool}
-        ranked = core.rank(cand.need_to_core(need), pool, now=cand.local_now(community), limit=5)
+        ranked = kept.rank_need(
+            request.user, need, limit=5, kinds=frozenset({"asset"}), summary=False
+        )
         context["self_help"] = [
-            {"name": names[m.candidate_id], "asset_id": int(str(m.candidate_id).split(":")[1]),
+            {"name": ranked.by_id[m.candidate_id].name,
+             "asset_id": int(str(m.candidate_id).split(":")[1]),
              "why": m.factor("fit").explanation or m.factor("text").explanation}
-            for m in ranked
+            for m in ranked.matches
         ]  # fmt: skip
     if context["can_propose"]:
-        pool = cand.candidates_for(request.user, community)
-        by_id = {c.id: c for c in pool}
-        ranked, excluded = core.rank_with_exclusions(
-            cand.need_to_core(need), pool, now=cand.local_now(community), limit=10
-        )
-        headings = cand.headings([by_id[m.candidate_id] for m in ranked])
+        ranked = kept.rank_need(request.user, need, limit=10)
+        headings = cand.headings([ranked.by_id[m.candidate_id] for m in ranked.matches])
         context["candidates"] = [
             {
                 "id": m.candidate_id,
@@ -259,10 +265,9 @@ def need_detail(request, slug: str, need_id: int):
                     ]
                 ),
             }
-            for m in ranked
+            for m in ranked.matches
         ]  # fmt: skip
-        context["excluded"] = cand.not_suggested_sentences(need, excluded, by_id)
-    return render(request, "matching/need_detail.html", context)
+        context["excluded"] = cand.not_suggested_sentences(need, ranked.not_suggested)
 
 
 @login_required
@@ -297,7 +302,7 @@ def _match(request, community, match_id) -> Match:
     match = get_object_or_404(
         Match.objects.select_related("need__member", "need__community", "offer", "asset", "helper"),
         pk=match_id,
-        need__community=community,
+        community=community,
     )
     policy.require(request.user, "match.view", community, match)
     return match

@@ -14,15 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kampung import limits
+from kampung.communities.models import Community, KeyedByCommunity
 from kampung.notices.kinds import KINDS, How
 from kampung.people.models import Member
 
 __all__ = ["KINDS", "How", "Notification", "Preference", "Email", "Sent", "ScheduleRun"]
 
 
-class Notification(models.Model):
+class Notification(KeyedByCommunity):
     """A message in the site for one member (their Messages page)."""
 
+    COMMUNITY_FROM = "member"
+    # Read through the member only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
@@ -41,15 +47,16 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def community_id(self) -> int:
-        return self.member.community_id
 
-
-class Preference(models.Model):
+class Preference(KeyedByCommunity):
     """How a member wants to be told about one kind of message. No row: the kind's
     default (kampung.notices.kinds)."""
 
+    COMMUNITY_FROM = "member"
+    # Read through the member only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="message_choices")
     kind = models.CharField(max_length=32)
     how = models.CharField(max_length=8, choices=How.choices)
@@ -63,10 +70,6 @@ class Preference(models.Model):
     def __str__(self) -> str:
         kind = KINDS.get(self.kind)
         return f"{kind.label if kind else self.kind}: {self.get_how_display()}"
-
-    @property
-    def community_id(self) -> int:
-        return self.member.community_id
 
 
 class Email(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from kampung.audit.log import record_view
-from kampung.people.models import Consent, Member, User
+from kampung.people.models import Consent, Member, Support, User
 
 
 @admin.register(User)
@@ -10,6 +10,17 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ("email", "display_name")
     exclude = ("password",)
     readonly_fields = ("last_login", "date_joined")
+
+
+class SupportInline(admin.TabularInline):
+    """The organisations working with this person (a link row keyed by community, so
+    edited as rows rather than with a many-to-many picker)."""
+
+    model = Support
+    fields = ("organisation",)
+    raw_id_fields = ("organisation",)
+    extra = 0
+    verbose_name = "organisation working with this person"
 
 
 @admin.register(Member)
@@ -21,7 +32,7 @@ class MemberAdmin(admin.ModelAdmin):
     list_filter = ("community", "role")
     search_fields = ("display_name",)
     raw_id_fields = ("user", "organisation")
-    filter_horizontal = ("supported_by",)
+    inlines = [SupportInline]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Opening the form shows contact details: a staff view of a personal record.

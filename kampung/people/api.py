@@ -148,7 +148,7 @@ def list_members(request, slug: str, q: str = ""):
     policy.require(request.user, "member.view_directory", community)
     members = policy.visible_members(request.user, community)
     if q:
-        members = members.filter(display_name__icontains=q)
+        members = queries.named(members, q)
     return members.only("id", "display_name", "role")
 
 
@@ -211,7 +211,7 @@ def record_consent(request, slug: str, member_id: int, payload: ConsentIn):
 def withdraw_consent(request, slug: str, consent_id: int):
     community = community_for(request, slug)
     consent = get_object_or_404(
-        Consent.objects.select_related("member"), pk=consent_id, member__community=community
+        Consent.objects.select_related("member"), pk=consent_id, community=community
     )
     return actions.withdraw_consent(by=request.user, consent=consent)
 
@@ -305,7 +305,7 @@ def withdraw_check(request, slug: str, check_id: Id, payload: CheckWithdrawIn | 
     check = get_object_or_404(
         BackgroundCheck.objects.select_related("member__community"),
         pk=check_id,
-        member__community=community,
+        community=community,
     )
     reason = payload.reason if payload is not None else ""
     return actions.withdraw_check(by=request.user, check=check, reason=reason)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from kampung import limits
 from kampung.communities.models import (
     Community,
+    KeyedByCommunity,
+    KeyedQuerySet,
     Organisation,
     latitude_validators,
     longitude_validators,
@@ -97,6 +99,7 @@ class Member(models.Model):
         blank=True,
         related_name="supported_members",
         verbose_name=_("organisations working with this person"),
+        through="Support",
     )
     display_name = models.CharField(_("display name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
@@ -133,8 +136,11 @@ class Member(models.Model):
         indexes = [
             # The people list and every name picker: a community's members in `ordering`,
             # read from the index in order (no sort), a page at a time.
-            models.Index(fields=["community", "display_name", "id"], name="member_by_name")
+            models.Index(fields=["community", "display_name", "id"], name="member_by_name"),
+            # The dashboard's "new members by month": the last twelve months' joiners.
+            models.Index(fields=["community", "joined_on"], name="member_joined"),
         ]
+        # And on PostgreSQL a trigram index for the search by name (migration 0007).
 
     def __str__(self) -> str:
         return self.display_name
@@ -183,7 +189,7 @@ class Clearance(models.IntegerChoices):
 CHECK_EXPIRY_WARNING_DAYS = 30
 
 
-class BackgroundCheck(models.Model):
+class BackgroundCheck(KeyedByCommunity):
     """That a helper has had a background check: its kind and level, when, until when,
     who checked and their reference. Never the certificate itself (nothing here holds a
     file). A check is withdrawn, not deleted, so its history stays."""
@@ -194,6 +200,7 @@ class BackgroundCheck(models.Model):
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    COMMUNITY_FROM = "member"
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="checks")
     level = models.PositiveSmallIntegerField(
         _("level"), choices=[c for c in Clearance.choices if c[0] != Clearance.NONE]
@@ -231,10 +238,6 @@ class BackgroundCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.member} – {self.get_level_display()}"
 
-    @property
-    def community_id(self) -> int:
-        return self.member.community_id
-
     def state(self, today) -> str:
         """valid, expires_soon, expired or withdrawn, on `today` (a date)."""
         from datetime import timedelta
@@ -259,14 +262,15 @@ class ConsentPurpose(models.TextChoices):
     AGGREGATE_RESEARCH = "aggregate_research", _("Count me in anonymous statistics")
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(KeyedQuerySet):
     def active(self) -> ConsentQuerySet:
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Consent(models.Model):
+class Consent(KeyedByCommunity):
     """What a member agreed to, in which wording, when and who recorded it."""
 
+    COMMUNITY_FROM = "member"
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
     wording_version = models.CharField(_("wording version"), max_length=20)
@@ -325,3 +329,26 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Support(KeyedByCommunity):
+    """That an organisation works with a member: Member.supported_by's link table (the one
+    Django made for the field), as a model of its own so that each link row is keyed by
+    community too. `add()` and `set()` fill the community in (KeyedQuerySet)."""
+
+    COMMUNITY_FROM = "member"
+
+    id = models.AutoField(primary_key=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Read through the member or the organisation only: no index on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+    class Meta:
+        db_table = "people_member_supported_by"
+        unique_together = [("member", "organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.organisation_id}"

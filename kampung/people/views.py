@@ -37,7 +37,7 @@ def member_list(request, slug: str):
     members = policy.visible_members(request.user, community)
     q = request.GET.get("q", "").strip()
     if q:
-        members = members.filter(display_name__icontains=q)
+        members = queries.named(members, q)
     page = CappedPaginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
         request.GET.get("page")
     )
@@ -224,7 +224,7 @@ def consent_record(request, slug: str, member_id: int):
 def consent_withdraw(request, slug: str, consent_id: int):
     community = community_for(request, slug)
     consent = get_object_or_404(
-        Consent.objects.select_related("member"), pk=consent_id, member__community=community
+        Consent.objects.select_related("member"), pk=consent_id, community=community
     )
     try:
         actions.withdraw_consent(by=request.user, consent=consent)
@@ -285,7 +285,7 @@ def check_record(request, slug: str, member_id: int):
 def check_withdraw(request, slug: str, check_id: int):
     community = community_for(request, slug)
     check = get_object_or_404(
-        BackgroundCheck.objects.select_related("member"), pk=check_id, member__community=community
+        BackgroundCheck.objects.select_related("member"), pk=check_id, community=community
     )
     form = WithdrawCheckForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kampung import policy
 from kampung.audit.context import acting
+from kampung.communities.models import links_of
 from kampung.people.models import Member
 from kampung.timebank.accounts import (  # noqa: F401 (the time bank's public verbs)
     MEMBER_LOWER_LIMIT,
@@ -305,7 +306,7 @@ def _match_in(community, match_id: int) -> bool:
     from django.apps import apps
 
     match = apps.get_model("matching", "Match")
-    return match.objects.filter(pk=match_id, need__community=community).exists()
+    return match.objects.filter(pk=match_id, community=community).exists()
 
 
 def record_exchange(
@@ -553,12 +554,13 @@ def record_session(
             transaction=tx,
             status=GroupSession.Status.PENDING if waiting else GroupSession.Status.POSTED,
         )
-        session.attendees.set(people)
+        session.attendees.set(people, through_defaults=links_of(session))
         now = timezone.now()
         SessionAttendance.objects.bulk_create(
             [
                 SessionAttendance(
                     session=session,
+                    community=community,  # bulk_create: no save() to fill it
                     member=p,
                     minutes=share,
                     status=(

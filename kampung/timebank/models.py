@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kampung.appendonly import AppendOnlyError, AppendOnlyModel
-from kampung.communities.models import Community, Organisation
+from kampung.communities.models import Community, KeyedByCommunity, Organisation
 from kampung.people.models import Member
 from kampung.timebank.ledger import format_minutes
 
@@ -206,11 +206,18 @@ class Transaction(ImmutableModel):
         return f"#{self.pk} {self.get_kind_display()}: {self.description}"
 
 
-class Posting(ImmutableModel):
+class Posting(ImmutableModel, KeyedByCommunity):
     """One line of a transaction: `amount` minutes into (+) or out of (−) one account.
     `balance_after` is the account's balance just after this posting, written while the
-    account was locked, so a statement's running balance needs no arithmetic."""
+    account was locked, so a statement's running balance needs no arithmetic.
+    `community` is the account's (a gift between communities is one transaction with
+    postings in both), written by the posting engine from the locked account rows."""
 
+    COMMUNITY_FROM = "account"
+    # Read through the account only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     amount = models.BigIntegerField(_("minutes"))
@@ -354,7 +361,7 @@ class GroupSession(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     host = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    attendees = models.ManyToManyField(Member, related_name="+")
+    attendees = models.ManyToManyField(Member, related_name="+", through="SessionAttendee")
     minutes = models.PositiveIntegerField(_("minutes"))
     basis = models.CharField(_("credits"), max_length=16, choices=Basis.choices)
     occurred_on = models.DateField(_("date"), default=timezone.localdate)
@@ -377,7 +384,7 @@ class GroupSession(models.Model):
         return self.title
 
 
-class SessionAttendance(models.Model):
+class SessionAttendance(KeyedByCommunity):
     """One attendee's part of a group session: the minutes they give the host, and
     whether they (or, for someone without a login, the community developer) confirmed."""
 
@@ -386,6 +393,11 @@ class SessionAttendance(models.Model):
         POSTED = "posted", _("Confirmed")
         DECLINED = "declined", _("Said they were not there")
 
+    COMMUNITY_FROM = "session"
+    # Read through the session only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     minutes = models.PositiveIntegerField(_("minutes"))
@@ -419,3 +431,27 @@ class SessionAttendance(models.Model):
     @property
     def minutes_display(self) -> str:
         return format_minutes(self.minutes)
+
+
+class SessionAttendee(KeyedByCommunity):
+    """That a member attended a group session (their part of the credits is their
+    SessionAttendance): GroupSession.attendees' link table (the one Django made for the
+    field), as a model of its own so that each link row is keyed by community too.
+    `add()` and `set()` fill the community in (KeyedQuerySet)."""
+
+    COMMUNITY_FROM = "groupsession"
+
+    id = models.AutoField(primary_key=True)
+    groupsession = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    # Read through the groupsession or the member only: no index on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+
+    class Meta:
+        db_table = "timebank_groupsession_attendees"
+        unique_together = [("groupsession", "member")]
+
+    def __str__(self) -> str:
+        return f"{self.groupsession_id}: {self.member_id}"

@@ -88,7 +88,8 @@ def post(
         # Lock every account touched, in ascending id order: two transfers in opposite
         # directions between the same accounts then queue instead of deadlocking.
         select = (
-            "SELECT id, balance, lower_limit, upper_limit, is_open FROM timebank_account "  # noqa: S608 (placeholders only)
+            "SELECT id, balance, lower_limit, upper_limit, is_open, community_id "  # noqa: S608 (placeholders only)
+            "FROM timebank_account "
             f"WHERE id IN ({marks})"
         )
         if postgres and serving is not None and serving.params is not None:
@@ -119,7 +120,7 @@ def post(
         # Check in the order the lines were given (the source first), so that when
         # both sides would break a limit the error names the same side every time.
         for pk in (pk for pk in merged if pk in locked):
-            _pk, balance, lower, upper, is_open = locked[pk]
+            _pk, balance, lower, upper, is_open, _community = locked[pk]
             amount, field = merged[pk], fields[pk]
             new = balance + amount
             if not is_open:
@@ -143,6 +144,9 @@ def post(
             after[pk] = new
         if len(after) != len(ids):
             raise LedgerError(fields[ids[0]], "There is no time bank account with that number.")
+        # Each posting is keyed by its own account's community (a gift to another
+        # community posts in both), read from the locked rows.
+        keyed = {pk: locked[pk][5] for pk in ids}
         row = {
             "community_id": getattr(community, "pk", community),
             "kind": kind,
@@ -155,7 +159,7 @@ def post(
             "reverses_id": getattr(reverses, "pk", None),
         }
         if postgres:
-            row["id"] = _write_in_one_statement(cursor, row, ids, merged, after, serving)
+            row["id"] = _write_in_one_statement(cursor, row, ids, merged, after, keyed, serving)
             # Built from the row as if loaded (no save, no ORM query): cheaper than
             # Transaction(**row), and what callers get is the same saved instance.
             names = [f.attname for f in Transaction._meta.concrete_fields]
@@ -172,9 +176,10 @@ def post(
         )
         tx.save(force_insert=True)
         cursor.execute(
-            "INSERT INTO timebank_posting (transaction_id, account_id, amount, balance_after) "
-            "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(ids)),
-            [v for pk in ids for v in (tx.pk, pk, merged[pk], after[pk])],
+            "INSERT INTO timebank_posting "
+            "(transaction_id, account_id, amount, balance_after, community_id) "
+            "VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(ids)),
+            [v for pk in ids for v in (tx.pk, pk, merged[pk], after[pk], keyed[pk])],
         )
         # One UPDATE for all balances; the values were computed under the row locks.
         cursor.execute(
@@ -270,21 +275,23 @@ class _BoundCursor:
 _PREPARE_AFTER = 5
 
 
-def _write_in_one_statement(cursor, row: dict, ids, merged, after, serving) -> int:
+def _write_in_one_statement(cursor, row: dict, ids, merged, after, keyed, serving) -> int:
     """PostgreSQL: the transaction, its postings, the new balances and the link from the
     idempotency key in one round trip (data-modifying CTEs), which is most of what a
     transfer costs. Returns the new transaction's id."""
     key_id = serving.key_id if serving is not None else None
-    rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(ids))
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint, %s::bigint)"] * len(ids))
     cursor.execute(
         f"""WITH tx AS (
               INSERT INTO timebank_transaction (community_id, kind, description, reason,
                   occurred_on, created_at, created_by_id, on_behalf_of_id, reverses_id)
               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id),
-            lines (account_id, amount, balance_after) AS (VALUES {rows}),
+            lines (account_id, amount, balance_after, community_id) AS (VALUES {rows}),
             postings AS (
-              INSERT INTO timebank_posting (transaction_id, account_id, amount, balance_after)
-              SELECT tx.id, account_id, amount, balance_after FROM tx, lines ORDER BY account_id),
+              INSERT INTO timebank_posting
+                  (transaction_id, account_id, amount, balance_after, community_id)
+              SELECT tx.id, account_id, amount, balance_after, community_id
+                FROM tx, lines ORDER BY account_id),
             balances AS (
               UPDATE timebank_account a SET balance = lines.balance_after
                 FROM lines WHERE a.id = lines.account_id),
@@ -302,7 +309,7 @@ def _write_in_one_statement(cursor, row: dict, ids, merged, after, serving) -> i
             row["created_by_id"],
             row["on_behalf_of_id"],
             row["reverses_id"],
-            *[v for pk in ids for v in (pk, merged[pk], after[pk])],
+            *[v for pk in ids for v in (pk, merged[pk], after[pk], keyed[pk])],
             key_id,
         ],
     )

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampung import policy
+from kampung import dbrouter, policy
 from kampung.people.models import Consent, ConsentPurpose
 from kampung.timebank.ledger import format_minutes
 from kampung.timebank.models import Account, Exchange, Posting, Transaction, TransactionKind
@@ -295,12 +295,12 @@ def ledger_entries(community):
     those that reached one of its accounts from elsewhere (a gift through the clearing
     accounts). A semi-join per transaction, not a DISTINCT over every posting, so the
     database walks the newest ids and stops once a page is full."""
-    here = Posting.objects.filter(transaction=OuterRef("pk"), account__community=community)
+    here = Posting.objects.filter(transaction=OuterRef("pk"), community=community)
     return Transaction.objects.filter(Exists(here)).order_by("-id")
 
 
 def may_see_transaction(user, community, tx: Transaction) -> bool:
-    touches = Posting.objects.filter(transaction=tx, account__community=community)
+    touches = Posting.objects.filter(transaction=tx, community=community)
     if policy.can(user, "timebank.view_ledger", community) and touches.exists():
         return True
     me = policy.membership(user, community)
@@ -316,14 +316,16 @@ def _month_starts(today: date, count: int = 12) -> list[date]:
     return list(reversed(months))
 
 
+@dbrouter.reports()
 def community_report(community, today: date | None = None) -> dict:
     """The last twelve months of exchanges and group sessions (not gifts), leaving out
     anything corrected by a reversal. Counts of people include only members who agreed
-    to be counted in anonymous statistics; hour totals are ledger facts and include all."""
+    to be counted in anonymous statistics; hour totals are ledger facts and include all.
+    Read from the replica when there is one."""
     today = today or timezone.localdate()
     months = _month_starts(today)
     rows = Posting.objects.filter(
-        account__community=community,
+        community=community,
         account__kind=Account.Kind.MEMBER,
         transaction__kind__in=EXCHANGE_KINDS,
         transaction__occurred_on__gte=months[0],
@@ -333,7 +335,7 @@ def community_report(community, today: date | None = None) -> dict:
     )
     counted = set(
         Consent.objects.active()
-        .filter(purpose=ConsentPurpose.AGGREGATE_RESEARCH, member__community=community)
+        .filter(purpose=ConsentPurpose.AGGREGATE_RESEARCH, community=community)
         .values_list("member_id", flat=True)
     )
     per_month = dict.fromkeys(months, 0)
@@ -354,7 +356,7 @@ def community_report(community, today: date | None = None) -> dict:
     # Care organisations paid for (their accounts are the payers of exchanges).
     paid = (
         Posting.objects.filter(
-            account__community=community,
+            community=community,
             account__kind=Account.Kind.ORGANISATION,
             transaction__kind__in=EXCHANGE_KINDS,
             transaction__occurred_on__gte=months[0],

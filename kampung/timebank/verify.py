@@ -3,7 +3,8 @@
 Recomputes every balance from its postings, checks that every transaction adds up to
 zero (and has postings), that every running balance on a posting follows from the ones
 before it, that no account is beyond its limits, and that all balances together add up
-to zero (credits are neither created nor lost, only moved). Read-only."""
+to zero (credits are neither created nor lost, only moved), and that every posting
+is keyed by its account's community. Read-only."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ CHECKS = {
          WHERE (lower_limit IS NOT NULL AND balance < lower_limit)
             OR (upper_limit IS NOT NULL AND balance > upper_limit)""",
     "posting of zero minutes": "SELECT id, transaction_id FROM timebank_posting WHERE amount = 0",
+    "posting is keyed by another community than its account's": """
+        SELECT p.id, p.account_id, p.community_id, a.community_id
+          FROM timebank_posting p JOIN timebank_account a ON a.id = p.account_id
+         WHERE p.community_id <> a.community_id""",
     "all balances together do not add up to zero": """
         SELECT COALESCE(SUM(balance), 0) FROM timebank_account
         HAVING COALESCE(SUM(balance), 0) <> 0""",

@@ -83,7 +83,7 @@ def home(request, slug: str):
         "lines": queries.statement_lines(account)[:5],
         "to_confirm": to_confirm,
         "sessions_to_confirm": SessionAttendance.objects.filter(
-            member=me, status=SessionAttendance.Status.PENDING, session__community=community
+            member=me, status=SessionAttendance.Status.PENDING, community=community
         ).select_related("session", "session__host"),
         "waiting": waiting,
         "page_title": _("Time bank"),
@@ -684,7 +684,7 @@ def _ledger_csv(request, community) -> StreamingHttpResponse:
         summary="Downloaded the time bank ledger (CSV)",
         actor=request.user,
     )
-    ids = Transaction.objects.filter(postings__account__community=community).values("pk").distinct()
+    ids = Transaction.objects.filter(postings__community=community).values("pk").distinct()
     postings = (
         Posting.objects.filter(transaction_id__in=ids)
         .select_related(

@@ -16,6 +16,7 @@ from kampung import limits
 from kampung.assets.models import Asset, Category
 from kampung.communities.models import (
     Community,
+    KeyedByCommunity,
     latitude_validators,
     longitude_validators,
 )
@@ -65,7 +66,7 @@ class Workshop(models.Model):
         return self.status == self.Status.OPEN
 
 
-class WorkshopItem(models.Model):
+class WorkshopItem(KeyedByCommunity):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         ACCEPTED = "accepted", _("Accepted")
@@ -73,6 +74,11 @@ class WorkshopItem(models.Model):
         MERGED = "merged", _("Merged")
         PUBLISHED = "published", _("On the map")
 
+    COMMUNITY_FROM = "workshop"
+    # Read through the workshop only: no index of its own on the community.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("what it is"), max_length=200)
     category = models.CharField(_("kind of asset"), max_length=16, choices=Category.choices)
@@ -121,10 +127,6 @@ class WorkshopItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def community_id(self) -> int:
-        return self.workshop.community_id
 
     @property
     def has_place(self) -> bool:

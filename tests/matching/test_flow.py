@@ -23,7 +23,7 @@ def phone_need(cast) -> Need:
 
 
 def test_the_demo_phone_need_ranks_the_phone_volunteer_first(cast, phone_need):
-    ranked, _excluded = cand.rank_need(cast.user("coordinator"), phone_need)
+    ranked, _excluded = cand.reference_rank(cast.user("coordinator"), phone_need)
     assert ranked, "no candidates"
     first = ranked[0]
     offer = Offer.objects.get(pk=int(first.candidate_id.split(":")[1]))
@@ -66,7 +66,7 @@ def test_a_candidate_without_the_background_check_cannot_be_proposed(cast):
             by=cast.user("coordinator"), need=need, candidate_id=f"offer:{offer.pk}"
         )
     assert "candidate" in caught.value.message_dict
-    ranked, _ = cand.rank_need(cast.user("coordinator"), need)
+    ranked, _ = cand.reference_rank(cast.user("coordinator"), need)
     for m in ranked:
         if m.candidate_id.startswith("offer:"):
             o = Offer.objects.get(pk=int(m.candidate_id.split(":")[1]))
@@ -76,7 +76,7 @@ def test_a_candidate_without_the_background_check_cannot_be_proposed(cast):
 def test_paused_offers_are_never_suggested(cast, phone_need):
     offer = Offer.objects.get(member=cast.members["volunteer"])
     actions.change_offer(by=cast.user("volunteer"), offer=offer, status="paused")
-    ranked, _ = cand.rank_need(cast.user("coordinator"), phone_need)
+    ranked, _ = cand.reference_rank(cast.user("coordinator"), phone_need)
     assert f"offer:{offer.pk}" not in {m.candidate_id for m in ranked}
     offer.asset.refresh_from_db()
     assert offer.asset.status == "paused"  # the map follows the offer
@@ -413,7 +413,7 @@ def test_a_partner_posts_a_request_for_their_organisation(client, cast):
     listing = client.get(reverse("need_list", args=[cast.community.slug])).content.decode()
     assert need.title in listing and org.name in listing
     # The coordinator sees it, with candidates; a suggestion notifies the poster.
-    ranked, _excluded = cand.rank_need(cast.user("coordinator"), need)
+    ranked, _excluded = cand.reference_rank(cast.user("coordinator"), need)
     assert ranked, "no candidates for the lunch-club driver"
     match = actions.propose_match(
         by=cast.user("coordinator"), need=need, candidate_id=str(ranked[0].candidate_id)

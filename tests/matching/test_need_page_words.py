@@ -36,6 +36,13 @@ def test_not_suggested_groups_read_as_sentences(cast, login):
     )
     need.lat, need.lng = cast.community.centre_lat, cast.community.centre_lng
     need.save()
+    # Only those who offer something relevant are counted: a second phone helper, paused.
+    same = Offer.objects.get(member=cast.members["volunteer"])
+    tags = list(same.tags.all())
+    same.pk, same.asset, same.member = None, None, cast.members["partner"]
+    same.status = Offer.Status.PAUSED
+    same.save()
+    same.tags.set(tags)
     html = _page(cast, login, need)
     summary = html.split("Not suggested, and why", 1)[1].split("</details>", 1)[0]
     items = [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", summary)]

@@ -167,7 +167,7 @@ def test_index_agrees_with_plain_rank(need, cands, k):
 @given(need=needs(), cands=candidates())
 def test_quick_totals_equal_explained_totals(need, cands):
     feats = [Features.of(c) for c in cands]
-    model = TextModel.build(f.doc for f in feats)
+    model = TextModel.of_counts((f.tf, f.dl) for f in feats)
     ctx = NeedContext.of(need, model)
     for c, f in zip(cands, feats, strict=True):
         full = score_candidate(ctx, c, f, model)

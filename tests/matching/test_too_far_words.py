@@ -42,11 +42,13 @@ def test_a_person_who_travels_says_how_far():
 
 def test_the_request_page_never_says_0_km(client, cast):
     """The resident's request is at their own area: every place is 'too far' since
-    places do not travel and the request says nothing about travelling."""
+    places do not travel and the request says nothing about travelling. (The page counts
+    only those who offer something relevant: the lift request has people too far.)"""
     need = NeedRow.objects.get(community=cast.community, member=cast.members["resident"])
-    _ranked, excluded = cand.rank_need(cast.user("coordinator"), need)
+    _ranked, excluded = cand.reference_rank(cast.user("coordinator"), need)
     reasons = [e.reason for e in excluded if e.code == "distance"]
     assert reasons and not any("(0 km)" in r or "either side" in r for r in reasons)
+    need = NeedRow.objects.get(community=cast.community, title="A lift to the eye clinic")
     client.force_login(cast.user("coordinator"))
     html = client.get(reverse("need_detail", args=[cast.community.slug, need.pk])).content.decode()
     summary = html.split("Not suggested, and why", 1)[1].split("</details>", 1)[0]
@@ -69,7 +71,9 @@ def test_a_place_a_few_metres_away_is_not_more_than_0_km(cast):
     place = Candidate(id="asset:1", kind="asset", skills=frozenset({"it-help"}),
                       lat=need.lat + 0.0002, lng=need.lng)  # fmt: skip
     _m, excluded = rank_with_exclusions(cand.need_to_core(need), [place])
-    sentences = cand.not_suggested_sentences(need, excluded, {"asset:1": place})
+    sentences = cand.not_suggested_sentences(
+        need, cand.summary_of(need, excluded, {"asset:1": place})
+    )
     assert sentences == [
         "1 place is not where the person asking is, and places cannot come to them"
     ]
@@ -80,9 +84,9 @@ def test_a_nearby_place_does_not_set_the_people_s_limit(cast):
     they can travel" — the 0.1 km was the nearest *place* (places never travel),
     grouped with people who said they go up to 2 km. Each says its own limit."""
     need = NeedRow.objects.get(community=cast.community, title="A lift to the eye clinic")
-    _ranked, excluded = cand.rank_need(cast.user("coordinator"), need)
+    _ranked, excluded = cand.reference_rank(cast.user("coordinator"), need)
     by_id = {c.id: c for c in cand.candidates_for(cast.user("coordinator"), cast.community)}
-    sentences = cand.not_suggested_sentences(need, excluded, by_id)
+    sentences = cand.not_suggested_sentences(need, cand.summary_of(need, excluded, by_id))
     far = [s for s in sentences if "away" in s or "travel" in s or "where the" in s]
     assert far, sentences
     assert not any("people and places" in s for s in far), far
@@ -104,7 +108,7 @@ def test_people_are_grouped_by_how_far_they_said_they_go():
         "p:4": Candidate(id="p:4", kind="offer", lat=HERE[0] + 0.06, lng=HERE[1]),
     }  # fmt: skip
     excluded = [Exclusion(cid, "distance", "") for cid in cands]
-    assert cand.not_suggested_sentences(need, excluded, cands) == [
+    assert cand.not_suggested_sentences(need, cand.summary_of(need, excluded, cands)) == [
         "1 place is more than 0.1 km away, and places cannot come to the person asking",
         "1 person is too far for them to travel to (they said up to 0.5 km)",
         "2 people are too far for them to travel to (they said up to 2 km)",

@@ -138,7 +138,7 @@ def test_matching_counts_only_valid_unexpired_checks(cast):
     assert _offer_clearance(cast, volunteer) == Clearance.BASIC
     # A request that needs an enhanced check no longer lists the volunteer's offer.
     need = Need.objects.get(community=cast.community, title="Company for my father")
-    _ranked, excluded = cand.rank_need(cast.user("coordinator"), need)
+    _ranked, excluded = cand.reference_rank(cast.user("coordinator"), need)
     offer = Offer.objects.get(member=volunteer)
     assert any(e.candidate_id == f"offer:{offer.pk}" and e.code == "safeguarding" for e in excluded)
 

@@ -51,6 +51,20 @@ def gunicorn_logging() -> dict:
     }
 
 
+def close_before_fork() -> None:
+    """Close this process's database connections (and pools) before gunicorn forks its
+    workers: with persistent connections (DB_CONN_MAX_AGE) or a pool (DB_POOL), a
+    connection opened for migrating would otherwise be inherited and shared by every
+    worker, whose queries would then interleave on one socket."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
 class Command(BaseCommand):
     help = "Serve Kampung: the development server, or gunicorn with --prod."
 
@@ -80,6 +94,7 @@ class Command(BaseCommand):
             return
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        close_before_fork()
         bind = addrport or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
         from gunicorn.app.base import BaseApplication
 
@@ -94,6 +109,10 @@ class Command(BaseCommand):
                     "graceful_timeout": 30,
                     "max_requests": 2000,
                     "max_requests_jitter": 200,
+                    # The app, and each community's candidate index, are loaded once in
+                    # the master before it forks: every worker (a restarted one too)
+                    # starts with the index and catches up from its change rows.
+                    "preload_app": True,
                     "accesslog": None,  # Kampung logs its own lines (JSON, with request ids)
                     "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                     # gunicorn's own lines in the same format as Kampung's.
@@ -103,6 +122,13 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
+                from django.db import connections
+
+                from kampung.matching import kept
+
+                log.info("building the candidate indexes before the workers start")
+                kept.warm()
+                connections.close_all()  # no connection may cross the fork
                 return application
 
         self.stdout.write(f"Kampung on http://{bind}/ with {worker_count()} gunicorn workers")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import overload
 
@@ -32,6 +32,7 @@ from kampung.matching.core.score import (
     CodeKey,
     Features,
     NeedContext,
+    available_bits,
     candidate_reach_km,
     id_key,
     quick_total,
@@ -76,6 +77,58 @@ class Shortlist:
     scored: list[tuple[int, int]]  # (total cents, row) of the top k, best first
 
 
+# Why relevant candidates are left out, in score.py's order of checks.
+CODES = (
+    "own", "consent", "paused", "capacity", "safeguarding", "online", "distance", "access",
+    "time", "poor_fit",
+)  # fmt: skip
+
+
+@dataclass
+class NotSuggested:
+    """Who offers something relevant but is left out, and why."""
+
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (people, places)
+    nearest_far_place_km: float | None = None  # the nearest of the places too far away
+    far_people: dict[float, int] = field(default_factory=dict)  # reach (km) -> people too far
+    # Each one left out, (candidate id, code), when asked for (``listed=True``).
+    listed: list[tuple[Id, str]] = field(default_factory=list)
+
+    def add(self, other: NotSuggested) -> None:
+        for code, (people, places) in other.counts.items():
+            p0, q0 = self.counts.get(code, (0, 0))
+            self.counts[code] = (p0 + people, q0 + places)
+        if other.nearest_far_place_km is not None:
+            mine = self.nearest_far_place_km
+            theirs = other.nearest_far_place_km
+            self.nearest_far_place_km = theirs if mine is None else min(mine, theirs)
+        for reach, n in other.far_people.items():
+            self.far_people[reach] = self.far_people.get(reach, 0) + n
+        self.listed.extend(other.listed)
+
+
+def static_key(c: Candidate) -> tuple[object, ...]:
+    """What an index row is built from, apart from the state that changes as people are
+    asked (capacity, asks, checks, paused, consent): a row whose key is unchanged can be
+    updated in place."""
+    return (
+        c.id, c.kind, c.owner_id, c.name, c.categories, c.skills, c.text, c.lat, c.lng,
+        c.online, c.comes_to_you, c.travel_km, c.availability, c.available_dates,
+        c.languages, c.accessibility,
+    )  # fmt: skip
+
+
+def _haversine(
+    lat: float, lng: float, lats: NDArray[np.float64], lngs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """score.haversine_km for many points, in the same steps."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lngs - lng)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    out: NDArray[np.float64] = 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return out
+
+
 # A category signature: its (code, certainty) pairs, sorted.
 Signature = tuple[tuple[str, float], ...]
 
@@ -89,6 +142,8 @@ class CandidateIndex:
     pos: dict[Id, int]  # candidate id -> row
     xyz: NDArray[np.float64]  # (n, 3) unit vectors, zero where not located
     has_loc: NDArray[np.bool_]
+    lat: NDArray[np.float64]
+    lng: NDArray[np.float64]
     px: NDArray[np.float64]
     py: NDArray[np.float64]
     pz: NDArray[np.float64]
@@ -98,6 +153,12 @@ class CandidateIndex:
     online_only: NDArray[np.bool_]
     comes: NDArray[np.bool_]
     base_ok: NDArray[np.bool_]
+    consent: NDArray[np.bool_]
+    paused: NDArray[np.bool_]
+    cap_ok: NDArray[np.bool_]
+    alive: NDArray[np.bool_]  # False for a row taken out (see remove_row)
+    is_place: NDArray[np.bool_]
+    has_dates: NDArray[np.bool_]
     clearance: NDArray[np.int64]
     elig_level: NDArray[np.int64]
     fair: NDArray[np.float64]
@@ -138,8 +199,18 @@ class CandidateIndex:
         self = cls()
         cands = self.candidates = list(candidates)
         n = self.n = len(cands)
-        feats = self.features = [Features.of(c) for c in cands]
-        self.model = TextModel.build(f.doc for f in feats)
+        # Candidates with the same words, tags and hours share one Features (read-only):
+        # a community's offers often repeat ("Help with shopping"), and reading the
+        # words is most of the build.
+        memo: dict[tuple[object, ...], Features] = {}
+        feats = self.features = []
+        for c in cands:
+            key = (c.name, c.text, c.skills, c.categories, c.availability)
+            f = memo.get(key)
+            if f is None:
+                f = memo[key] = Features.of(c)
+            feats.append(f)
+        self.model = TextModel.of_counts((f.tf, f.dl) for f in feats)
         self.pos = {}
         for i, c in enumerate(cands):
             if c.id in self.pos:
@@ -153,6 +224,8 @@ class CandidateIndex:
                 xyz[i] = _xyz(c.lat, c.lng)
                 has_loc[i] = True
         self.xyz, self.has_loc = xyz, has_loc
+        self.lat = np.array([c.lat if c.lat is not None else np.nan for c in cands], float)
+        self.lng = np.array([c.lng if c.lng is not None else np.nan for c in cands], float)
         # Separate columns gather faster than rows of a 2-D array.
         self.px, self.py, self.pz = (np.ascontiguousarray(xyz[:, k]) for k in range(3))
         self.reach = np.array([candidate_reach_km(c) for c in cands], dtype=np.float64)
@@ -172,6 +245,19 @@ class CandidateIndex:
             ],
             bool,
         )
+        self.consent = np.array([c.consent for c in cands], bool)
+        self.paused = np.array([c.paused for c in cands], bool)
+        self.cap_ok = np.array(
+            [
+                (c.capacity is None or c.capacity > 0)
+                and (c.owner_capacity is None or c.owner_capacity > 0)
+                for c in cands
+            ],
+            bool,
+        )
+        self.alive = np.ones(n, bool)
+        self.is_place = np.array([c.kind == "asset" for c in cands], bool)
+        self.has_dates = np.array([bool(c.available_dates) for c in cands], bool)
         self.clearance = np.array([c.clearance for c in cands], dtype=np.int64)
         # -1 for candidates that may never be suggested (paused, no consent, full).
         self.elig_level = np.where(self.base_ok, self.clearance, -1)
@@ -252,7 +338,7 @@ class CandidateIndex:
         vals: dict[str, list[float]] = {}
         model = self.model
         for i, f in enumerate(feats):
-            dl = len(f.doc)
+            dl = f.dl
             for t, tf in f.tf.items():
                 rows.setdefault(t, []).append(i)
                 vals.setdefault(t, []).append(model.term_weight(tf, dl))
@@ -374,9 +460,12 @@ class CandidateIndex:
             acc[self.postings[t][0]] = 0.0
         return text
 
-    def _estimate(self, ctx: NeedContext) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    def _estimate(
+        self, ctx: NeedContext, allowed: NDArray[np.bool_] | None = None
+    ) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
         """Rows that may be feasible and relevant, and their estimated totals (cents).
-        Cheap filters first (where, eligibility, relevance), then the other factors."""
+        Cheap filters first (where, eligibility, relevance), then the other factors.
+        ``allowed``: a mask of the rows that may be returned at all (None: every row)."""
         need = ctx.need
         located_need = need.lat is not None and need.lng is not None
         if need.mode == "online":
@@ -394,6 +483,8 @@ class CandidateIndex:
                 mark[self.online_rows] = True
                 rows = np.flatnonzero(mark)
         ok = self.elig_level[rows] >= need.safeguarding
+        if allowed is not None:
+            ok &= allowed[rows]
         if need.requester_id is not None and need.requester_id in self.owner_rows:
             ok &= ~np.isin(rows, self.owner_rows[need.requester_id])
         rows = rows[ok]
@@ -525,10 +616,17 @@ class CandidateIndex:
     ) -> NeedContext:
         return NeedContext.of(need, self.model, weights, now, min_fit)
 
-    def shortlist(self, ctx: NeedContext, k: int | None, explain: bool = True) -> Shortlist:
+    def shortlist(
+        self,
+        ctx: NeedContext,
+        k: int | None,
+        explain: bool = True,
+        allowed: NDArray[np.bool_] | None = None,
+    ) -> Shortlist:
         """The k best feasible candidates, exactly as score.py scores them. With
-        ``explain=False`` only ``scored`` (total cents, row) is filled, not ``matches``."""
-        rows, est = self._estimate(ctx)
+        ``explain=False`` only ``scored`` (total cents, row) is filled, not ``matches``.
+        ``allowed``: only these rows (a mask), as if the others were not in the index."""
+        rows, est = self._estimate(ctx, allowed)
         if len(rows) == 0:
             return Shortlist([], 0, 0, [])
         order = np.argsort(-est, kind="stable")
@@ -589,6 +687,134 @@ class CandidateIndex:
         """The k best feasible candidates (all if k is None), as ``score.rank`` would
         return them for the same candidates."""
         return self.shortlist(self.context(need, weights, now, min_fit), k).matches
+
+    # --- keeping the index up to date ---------------------------------------------------
+
+    def set_row(self, row: int, c: Candidate) -> None:
+        """Replace row's candidate with ``c``, which differs only in what changes as people
+        are asked and answer (capacity, asks, checks, paused, consent): no word, place,
+        time or tag, so the text model, signatures and grid stay as they are."""
+        old = self.candidates[row]
+        if static_key(old) != static_key(c):
+            raise ValueError(f"{c.id!r} changed more than its state: take it out and add it")
+        self.candidates[row] = c
+        cap_ok = (c.capacity is None or c.capacity > 0) and (
+            c.owner_capacity is None or c.owner_capacity > 0
+        )
+        self.consent[row], self.paused[row], self.cap_ok[row] = c.consent, c.paused, cap_ok
+        self.base_ok[row] = c.consent and not c.paused and cap_ok and bool(self.alive[row])
+        self.clearance[row] = c.clearance
+        self.elig_level[row] = c.clearance if self.base_ok[row] else -1
+        self.fair[row] = 1.0 / (1.0 + max(0, c.recent_asks) / HALF_ASKS)
+
+    def remove_row(self, row: int) -> None:
+        """Take a row out: it is never shortlisted nor counted again."""
+        self.alive[row] = False
+        self.base_ok[row] = False
+        self.elig_level[row] = -1
+
+    # --- who is left out, and why --------------------------------------------------------
+
+    def not_suggested(
+        self, ctx: NeedContext, allowed: NDArray[np.bool_] | None = None, listed: bool = False
+    ) -> NotSuggested:
+        """Among the candidates that offer something relevant to the need (a skill or
+        category fit, or enough words in common), the first hard rule that leaves each
+        out — in score.py's order — counted by code, people and places apart. The same
+        as grouping ``score.rank_with_exclusions``'s exclusions of relevant candidates."""
+        need = ctx.need
+        keep = self.alive if allowed is None else self.alive & allowed
+        rows = np.flatnonzero(keep)
+        fit = self._sig_fit(ctx)[self.sig_of[rows]]
+        text = self._text(ctx, rows)
+        rel = (fit > 0) | (text >= MIN_TEXT)
+        rows, fit, text = rows[rel], fit[rel], text[rel]
+        n = len(rows)
+        code = np.full(n, -1, dtype=np.int8)
+
+        def mark(which: NDArray[np.bool_], name: str) -> None:
+            code[(code < 0) & which] = CODES.index(name)
+
+        if need.requester_id is not None and need.requester_id in self.owner_rows:
+            mark(np.isin(rows, self.owner_rows[need.requester_id]), "own")
+        mark(~self.consent[rows], "consent")
+        mark(self.paused[rows], "paused")
+        mark(~self.cap_ok[rows], "capacity")
+        mark(self.clearance[rows] < need.safeguarding, "safeguarding")
+
+        # Where (score._distance): online, in person within reach, or not known.
+        online = self.online[rows]
+        online_delivery = np.zeros(n, bool)
+        d = np.full(n, np.nan)
+        if need.mode == "online":
+            mark(~online, "online")
+            online_delivery[:] = True
+        else:
+            only_online = self.online_only[rows]
+            if need.mode == "either":
+                online_delivery |= only_online
+            else:
+                mark(only_online, "online")
+            located = self.has_loc[rows] & ~only_online
+            if need.lat is not None and need.lng is not None and located.any():
+                lat, lng = self.lat[rows[located]], self.lng[rows[located]]
+                d[located] = _haversine(need.lat, need.lng, lat, lng)
+                reach = np.maximum(self.reach[rows], need.travel_km)
+                far = located & ~(d <= reach)
+                if need.mode == "either":
+                    online_delivery |= far & online
+                    far &= ~online
+                mark(far, "distance")
+
+        # Access a person cannot do without (score.access_check).
+        must = need.accessibility & MUST_HAVE_ACCESS
+        if must:
+            must_bits = np.uint64(sum(self.acc_bit.get(a, 0) for a in must))
+            has_it = (self.acc[rows] & must_bits) == must_bits
+            own_reach = self.reach[rows]
+            comes = (own_reach > 0) & (np.isnan(d) | (d <= own_reach))
+            free = online_delivery | (comes & ~self.transport[rows] if not ctx.transport else False)
+            mark(~has_it & ~free, "access")
+
+        # Free at the time, when the need says it must be (score.score_candidate).
+        if need.strict_time and ctx.need_mask:
+            words = when.to_words(ctx.need_mask)
+            overlap = np.zeros(n, dtype=np.int64)
+            for w, bits in enumerate(words):
+                if bits:
+                    both = self.mask_words[rows, w] & np.uint64(bits)
+                    overlap += np.bitwise_count(both).astype(np.int64)
+            busy = self.has_mask[rows] & (overlap == 0)
+            dated = self.has_dates[rows]
+            for i in np.flatnonzero(dated & self.has_mask[rows]).tolist():
+                r = int(rows[i])
+                busy[i] = not available_bits(ctx, self.candidates[r], self.features[r])
+            mark(busy, "time")
+        if ctx.min_fit:
+            mark(np.maximum(fit, text) < ctx.min_fit, "poor_fit")
+
+        out = NotSuggested()
+        places = self.is_place[rows]
+        for k, name in enumerate(CODES):
+            hit = code == k
+            if hit.any():
+                n_places = int((hit & places).sum())
+                out.counts[name] = (int(hit.sum()) - n_places, n_places)
+        far = code == CODES.index("distance")
+        if (far & places).any():
+            out.nearest_far_place_km = float(np.min(d[far & places]))
+        people_far = far & ~places
+        if people_far.any():
+            reaches, counts = np.unique(self.reach[rows[people_far]], return_counts=True)
+            out.far_people = dict(zip(reaches.tolist(), counts.tolist(), strict=True))
+        if listed:
+            cands = self.candidates
+            out.listed = [
+                (cands[r].id, CODES[k])
+                for r, k in zip(rows.tolist(), code.tolist(), strict=True)
+                if k >= 0
+            ]
+        return out
 
     # --- why nobody fits -------------------------------------------------------------
 

@@ -13,11 +13,11 @@ and tests hold it to this one."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from sys import intern as _intern
 
 from kampung.matching.core import when
 from kampung.matching.core.synonyms import (
@@ -131,8 +131,10 @@ class Features:
     """The parts of a candidate that do not depend on the need."""
 
     codes: dict[str, tuple[float, str | None]]  # code -> (certainty, phrase or None)
-    doc: list[str]
-    tf: Counter[str]
+    # The document's terms counted (interned: a kept index of 100,000 candidates
+    # holds each word once) and its length; the word list itself is not kept.
+    tf: dict[str, int]
+    dl: int
     mask: int
     transport: bool  # chose a transport skill or category (drives, gives lifts)
 
@@ -148,10 +150,14 @@ class Features:
         labels = " ".join(SKILL_LABELS.get(code, "") for code in sorted(c.skills))
         doc = terms(f"{c.name} {c.text} {labels}")
         transport = any(is_transport_code(code) for code in (*c.skills, *c.categories))
+        tf: dict[str, int] = {}
+        for t in doc:
+            t = _intern(t)
+            tf[t] = tf.get(t, 0) + 1
         return cls(
             codes=codes,
-            doc=doc,
-            tf=Counter(doc),
+            tf=tf,
+            dl=len(doc),
             mask=when.mask(c.availability),
             transport=transport,
         )
@@ -291,7 +297,7 @@ def fit_factor(ctx: NeedContext, f: Features) -> tuple[float, str]:
 
 
 def text_factor(ctx: NeedContext, f: Features, model: TextModel) -> tuple[float, str]:
-    score = model.relevance(ctx.query, f.tf, len(f.doc))
+    score = model.relevance(ctx.query, f.tf, f.dl)
     shared = sorted((t for t in ctx.query if t in f.tf), key=lambda t: (-ctx.query[t], t))
     if not shared:
         return score, "No words in common with the request"
@@ -559,7 +565,7 @@ def _quick_scores(
             s = entry[0] * certainty
             if s >= MIN_FIT and s > fit_score:
                 fit_score = s
-    text_score = model.relevance(ctx.query, f.tf, len(f.doc))
+    text_score = model.relevance(ctx.query, f.tf, f.dl)
     if fit_score <= 0.0 and text_score < MIN_TEXT:
         return "irrelevant"
     if ctx.min_fit and max(fit_score, text_score) < ctx.min_fit:
@@ -634,7 +640,7 @@ def rank_with_exclusions(
     reason. Text statistics come from ``candidates`` themselves."""
     cands = list(candidates)
     feats = [Features.of(c) for c in cands]
-    model = TextModel.build(f.doc for f in feats)
+    model = TextModel.of_counts((f.tf, f.dl) for f in feats)
     ctx = NeedContext.of(need, model, weights, now, min_fit)
     matches: list[Match] = []
     excluded: list[Exclusion] = []

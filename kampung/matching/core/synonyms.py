@@ -564,6 +564,17 @@ def _phrase_table() -> tuple[dict[tuple[str, ...], dict[str, float]], int]:
     return table, longest
 
 
+@lru_cache(maxsize=1)
+def _phrase_starts() -> dict[int, frozenset[str]]:
+    """phrase length -> the words phrases of that length start with: a window whose
+    first word is not among them cannot be a phrase, so it is not looked up at all."""
+    table, _longest = _phrase_table()
+    starts: dict[int, set[str]] = {}
+    for key in table:
+        starts.setdefault(len(key), set()).add(key[0])
+    return {n: frozenset(v) for n, v in starts.items()}
+
+
 def concepts_in(text: str) -> dict[str, tuple[float, str]]:
     """Codes the text mentions in everyday words: code -> (strength 0-1, the first
     phrase that showed it, as written). Phrases are matched longest first and do not
@@ -573,11 +584,13 @@ def concepts_in(text: str) -> dict[str, tuple[float, str]]:
     originals = raw_words(raw)
     toks = words(raw)
     table, longest = _phrase_table()
+    phrase_starts = _phrase_starts()
     used = [False] * len(toks)
     hits: list[tuple[int, str, dict[str, float]]] = []
     for n in range(min(longest, len(toks)), 0, -1):
+        first = phrase_starts.get(n, frozenset())
         for i in range(len(toks) - n + 1):
-            if any(used[i : i + n]):
+            if toks[i] not in first or any(used[i : i + n]):
                 continue
             codes = table.get(tuple(toks[i : i + n]))
             if codes and n == 1 and (originals[i] in GENERIC_WORDS or is_stopword(originals[i])):

@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -38,6 +39,7 @@ GENERIC = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer: plurals and the commonest verb endings, so that
     'cooking', 'cooks' and 'cooked' meet at 'cook', and 'baking' and 'bakes' at 'bake'
@@ -130,6 +132,17 @@ class TextModel:
             df.update(set(doc))
         return cls(n_docs=n, avgdl=(total / n if n else 1.0) or 1.0, df=dict(df))
 
+    @classmethod
+    def of_counts(cls, docs: Iterable[tuple[Mapping[str, int], int]]) -> TextModel:
+        """The same model from each document's term counts and length."""
+        df: Counter[str] = Counter()
+        n = total = 0
+        for tf, dl in docs:
+            n += 1
+            total += dl
+            df.update(tf.keys())
+        return cls(n_docs=n, avgdl=(total / n if n else 1.0) or 1.0, df=dict(df))
+
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
         return math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
@@ -142,7 +155,7 @@ class TextModel:
         """BM25's saturating term-frequency part, for one term in one document."""
         return tf * (K1 + 1) / (tf + K1 * (1 - B + B * doc_len / self.avgdl))  # see relevance
 
-    def relevance(self, query: dict[str, float], tf: Counter[str], doc_len: int) -> float:
+    def relevance(self, query: dict[str, float], tf: Mapping[str, int], doc_len: int) -> float:
         """BM25 divided by the query's idf mass, then doubled and capped at 1: a document
         holding half of what the query says (by idf) once each scores 1."""
         mass = sum(query.values())

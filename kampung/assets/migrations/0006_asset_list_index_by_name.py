@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0004_text_and_list_size_limits'),
+        ('assets', '0005_asset_tags_keyed_by_community'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0008_notifications_moved_to_notices'),
+        ('matching', '0011_candidate_changes'),
     ]
 
     operations = [

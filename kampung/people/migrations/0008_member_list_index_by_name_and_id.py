@@ -7,8 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0003_text_and_list_size_limits'),
-        ('people', '0004_background_checks'),
+        ('people', '0007_member_search_and_joined_indexes'),
     ]
 
     operations = [
