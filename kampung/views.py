@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -118,12 +118,18 @@ def joined_per_month(counted, *, since: date) -> dict[tuple[int, int], int]:
 def _compute_stats(community) -> dict:
     """Aggregates only: counts, never a person. Members who did not agree to be counted
     in anonymous statistics are left out of the breakdowns. Read from the replica when
-    there is one (a few seconds old is fine for figures kept five minutes)."""
+    there is one (a few seconds old is fine for figures kept five minutes). Four
+    queries whatever the community's size: one pass over the counted members (at most
+    one active consent per purpose, so one row each) gives their number, languages and
+    skills; one reads the months they joined from its index; one aggregate counts
+    members and volunteers; one the organisations."""
     members, counted = members_and_counted(community)
     languages, skills = Counter(), Counter()
+    n_counted = 0
     # Unordered: sorting every counted member by name first spilled to disk.
     rows = counted.order_by().values_list("languages", "skills")
     for langs, sks in rows.iterator(chunk_size=5000):
+        n_counted += 1
         languages.update(langs or [])
         skills.update(sks or [])
     # The twelve calendar months up to this one, with the months nobody joined as 0.
@@ -137,10 +143,13 @@ def _compute_stats(community) -> dict:
     per_month = joined_per_month(counted, since=months[0])
     joined = [{"month": m, "n": per_month.get((m.year, m.month), 0)} for m in months]
     peak = max((row["n"] for row in joined), default=0) or 1
+    totals = members.aggregate(
+        members=Count("id"), volunteers=Count("id", filter=Q(role=Role.VOLUNTEER))
+    )
     return {
-        "members": members.count(),
-        "counted": counted.count(),
-        "volunteers": members.filter(role=Role.VOLUNTEER).count(),
+        "members": totals["members"],
+        "counted": n_counted,
+        "volunteers": totals["volunteers"],
         "organisations": community.organisations.count(),
         "languages": _bars(languages, LANGUAGE_NAMES),
         "skills": _bars(skills, SKILLS),

@@ -18,6 +18,7 @@ from kampung.assets.rules import (  # noqa: F401 (callers validate through actio
     validate_opening_hours,
 )
 from kampung.communities.models import links_of
+from kampung.db import BULK_ROWS, analyze
 from kampung.errors import DomainError
 
 EDITABLE = {
@@ -236,6 +237,9 @@ def _write_import(by, community, plan: importing.Plan) -> None:
             from kampung.assets.signals import bump
 
             bump(community.pk)
+        if len(new) >= BULK_ROWS:
+            # Thousands of new rows: let the planner know once they are committed.
+            transaction.on_commit(lambda: analyze(Asset, Asset.tags.through, AuditEvent))
         log.record(
             AuditEvent.Action.CREATE,
             community,

@@ -158,6 +158,8 @@ class Asset(models.Model):
             ),
             models.Index(fields=["community", "category"], name="asset_category"),
             models.Index(fields=["community", "review_due"], name="asset_review_due"),
+            # The map's list: a community's active assets in `ordering`, a page at a time.
+            models.Index(fields=["community", "status", "name", "id"], name="asset_list_by_name"),
         ]
         constraints = [
             models.UniqueConstraint(

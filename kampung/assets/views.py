@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +29,7 @@ from kampung.assets.queries import (
 )
 from kampung.audit.models import AuditEvent
 from kampung.errors import REFUSALS
+from kampung.pagination import CappedPaginator
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.web import add_errors, community_for, pick_map_context, tile_context
 
@@ -51,7 +51,7 @@ def asset_map(request, slug: str):
     assets = filtered(request.user, community, filters).only(
         "id", "name", "category", "subtype", "location_kind", "review_due", "cost"
     )
-    page = Paginator(assets, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(assets, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "assets/map.html",

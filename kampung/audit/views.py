@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from kampung import policy
 from kampung.audit import words
 from kampung.audit.models import AuditEvent
+from kampung.pagination import CappedPaginator
 from kampung.web import community_for
 
 
@@ -33,7 +33,7 @@ def audit_log(request, slug: str):
         messages.error(request, _("“Since” must be a real date, like 2026-11-01."))
     elif since:
         events = events.filter(at__date__gte=since)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/log.html",

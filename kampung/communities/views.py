@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kampung import policy
 from kampung.communities.models import Organisation
+from kampung.pagination import CappedPaginator
 from kampung.web import community_for
 
 
@@ -16,7 +16,7 @@ def organisation_list(request, slug: str):
     kind = request.GET.get("kind", "")
     if kind in Organisation.Kind.values:
         organisations = organisations.filter(kind=kind)
-    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(organisations, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/organisation_list.html",

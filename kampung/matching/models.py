@@ -201,7 +201,14 @@ class Need(models.Model):
 
     class Meta:
         ordering = ["-urgency", "created_at", "id"]
-        indexes = [models.Index(fields=["community", "status"])]
+        indexes = [
+            # The requests list: a community's requests of one status in `ordering`
+            # (and, by its first two columns, every count of them).
+            models.Index(
+                fields=["community", "status", "-urgency", "created_at", "id"],
+                name="need_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

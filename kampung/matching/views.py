@@ -35,6 +35,7 @@ from kampung.matching.models import (
     Share,
     StrengthsProfile,
 )
+from kampung.pagination import CappedPaginator
 from kampung.people.models import Member, Role
 from kampung.people.skills import LANGUAGE_NAMES
 from kampung.ratelimits import limit
@@ -73,12 +74,14 @@ def need_list(request, slug: str):
         needs = needs.filter(pk__in=cand.unmatched_needs(community).values("pk"))
     if waiting:
         needs = needs.filter(pk__in=cand.needs_waiting_for_an_answer(community).values("pk"))
+    page = CappedPaginator(needs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "matching/need_list.html",
         {
             "community": community,
-            "needs": needs[:200],
+            "needs": page.object_list,
+            "page": page,
             "status": status,
             "statuses": Need.Status.choices,
             "unmatched": unmatched,

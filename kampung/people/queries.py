@@ -55,16 +55,18 @@ def checks_due_for_renewal(community, within_days: int = 30, *, today: date | No
     A check whose holder already has a later valid check of the same or a higher level
     is not due."""
     today = today or today_in(community)
-    due = (
+    due = list(
         valid_checks(community, today=today)
         .filter(expires_on__lte=today + timedelta(days=within_days), member__is_active=True)
         .select_related("member")
         .order_by("expires_on", "id")
     )
+    # Later checks of these members only (not every valid check in the community).
     later = {
         (c.member_id, c.level, c.expires_on)
         for c in valid_checks(community, today=today).filter(
-            expires_on__gt=today + timedelta(days=within_days)
+            expires_on__gt=today + timedelta(days=within_days),
+            member_id__in={c.member_id for c in due},
         )
     }
     return [c for c in due if not any(m == c.member_id and lvl >= c.level for m, lvl, _e in later)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from kampung import policy
 from kampung.audit.log import record_list_view, record_view
 from kampung.audit.models import AuditEvent
 from kampung.errors import REFUSALS
+from kampung.pagination import CappedPaginator
 from kampung.people import actions, queries
 from kampung.people.forms import (
     CheckForm,
@@ -38,7 +38,7 @@ def member_list(request, slug: str):
     q = request.GET.get("q", "").strip()
     if q:
         members = queries.named(members, q)
-    page = Paginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
+    page = CappedPaginator(members.only("id", "display_name", "role", "joined_on"), 25).get_page(
         request.GET.get("page")
     )
     due = []

@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from kampung import policy
 from kampung.audit.log import record_list_view, record_view
 from kampung.communities.models import Organisation
 from kampung.errors import REFUSALS
-from kampung.exports import csv_response, csv_stream
+from kampung.exports import csv_stream
+from kampung.pagination import CappedPaginator
 from kampung.people.models import Member
 from kampung.timebank import actions, queries
 from kampung.timebank.errors import IdempotencyConflict
@@ -463,9 +463,10 @@ def statement(request, slug: str, number: str):
     if request.GET.get("format") == "csv":
         return _statement_csv(account)
     yours = account.member is not None and account.member.user_id == request.user.pk
-    page = Paginator(queries.statement_lines(account, you=yours), 50).get_page(
-        request.GET.get("page")
-    )
+    # One account's lines are counted from its index in a few milliseconds, even at
+    # 5,000, so the pager can say "Page 2 of 100".
+    statement = queries.statement_lines(account, you=yours)
+    page = CappedPaginator(statement, 50, cap=None).get_page(request.GET.get("page"))
     return render(
         request,
         "timebank/statement.html",
@@ -493,8 +494,10 @@ STATEMENT_COLUMNS = [
 ]
 
 
-def _statement_csv(account: Account) -> HttpResponse:
-    return csv_response(
+def _statement_csv(account: Account) -> StreamingHttpResponse:
+    """Every line, oldest first, streamed: read from the database a chunk at a time as
+    the file is sent (a long-standing account has thousands of lines)."""
+    return csv_stream(
         f"statement-{account.number}.csv",
         STATEMENT_COLUMNS,
         (
@@ -641,8 +644,7 @@ def ledger(request, slug: str):
     policy.require(request.user, "timebank.view_ledger", community)
     if request.GET.get("format") == "csv":
         return _ledger_csv(request, community)
-    transactions = Transaction.objects.filter(postings__community=community).distinct()
-    page = Paginator(transactions.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(queries.ledger_entries(community), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "timebank/ledger.html",
@@ -897,15 +899,17 @@ def accounts(request, slug: str):
         pk__in=[a.organisation_id for a in org_accounts]
     )
     query = (request.GET.get("q") or "").strip()
-    members = Account.objects.filter(community=community, kind=Account.Kind.MEMBER).select_related(
-        "member"
-    )
+    # A member's account is in the member's community; saying so lets the database read
+    # members in name order from their index and stop at the page (no sort of them all).
+    members = Account.objects.filter(
+        community=community, kind=Account.Kind.MEMBER, member__community=community
+    ).select_related("member")
     if query:
         members = members.filter(
             Q(member__display_name__icontains=query)
             | Q(number__icontains=clean_account_number(query))
         )
-    page = Paginator(members.order_by("member__display_name", "id"), 50).get_page(
+    page = CappedPaginator(members.order_by("member__display_name", "member_id"), 50).get_page(
         request.GET.get("page")
     )
     # Everyone's balances: one view event per member shown on this page.

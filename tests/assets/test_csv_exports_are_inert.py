@@ -122,7 +122,11 @@ def test_time_bank_statements_and_the_ledger_export_are_inert(cast, login):
     account = timebank.account_for_member(resident)
     me = login(cast.user("resident"))
     statement = _rows(
-        me.get(f"/c/{cast.community.slug}/timebank/accounts/{account.number}/?format=csv").content
+        b"".join(
+            me.get(
+                f"/c/{cast.community.slug}/timebank/accounts/{account.number}/?format=csv"
+            ).streaming_content
+        )
     )
     staff = login(cast.user("coordinator"))
     ledger = _rows(

@@ -164,7 +164,7 @@ def test_statement_is_newest_first_by_the_day_the_help_happened(cast, people, lo
         )
     assert lines[-1]["balance_after_minutes"] == lines[-1]["amount_minutes"]
     # Oldest first (the CSV) is the same lines the other way round.
-    assert queries.statement_lines(account, newest_first=False) == list(reversed(lines))
+    assert list(queries.statement_lines(account, newest_first=False)) == list(reversed(lines))
     # And on the page, in that order.
     page = login(cast.user("resident")).get(f"{TB}accounts/{account.number}/").content.decode()
     shown = [page.index(f"Help number {i}") for i in (0, 1, 3, 2)]

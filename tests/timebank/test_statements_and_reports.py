@@ -21,7 +21,7 @@ def test_the_statement_has_running_balances_and_exports_csv(cast, people, login)
     client = login(cast.user("resident"))
     response = client.get(f"/c/{SLUG}/timebank/accounts/{account.number}/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == len(lines)
     assert int(rows[-1]["balance_minutes"]) == account.balance
     other = acct(people["volunteer"])
