@@ -61,12 +61,17 @@ def checks_due_for_renewal(community, within_days: int = 30, *, today: date | No
         .select_related("member")
         .order_by("expires_on", "id")
     )
-    # Later checks of these members only (not every valid check in the community).
-    later = {
-        (c.member_id, c.level, c.expires_on)
-        for c in valid_checks(community, today=today).filter(
+    # The best later check of each of these members only (not every valid check in the
+    # community, and one look-up per due check, not a scan of them all).
+    later = dict(
+        valid_checks(community, today=today)
+        .filter(
             expires_on__gt=today + timedelta(days=within_days),
             member_id__in={c.member_id for c in due},
         )
-    }
-    return [c for c in due if not any(m == c.member_id and lvl >= c.level for m, lvl, _e in later)]
+        .values("member_id")
+        .annotate(best=Max("level"))
+        .values_list("member_id", "best")
+        .order_by()
+    )
+    return [c for c in due if later.get(c.member_id, -1) < c.level]
