@@ -5,8 +5,9 @@ workers (WEB_CONCURRENCY=3) and production settings — DEBUG false, a SECRET_KE
 ALLOWED_HOSTS, KAMPUNG_PUBLIC_URL, SMTP email settings, Redis as the cache when it
 answers on 127.0.0.1:6379 (REDIS_URL overrides), SECURE_SSL_REDIRECT=false so plain
 http works — with serve.py's own gunicorn options except the worker timeout: 30 s, so a
-slower request is cut off and counts as an error. DB_CONN_MAX_AGE is left at its
-default (0: a new database connection per request); BENCH_WEB_CONN_MAX_AGE sets it.
+slower request is cut off and counts as an error. DB_CONN_MAX_AGE is left at the
+production default (60 s: each worker keeps its connection); BENCH_WEB_CONN_MAX_AGE
+sets it.
 Its settings (bench/web_settings.py) are kampung.settings with one URL added
 (bench/web_urls.py): /bench/bare/, a view that answers 2 KB of JSON through the same
 middleware (session, authentication, audit context, CSP...), with the same cookie.
@@ -657,7 +658,8 @@ def _run() -> dict:
     finally:
         server.stop()
     result["load_average_after"] = list(os.getloadavg())
-    result["conn_max_age"] = int(env.get("DB_CONN_MAX_AGE", "0"))
+    # What the server used: the variable if the run set it, else production's default.
+    result["conn_max_age"] = int(env.get("DB_CONN_MAX_AGE", "60"))
     result["errors_total"] = (
         sum(result[f"errors_{name}"] for name in ENDPOINTS)
         + result["errors_bare"]
