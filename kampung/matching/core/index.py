@@ -205,10 +205,10 @@ class CandidateIndex:
         memo: dict[tuple[object, ...], Features] = {}
         feats = self.features = []
         for c in cands:
-            key = (c.name, c.text, c.skills, c.categories, c.availability)
-            f = memo.get(key)
+            same = (c.name, c.text, c.skills, c.categories, c.availability)
+            f = memo.get(same)
             if f is None:
-                f = memo[key] = Features.of(c)
+                f = memo[same] = Features.of(c)
             feats.append(f)
         self.model = TextModel.of_counts((f.tf, f.dl) for f in feats)
         self.pos = {}
