@@ -269,7 +269,7 @@ KAMPUNG_FORM_RATE = env_str("KAMPUNG_FORM_RATE", "30/m")
 # The candidate index each web process keeps (kampung.matching.kept): how long the first
 # request waits for it to be built, and how old it may get before it is rebuilt.
 KAMPUNG_MATCHING_INDEX_WAIT = env_int("KAMPUNG_MATCHING_INDEX_WAIT", 20, minimum=0)
-KAMPUNG_MATCHING_INDEX_MAX_AGE = env_int("KAMPUNG_MATCHING_INDEX_MAX_AGE", 3600, minimum=60)
+KAMPUNG_MATCHING_INDEX_MAX_AGE = env_int("KAMPUNG_MATCHING_INDEX_MAX_AGE", 86400, minimum=60)
 KAMPUNG_MATCHING_BUILD_IN_BACKGROUND = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # API tokens expire after this many days unless made with another --expires-days.
