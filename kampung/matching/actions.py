@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -413,6 +414,15 @@ def propose_match(
         kind, pk = cand.resolve(candidate_id)
     except ValueError:
         raise ValidationError({"candidate": _("Unknown candidate.")}) from None
+    # The same suggestion sent twice (a replay, a double tap) is one suggestion: the
+    # request is locked above, so two at once cannot both pass this.
+    same = {"offer": Q(offer_id=pk), "asset": Q(asset_id=pk)}.get(
+        kind, Q(helper_id=pk, offer=None, asset=None)
+    )
+    if need.matches.filter(same, status__in=cand.OPEN_MATCHES).exists():
+        raise ValidationError(
+            {"candidate": _("This helper is already suggested for this request.")}
+        )
     if kind != "asset" and policy.acting_for_self(by, _candidate_member(kind, pk)):
         raise ValidationError(
             {"candidate": _("You cannot suggest yourself: ask a colleague to suggest you.")}

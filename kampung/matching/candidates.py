@@ -293,8 +293,13 @@ def _offer_members(offer_ids) -> set[int]:
 
 
 def resolve(candidate_id: str) -> tuple[str, int]:
+    """ "offer:12" -> ("offer", 12). Only plain ASCII digits, no leading zero, and a
+    number a database id can be (a huge one is unknown, not an overflow)."""
+    from kampung.api_types import MAX_ID
+
     kind, _sep, pk = str(candidate_id).partition(":")
-    if kind not in ("offer", "profile", "asset") or not pk.isdigit():
+    plain_number = pk.isascii() and pk.isdigit() and not (len(pk) > 1 and pk[0] == "0")
+    if kind not in ("offer", "profile", "asset") or not plain_number or int(pk) > MAX_ID:
         raise ValueError(candidate_id)
     return kind, int(pk)
 
