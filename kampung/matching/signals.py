@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kampung.assets.models import Asset
-from kampung.matching.models import CandidateChange, Match, Need, Offer, StrengthsProfile
+from kampung.matching.models import CandidateChange, Match, Offer, StrengthsProfile
 from kampung.people.models import BackgroundCheck, Member
 
 
@@ -34,9 +34,7 @@ def _offer_tags(sender, instance, action: str, **kwargs) -> None:
 
 
 def _profile(sender, instance: StrengthsProfile, **kwargs) -> None:
-    member = Member.objects.filter(pk=instance.member_id).values_list("community_id").first()
-    if member:
-        changed(member[0], f"member:{instance.member_id}")
+    changed(instance.community_id, f"member:{instance.member_id}")
 
 
 def _member(sender, instance: Member, **kwargs) -> None:
@@ -44,9 +42,7 @@ def _member(sender, instance: Member, **kwargs) -> None:
 
 
 def _check(sender, instance: BackgroundCheck, **kwargs) -> None:
-    member = Member.objects.filter(pk=instance.member_id).values_list("community_id").first()
-    if member:
-        changed(member[0], f"member:{instance.member_id}")
+    changed(instance.community_id, f"member:{instance.member_id}")
 
 
 def _asset(sender, instance: Asset, **kwargs) -> None:
@@ -63,10 +59,7 @@ def _match(sender, instance: Match, **kwargs) -> None:
         keys.append(f"offer:{instance.offer_id}")
     if instance.helper_id:
         keys.append(f"member:{instance.helper_id}")
-    if keys:
-        community = Need.objects.filter(pk=instance.need_id).values_list("community_id").first()
-        if community:
-            changed(community[0], *keys)
+    changed(instance.community_id, *keys)
 
 
 def connect() -> None:
