@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["seed", "assets", "matching", "timebank", "tasks", "web", "queries"]
+BENCHMARKS = ["seed", "assets", "matching", "timebank", "tasks", "web", "queries", "sharing"]
 OUT = Path("var/bench")
 
 

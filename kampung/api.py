@@ -25,9 +25,12 @@ from ninja.utils import check_csrf
 from kampung.assets.api import router as assets_router
 from kampung.audit.context import attribute_to
 from kampung.errors import DomainError, from_validation_error
+from kampung.fridges.api import router as fridges_router
 from kampung.matching.api import router as matching_router
 from kampung.people.api import router as people_router
 from kampung.ratelimits import RateLimited
+from kampung.sharing.api import router as sharing_router
+from kampung.skillshare.api import router as skillshare_router
 from kampung.timebank.api import router as timebank_router
 from kampung.workshops.api import router as workshops_router
 
@@ -274,3 +277,6 @@ api.add_router("/", assets_router)
 api.add_router("/", workshops_router)
 api.add_router("/", matching_router)
 api.add_router("/", timebank_router)
+api.add_router("/", sharing_router)
+api.add_router("/", fridges_router)
+api.add_router("/", skillshare_router)

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "kampung.timebank",
     "kampung.workshops",
     "kampung.matching",
+    "kampung.sharing",
+    "kampung.fridges",
+    "kampung.skillshare",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+"""Community fridges and pantries: reports from anyone with the fridge's link, deposits,
+the food-safety log and the check-and-clean rota."""

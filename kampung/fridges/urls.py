@@ -1,0 +1,3 @@
+"""Pages, included under /c/<slug>/fridges/ by kampung/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    """Gift and take: members pass on pre-loved items (listings, requests, handovers,
+    photos without metadata); a shop can hold listings for donors."""
+
+    name = "kampung.sharing"
+    label = "sharing"

@@ -1,0 +1,3 @@
+"""Pages, included under /c/<slug>/sessions/ by kampung/urls.py."""
+
+urlpatterns: list = []
