@@ -427,3 +427,62 @@ RULES.update(
     }
 )
 ACTIONS = tuple(RULES)
+
+
+# --- Community fridges and pantries ----------------------------------------------------------
+# Reporting a fridge's state or leaving food needs no role at all: the fridge's public
+# link (its QR poster) is the credential (kampung.fridges.actions.report_state checks the
+# token), and an anonymous reporter gives no personal data. The rules below are for
+# members acting in the site or the API.
+
+
+def _fridge_of(obj):
+    """The fridge `obj` is or belongs to (a slot, an alert), or None. By its label, not
+    an import: the fridges app sits above matching, which reads this module."""
+    meta = getattr(obj, "_meta", None)
+    if meta is None or meta.app_label != "fridges":
+        return None
+    return obj if meta.model_name == "fridge" else getattr(obj, "fridge", None)
+
+
+def _fridge_host(c: Context) -> bool:
+    fridge = _fridge_of(c.obj)
+    return c.member is not None and fridge is not None and fridge.host_id == c.member.pk
+
+
+def _on_fridge_rota(c: Context) -> bool:
+    fridge = _fridge_of(c.obj)
+    return (
+        c.member is not None
+        and fridge is not None
+        and fridge.slots.filter(volunteer=c.member).exists()
+    )
+
+
+def _own_slot(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "volunteer_id", None) == c.member.pk
+
+
+RULES.update(
+    {
+        # Every member may see the fridges of their community, report and leave food.
+        "fridge.view": _any_role,
+        "fridge.report": _any_role,
+        # Opening a fridge in the register (and its public link) is community developers'.
+        "fridge.create": _staff,
+        # Its house rules, hours, rota days and credits: staff, or the fridge's host.
+        "fridge.edit": lambda c: _staff(c) or _fridge_host(c),
+        # The food-safety log names who acted: the people who look after the fridge.
+        "fridge.view_log": lambda c: _staff(c) or _fridge_host(c) or _on_fridge_rota(c),
+        "fridge.resolve_alert": lambda c: _staff(c) or _fridge_host(c) or _on_fridge_rota(c),
+        # Anyone who may act in the community can take a check-and-clean slot; analysts
+        # see figures only and do not act.
+        "fridge.sign_up": lambda c: c.member is not None and c.role != Role.ANALYST,
+        # "I did the check": only the volunteer whose slot it is.
+        "fridge.record_check": _own_slot,
+        # Confirming a check posts time credits from the community pool: staff only, and
+        # never their own check (as "timebank.allocate": no paying yourself).
+        "fridge.confirm_check": lambda c: _staff(c) and not _own_slot(c),
+    }
+)
+ACTIONS = tuple(RULES)

@@ -7,3 +7,6 @@ class FridgesConfig(AppConfig):
 
     name = "kampung.fridges"
     label = "fridges"
+
+    def ready(self) -> None:
+        from kampung.fridges import jobs  # noqa: F401  (kinds of message, schedules)

@@ -1,0 +1,125 @@
+"""Demo fridges: two in Kampung Seri Mawar (a 24-hour fridge at a void deck, hosted by
+a neighbour, and a pantry at the community centre) with a week of reports, one of them
+a warm reading a couple of hours ago that alerted the rota, some food left, and a
+check-and-clean rota with Vijay (the demo volunteer) signed up. Run once: a community
+that already has a fridge is left alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from kampung.audit.context import acting
+from kampung.communities.models import Community
+from kampung.fridges import actions
+from kampung.fridges.models import Alert, Condition, Deposit, Fridge, Report, Slot
+from kampung.people.models import Member, User
+
+KSM = "kampung-seri-mawar"
+COORDINATOR = "coordinator@demo.kampung.test"
+VOLUNTEER = "volunteer@demo.kampung.test"
+
+
+def seed_fridges() -> list[Fridge]:
+    community = Community.objects.filter(slug=KSM).first()
+    staff = User.objects.filter(email=COORDINATOR).first()
+    vijay = Member.objects.filter(community=community, user__email=VOLUNTEER).first()
+    if community is None or staff is None or vijay is None:
+        return []
+    if Fridge.objects.filter(community=community).exists():
+        return list(Fridge.objects.filter(community=community))
+    community.use_local_time()
+    host = (
+        Member.objects.filter(community=community, user=None, is_active=True).order_by("pk").first()
+    )
+    rng = random.Random(16)
+    lat, lng = community.centre_lat, community.centre_lng
+    with acting(staff, via="cli"), transaction.atomic():
+        fridge = actions.add_fridge(
+            by=staff,
+            community=community,
+            name="Block 12 void deck fridge",
+            lat=lat + 0.0012,
+            lng=lng - 0.0009,
+            description="Beside the letterboxes, under the void deck.",
+            host=host,
+            always_open=True,
+            credit_minutes=30,
+        )
+        pantry = actions.add_fridge(
+            by=staff,
+            community=community,
+            name="Community centre pantry",
+            subtype="Community pantry",
+            lat=lat - 0.0008,
+            lng=lng + 0.0011,
+            opening_hours="Mon-Sat 08:00-21:00",
+            rules=["Raw meat or fish", "Opened items", "Alcohol", "Anything needing a fridge"],
+        )
+        now = timezone.now()
+        today = timezone.localdate()
+        # A week of reports, three or four a day.
+        for f in (fridge, pantry):
+            for hours_ago in range(7 * 24, 3, -rng.choice([5, 6, 7, 8])):
+                Report.objects.create(
+                    community=community,
+                    fridge=f,
+                    fill=rng.choice([0, 1, 2, 2, 3, 3, 4]),
+                    condition=rng.choice([Condition.FINE] * 6 + [Condition.NEEDS_CLEANING]),
+                    temperature_c=round(rng.uniform(2.5, 4.8), 1) if f is fridge else None,
+                    created_at=now - dt.timedelta(hours=hours_ago),
+                )
+        # The rota: a slot each day of the last week and the next; Vijay on some.
+        for offset in range(-6, 8):
+            day = today + dt.timedelta(days=offset)
+            for f in (fridge, pantry):
+                mine = f is fridge and offset in (-4, -2, -1, 0, 1, 3)
+                Slot.objects.create(
+                    community=community,
+                    fridge=f,
+                    day=day,
+                    volunteer=vijay if mine else None,
+                    done_at=(now - dt.timedelta(days=-offset, hours=-2))
+                    if mine and offset < 0
+                    else None,
+                )
+        # Food left this week.
+        Deposit.objects.create(
+            community=community,
+            fridge=fridge,
+            kind=Deposit.Kind.BREAD,
+            amount=Deposit.Amount.BAG,
+            use_by=today + dt.timedelta(days=2),
+            flag_on=today + dt.timedelta(days=3),
+            created_at=now - dt.timedelta(hours=20),
+        )
+        Deposit.objects.create(
+            community=community,
+            fridge=pantry,
+            kind=Deposit.Kind.PACKAGED,
+            amount=Deposit.Amount.BOX,
+            use_by=today + dt.timedelta(days=60),
+            flag_on=today + dt.timedelta(days=61),
+            created_at=now - dt.timedelta(hours=30),
+        )
+        # The latest state, then a warm reading two hours ago: it alerts the rota.
+        for f in (fridge, pantry):
+            last = f.reports.order_by("-created_at").first()
+            Fridge.objects.filter(pk=f.pk).update(
+                fill=last.fill,
+                condition=last.condition,
+                temperature_c=last.temperature_c,
+                last_report_at=last.created_at,
+            )
+            f.refresh_from_db()
+        warm = actions.report_state(
+            by=staff, fridge=fridge, fill=3, condition=Condition.FINE, temperature_c=8.5
+        )
+        when = now - dt.timedelta(hours=2)
+        Report.objects.filter(pk=warm.pk).update(created_at=when)
+        Fridge.objects.filter(pk=fridge.pk).update(last_report_at=when)
+        Alert.objects.filter(key=f"fridge-warm:{warm.pk}").update(created_at=when)
+    return [fridge, pantry]

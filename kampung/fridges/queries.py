@@ -1,0 +1,171 @@
+"""Reads of the fridges app: the state of every fridge for the map, its table and the
+open feed (one query, the latest report is kept on the fridge row), the food-safety
+log over a period, and what a member should do next (for the dashboard)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kampung import policy
+from kampung.assets.models import Asset
+from kampung.fridges import state
+from kampung.fridges.models import Alert, Condition, Fridge, Report, Slot
+
+FEED_FIELDS = (
+    "id",
+    "asset__name",
+    "asset__subtype",
+    "asset__lat",
+    "asset__lng",
+    "always_open",
+    "fill",
+    "condition",
+    "temperature_c",
+    "last_report_at",
+)
+
+
+def visible_fridges(user, community):
+    """Fridges whose asset `user` may see (policy.visible_assets)."""
+    return Fridge.objects.filter(
+        community=community, asset__in=policy.visible_assets(user, community)
+    )
+
+
+def public_fridges(community):
+    """Fridges anyone may see: their asset is shared with everyone and active."""
+    return Fridge.objects.filter(
+        community=community,
+        asset__visibility=Asset.Visibility.PUBLIC,
+        asset__status=Asset.Status.ACTIVE,
+    )
+
+
+CONDITIONS = dict(Condition.choices)
+
+
+def states(fridges, now: dt.datetime | None = None) -> list[dict]:
+    """Plain rows for the map, its table, the API and the feed. No personal data: who
+    reported is never part of it."""
+    now = now or timezone.now()
+    out = []
+    for row in fridges.order_by("asset__name", "id").values(*FEED_FIELDS):
+        look = state.look(row["fill"], row["last_report_at"], now)
+        out.append(
+            {
+                "id": row["id"],
+                "name": row["asset__name"],
+                "kind": row["asset__subtype"],
+                "lat": row["asset__lat"],
+                "lng": row["asset__lng"],
+                "open_24_hours": row["always_open"],
+                "fill": None if look.stale else row["fill"],
+                "fill_words": look.words,
+                "css": look.css,
+                "short": look.short,
+                "stale": look.stale,
+                "condition": row["condition"] or None,
+                "condition_words": str(CONDITIONS.get(row["condition"], "")),
+                "temperature_c": row["temperature_c"],
+                "last_report_at": row["last_report_at"].isoformat()
+                if row["last_report_at"]
+                else None,
+                "reported": state.ago_words(row["last_report_at"], now),
+            }
+        )
+    return out
+
+
+def feed(community, now: dt.datetime | None = None) -> dict:
+    """The open feed: every public fridge's state, for other apps and sites."""
+    rows = states(public_fridges(community), now)
+    for row in rows:
+        for private in ("css", "short"):
+            row.pop(private)
+    return {
+        "community": community.slug,
+        "generated_at": (now or timezone.now()).isoformat(),
+        "stale_after_hours": int(state.STALE_AFTER.total_seconds() // 3600),
+        "fridges": rows,
+    }
+
+
+def log_entries(fridge: Fridge, first: dt.date, last: dt.date):
+    """The food-safety log between two local days: temperature readings and checks, and
+    alerts with what was done about them."""
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    readings = (
+        Report.objects.filter(fridge=fridge, created_at__gte=start, created_at__lt=end)
+        .filter(Q(temperature_c__isnull=False) | Q(is_check=True))
+        .order_by("created_at", "pk")
+        .defer("photo")
+    )
+    alerts = (
+        Alert.objects.filter(fridge=fridge, created_at__gte=start, created_at__lt=end)
+        .select_related("resolved_by")
+        .order_by("created_at", "pk")
+    )
+    return list(readings[:2000]), list(alerts[:2000])
+
+
+def rota(fridge: Fridge, today: dt.date, days: int = 14):
+    return list(
+        Slot.objects.filter(fridge=fridge, day__gte=today - dt.timedelta(days=2))
+        .filter(day__lte=today + dt.timedelta(days=days))
+        .select_related("volunteer")
+        .order_by("day")
+    )
+
+
+def waiting_for(member) -> list[dict]:
+    """What `member` should do about fridges, for the dashboard: a check-and-clean slot
+    today or tomorrow, and alerts not yet acted on at fridges they look after (host, or
+    on the rota). Each item: {"text", "url", "kind"}."""
+    if member is None:
+        return []
+    today = timezone.localdate()
+    out: list[dict] = []
+    slots = (
+        Slot.objects.filter(
+            volunteer=member, day__gte=today, day__lte=today + dt.timedelta(days=1), done_at=None
+        )
+        .select_related("fridge__asset", "community")
+        .order_by("day")
+    )
+    for slot in slots:
+        when = "today" if slot.day == today else "tomorrow"
+        out.append(
+            {
+                "kind": "rota",
+                "text": f"Your check-and-clean at {slot.fridge.name} is {when}",
+                "url": reverse("fridge_detail", args=[slot.community.slug, slot.fridge_id]),
+            }
+        )
+    mine = Fridge.objects.filter(
+        Q(host=member)
+        | Q(
+            slots__volunteer=member,
+            slots__day__gte=today - dt.timedelta(days=14),
+            slots__day__lte=today + dt.timedelta(days=14),
+        ),
+        community_id=member.community_id,
+    ).distinct()
+    alerts = (
+        Alert.objects.filter(fridge__in=mine, resolved_at=None)
+        .select_related("fridge__asset", "community")
+        .order_by("-created_at")[:5]
+    )
+    for alert in alerts:
+        out.append(
+            {
+                "kind": "alert",
+                "text": alert.text,
+                "url": reverse("fridge_detail", args=[alert.community.slug, alert.fridge_id]),
+            }
+        )
+    return out
