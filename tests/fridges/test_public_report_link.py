@@ -31,7 +31,8 @@ def test_a_report_without_an_account_changes_the_fridges_state(client, fridge):
 
 
 def test_a_wrong_token_or_another_communitys_slug_is_not_found(client, fridge, cast):
-    assert client.get(reverse("fridge_public", args=[cast.community.slug, "guess"])).status_code == 404
+    guessed = reverse("fridge_public", args=[cast.community.slug, "guess"])
+    assert client.get(guessed).status_code == 404
     other = reverse("fridge_public", args=[cast.other.slug, fridge.token])
     assert client.get(other).status_code == 404
 
