@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,9 +57,10 @@ def _local(now: datetime, community: Community) -> datetime:
 )
 def food_safety(now: datetime) -> str:
     raised = 0
-    for community in Community.objects.filter(pk__in=Slot.objects.values("community_id")).union(
-        Community.objects.filter(pk__in=Deposit.objects.values("community_id"))
-    ):
+    for community in Community.objects.filter(
+        Q(pk__in=Slot.objects.values("community_id"))
+        | Q(pk__in=Deposit.objects.values("community_id"))
+    ).order_by("pk"):
         today = _local(now, community).date()
         past = (
             Deposit.objects.filter(
