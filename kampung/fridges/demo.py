@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,13 +32,17 @@ def seed_fridges() -> list[Fridge]:
         return []
     if Fridge.objects.filter(community=community).exists():
         return list(Fridge.objects.filter(community=community))
-    community.use_local_time()
     host = (
         Member.objects.filter(community=community, user=None, is_active=True).order_by("pk").first()
     )
     rng = random.Random(16)
     lat, lng = community.centre_lat, community.centre_lng
-    with acting(staff, via="cli"), transaction.atomic():
+    # Days in the community's time; the caller's time zone is left as it was.
+    with (
+        timezone.override(ZoneInfo(community.timezone)),
+        acting(staff, via="cli"),
+        transaction.atomic(),
+    ):
         fridge = actions.add_fridge(
             by=staff,
             community=community,

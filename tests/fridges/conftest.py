@@ -18,3 +18,14 @@ def pantry(cast) -> Fridge:
     return Fridge.objects.select_related("asset", "community").get(
         community=cast.community, asset__name="Community centre pantry"
     )
+
+
+@pytest.fixture(autouse=True)
+def _community_time(cast):
+    """Days as the community counts them (the demo's rota is in its local days), as every
+    request of the community's pages does."""
+    from django.utils import timezone
+
+    cast.community.use_local_time()
+    yield
+    timezone.deactivate()

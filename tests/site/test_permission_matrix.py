@@ -96,6 +96,17 @@ MATRIX = {
     ("timebank.view_ledger", None): STAFF,
     ("timebank.manage_accounts", None): STAFF,
     ("timebank.view_reports", None): STAFF | {"analyst"},
+    # Community fridges: "fridge" is the demo's void-deck fridge (its host has no login),
+    # "fridge_slot" the volunteer's check-and-clean slot on it today.
+    ("fridge.view", None): INSIDERS,
+    ("fridge.report", None): INSIDERS,
+    ("fridge.create", None): STAFF,
+    ("fridge.edit", "fridge"): STAFF,
+    ("fridge.view_log", "fridge"): STAFF | {"volunteer"},
+    ("fridge.resolve_alert", "fridge"): STAFF | {"volunteer"},
+    ("fridge.sign_up", None): INSIDERS - {"analyst"},
+    ("fridge.record_check", "fridge_slot"): {"volunteer"},
+    ("fridge.confirm_check", "fridge_slot"): STAFF,
     ("no.such.action", None): set(),
 }
 
@@ -136,9 +147,15 @@ def targets(cast, resident_without_login):
         title="A driver for the lunch club",
         description="Tuesdays",
     )
+    from kampung.fridges.models import Fridge
     from kampung.timebank import actions as timebank
 
+    fridge = Fridge.objects.get(community=cast.community, asset__name="Block 12 void deck fridge")
+    fridge_slot = fridge.slots.filter(volunteer=cast.members["volunteer"]).first()
+
     return {
+        "fridge": fridge,
+        "fridge_slot": fridge_slot,
         "partner_org_account": timebank.organisation_account(cast.community, partner_org),
         "other_org_account": timebank.organisation_account(cast.community, another_org),
         "partner_org": partner_org,
