@@ -82,6 +82,9 @@ PATH_REFS = {
     "exchange_id": "exchange",
     "transaction_id": "transaction",
     "organisation_id": "organisation",
+    "fridge_id": "fridge",
+    "slot_id": "fridge_slot",
+    "alert_id": "fridge_alert",
 }
 # Where a refusal names a reference field under another name.
 ERROR_FIELDS = {"keep": ("items",), "others": ("items",)}
@@ -162,8 +165,12 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
             giver=member,
             idempotency_key=f"fuzz-gift-{community.pk}",
         )
+    fridge, fridge_slot, fridge_alert = _fridge_objects(community, staff)
     token, _secret = create_api_token(user=staff, name="fuzz")
     ids = {
+        "fridge": fridge.pk,
+        "fridge_slot": fridge_slot.pk,
+        "fridge_alert": fridge_alert.pk,
         "slug": community.slug,
         "token_prefix": token.prefix,
         "member": member.pk,
@@ -190,6 +197,30 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
     secrets |= set(Need.objects.filter(community=community).values_list("title", flat=True))
     secrets |= {workshop.title, organisation.name}
     return Objects(community, ids, {s for s in secrets if s and len(s) >= 6})
+
+
+def _fridge_objects(community: Community, staff: User):
+    """A community fridge with a rota day and an alert (the demo has them only in Kampung
+    Seri Mawar)."""
+    from kampung.fridges import actions as fridges
+    from kampung.fridges.models import Alert, Fridge, Slot
+
+    fridge = Fridge.objects.filter(community=community).order_by("pk").first()
+    if fridge is None:
+        fridge = fridges.add_fridge(
+            by=staff,
+            community=community,
+            name=f"{community.name} fuzz fridge",
+            lat=community.centre_lat,
+            lng=community.centre_lng,
+        )
+    slot = Slot.objects.filter(fridge=fridge).order_by("pk").first() or Slot.objects.create(
+        community=community, fridge=fridge, day=dt.date.today()
+    )
+    alert = Alert.objects.filter(fridge=fridge).order_by("pk").first() or fridges.raise_alert(
+        fridge=fridge, kind="warm", key=f"fuzz-warm:{fridge.pk}", text="Fuzz warm reading"
+    )
+    return fridge, slot, alert
 
 
 def _staff(community: Community, role: str, email: str) -> User:
