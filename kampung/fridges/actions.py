@@ -24,7 +24,7 @@ from kampung.assets import actions as assets
 from kampung.assets.hours import HoursError, parse_opening_hours
 from kampung.assets.models import Asset, Category
 from kampung.errors import Conflict, Invalid, NotFound
-from kampung.fridges import state
+from kampung.fridges import queries, state
 from kampung.fridges.models import (
     RULE_MAX,
     RULES_MAX,
@@ -140,6 +140,7 @@ def add_fridge(
         steward_member=host_member,
     )
     fridge.save()
+    queries.feed_changed(community.pk)
     return fridge
 
 
@@ -179,6 +180,7 @@ def change_fridge(*, by, fridge: Fridge, **fields) -> Fridge:
     if asset_changes:
         assets.change_asset(by=by, asset=fridge.asset, **asset_changes)
     fridge.save()
+    queries.feed_changed(fridge.community_id)
     return fridge
 
 
@@ -269,6 +271,7 @@ def _write_report(*, fridge, member, fill, condition, temperature_c, photo, is_c
     Fridge.objects.filter(pk=fridge.pk).update(
         fill=fill, condition=condition, temperature_c=temperature_c, last_report_at=now
     )
+    queries.feed_changed(fridge.community_id)
     fridge.fill, fridge.condition, fridge.temperature_c, fridge.last_report_at = (
         fill,
         condition,

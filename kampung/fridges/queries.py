@@ -45,15 +45,15 @@ def public_fridges(community):
     )
 
 
-CONDITIONS = dict(Condition.choices)
-
-
 def states(fridges, now: dt.datetime | None = None) -> list[dict]:
     """Plain rows for the map, its table, the API and the feed. No personal data: who
     reported is never part of it."""
     now = now or timezone.now()
+    # Translated once per call, not once per fridge (lazy strings cost ~15 µs each).
+    conditions = {code: str(label) for code, label in Condition.choices}
     out = []
-    for row in fridges.order_by("asset__name", "id").values(*FEED_FIELDS):
+    for row in fridges.order_by("asset__name", "id").values_list(*FEED_FIELDS):
+        row = dict(zip(FEED_FIELDS, row, strict=True))
         look = state.look(row["fill"], row["last_report_at"], now)
         out.append(
             {
@@ -69,7 +69,7 @@ def states(fridges, now: dt.datetime | None = None) -> list[dict]:
                 "short": look.short,
                 "stale": look.stale,
                 "condition": row["condition"] or None,
-                "condition_words": str(CONDITIONS.get(row["condition"], "")),
+                "condition_words": conditions.get(row["condition"], ""),
                 "temperature_c": row["temperature_c"],
                 "last_report_at": row["last_report_at"].isoformat()
                 if row["last_report_at"]
@@ -92,6 +92,40 @@ def feed(community, now: dt.datetime | None = None) -> dict:
         "stale_after_hours": int(state.STALE_AFTER.total_seconds() // 3600),
         "fridges": rows,
     }
+
+
+# The feed is read far more often than fridges are reported on: its JSON is kept in the
+# shared cache per community, under a version every write bumps (`feed_changed`) and the
+# minute (so "5 minutes ago" and the 24-hour grey move on without a write).
+FEED_VERSION = "fridge-feed-version:{}"
+
+
+def feed_changed(community_id: int) -> None:
+    """Called by every write that changes what the feed shows (after it commits)."""
+    import time
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    transaction.on_commit(
+        lambda: cache.set(FEED_VERSION.format(community_id), time.time_ns(), None)
+    )
+
+
+def feed_json(community, now: dt.datetime | None = None) -> str:
+    import json
+
+    from django.core.cache import cache
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    now = now or timezone.now()
+    version = cache.get(FEED_VERSION.format(community.pk), 0)
+    key = f"fridge-feed:{community.pk}:{version}:{int(now.timestamp() // 60)}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(feed(community, now), cls=DjangoJSONEncoder)
+        cache.set(key, body, 120)
+    return body
 
 
 def log_entries(fridge: Fridge, first: dt.date, last: dt.date):

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -304,7 +304,7 @@ def fridge_feed(request, slug: str):
     """The open feed: every public fridge's state as JSON, for other apps. No login, no
     personal data."""
     community = get_object_or_404(Community, slug=slug)
-    response = JsonResponse(queries.feed(community))
+    response = HttpResponse(queries.feed_json(community), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=60"
     return response
