@@ -101,9 +101,17 @@ def target(cast):
         "workshop_id": 0, "item_id": 0, "upload": "none", "token": "none",
         "uidb64": "MQ", "prefix": "none", "session_id": 0, "check_id": check.pk,
         "email_id": 0,
+        "fridge_id": _first_fridge(community),
+        "report_id": 0, "alert_id": 0, "slot_id": 0,
     }  # fmt: skip
     assert Exchange.objects.filter(pk=exchange.pk).exists()
     return tess, ids
+
+
+def _first_fridge(community) -> int:
+    from kampung.fridges.models import Fridge
+
+    return Fridge.objects.filter(community=community).order_by("pk").first().pk
 
 
 def _fill(route: str, ids: dict) -> str:
