@@ -85,7 +85,7 @@ class FridgePatch(Schema):
     credit_minutes: int = Field(None, ge=0, le=240)
 
 
-class ReportIn(Schema):
+class FridgeReportIn(Schema):
     fill: int = Field(
         ..., ge=0, le=4, description="0 empty, 1 a quarter, 2 half, 3 three quarters, 4 full"
     )
@@ -93,7 +93,7 @@ class ReportIn(Schema):
     temperature_c: float | None = Field(None, description="-30 to 40 °C")
 
 
-class ReportOut(Schema):
+class FridgeReportOut(Schema):
     id: int
     fill: int
     condition: str
@@ -102,14 +102,14 @@ class ReportOut(Schema):
     created_at: dt.datetime
 
 
-class DepositIn(Schema):
+class FridgeDepositIn(Schema):
     kind: str = Field(..., json_schema_extra={"enum": Deposit.Kind.values})
     amount: str = Field(..., json_schema_extra={"enum": Deposit.Amount.values})
     use_by: dt.date | None = None
     made_on: dt.date | None = Field(None, description="Prepared food: the day it was made")
 
 
-class DepositOut(Schema):
+class FridgeDepositOut(Schema):
     id: int
     kind: str
     amount: str
@@ -119,7 +119,7 @@ class DepositOut(Schema):
     created_at: dt.datetime
 
 
-class AlertOut(Schema):
+class FridgeAlertOut(Schema):
     id: int
     kind: str
     text: str
@@ -128,14 +128,14 @@ class AlertOut(Schema):
     resolved_at: dt.datetime | None
 
 
-class LogOut(Schema):
+class FridgeLogOut(Schema):
     first: dt.date
     last: dt.date
-    readings: list[ReportOut]
-    alerts: list[AlertOut]
+    readings: list[FridgeReportOut]
+    alerts: list[FridgeAlertOut]
 
 
-class SlotOut(Schema):
+class FridgeSlotOut(Schema):
     id: int
     day: dt.date
     volunteer: str | None
@@ -145,12 +145,12 @@ class SlotOut(Schema):
     confirmed: bool
 
 
-class SlotsIn(Schema):
+class FridgeSlotsIn(Schema):
     first_day: dt.date
     days: int = Field(7, ge=1, le=31)
 
 
-class ResolveIn(Schema):
+class FridgeResolveIn(Schema):
     action_taken: str = Field(..., min_length=1, max_length=300)
 
 
@@ -217,25 +217,25 @@ def change_fridge(request, slug: str, fridge_id: int, payload: FridgePatch):
     return _fridge_out(fridge)
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/reports", response={201: ReportOut})
-def report(request, slug: str, fridge_id: int, payload: ReportIn):
+@router.post("/communities/{slug}/fridges/{fridge_id}/reports", response={201: FridgeReportOut})
+def report(request, slug: str, fridge_id: int, payload: FridgeReportIn):
     """A member's report (photos: on the fridge's page, through its public link)."""
     fridge = _fridge(request, slug, fridge_id)
     return Status(201, actions.report_state(by=request.user, fridge=fridge, **payload.dict()))
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/deposits", response={201: DepositOut})
-def deposit(request, slug: str, fridge_id: int, payload: DepositIn):
+@router.post("/communities/{slug}/fridges/{fridge_id}/deposits", response={201: FridgeDepositOut})
+def deposit(request, slug: str, fridge_id: int, payload: FridgeDepositIn):
     fridge = _fridge(request, slug, fridge_id)
     return Status(201, actions.record_deposit(by=request.user, fridge=fridge, **payload.dict()))
 
 
 @router.post(
     "/communities/{slug}/fridges/public/{token}/reports",
-    response={201: ReportOut, 429: dict},
+    response={201: FridgeReportOut, 429: dict},
     auth=None,
 )
-def public_report(request, slug: str, token: str, payload: ReportIn):
+def public_report(request, slug: str, token: str, payload: FridgeReportIn):
     """For anyone holding the fridge's link (its QR poster), no login: the token is the
     only credential. Rate limited per address and per fridge (429 with Retry-After)."""
     fridge = get_object_or_404(
@@ -248,7 +248,7 @@ def public_report(request, slug: str, token: str, payload: ReportIn):
     )
 
 
-@router.get("/communities/{slug}/fridges/{fridge_id}/log", response=LogOut)
+@router.get("/communities/{slug}/fridges/{fridge_id}/log", response=FridgeLogOut)
 def food_safety_log(
     request, slug: str, fridge_id: int, first: dt.date | None = None, last: dt.date | None = None
 ):
@@ -264,22 +264,24 @@ def food_safety_log(
     return {"first": first, "last": last, "readings": readings, "alerts": alerts}
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/alerts/{alert_id}/resolve", response=AlertOut)
-def resolve_alert(request, slug: str, fridge_id: int, alert_id: int, payload: ResolveIn):
+@router.post(
+    "/communities/{slug}/fridges/{fridge_id}/alerts/{alert_id}/resolve", response=FridgeAlertOut
+)
+def resolve_alert(request, slug: str, fridge_id: int, alert_id: int, payload: FridgeResolveIn):
     fridge = _fridge(request, slug, fridge_id)
     alert = get_object_or_404(Alert, pk=alert_id, fridge=fridge)
     return actions.resolve_alert(by=request.user, alert=alert, action_taken=payload.action_taken)
 
 
-@router.get("/communities/{slug}/fridges/{fridge_id}/rota", response=list[SlotOut])
+@router.get("/communities/{slug}/fridges/{fridge_id}/rota", response=list[FridgeSlotOut])
 def rota(request, slug: str, fridge_id: int):
     fridge = _fridge(request, slug, fridge_id)
     me = policy.membership(request.user, fridge.community)
     return [_slot_out(s, me) for s in queries.rota(fridge, timezone.localdate())]
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/rota", response={201: list[SlotOut]})
-def add_rota_days(request, slug: str, fridge_id: int, payload: SlotsIn):
+@router.post("/communities/{slug}/fridges/{fridge_id}/rota", response={201: list[FridgeSlotOut]})
+def add_rota_days(request, slug: str, fridge_id: int, payload: FridgeSlotsIn):
     fridge = _fridge(request, slug, fridge_id)
     me = policy.membership(request.user, fridge.community)
     slots = actions.open_slots(by=request.user, fridge=fridge, **payload.dict())
@@ -295,21 +297,25 @@ def _slot(request, slug: str, fridge_id: int, slot_id: int) -> Slot:
     )
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/sign-up", response=SlotOut)
+@router.post(
+    "/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/sign-up", response=FridgeSlotOut
+)
 def sign_up(request, slug: str, fridge_id: int, slot_id: int):
     slot = actions.sign_up(by=request.user, slot=_slot(request, slug, fridge_id, slot_id))
     return _slot_out(slot, policy.membership(request.user, slot.community))
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/done", response=SlotOut)
-def check_done(request, slug: str, fridge_id: int, slot_id: int, payload: ReportIn):
+@router.post("/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/done", response=FridgeSlotOut)
+def check_done(request, slug: str, fridge_id: int, slot_id: int, payload: FridgeReportIn):
     slot = actions.record_check(
         by=request.user, slot=_slot(request, slug, fridge_id, slot_id), **payload.dict()
     )
     return _slot_out(slot, policy.membership(request.user, slot.community))
 
 
-@router.post("/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/confirm", response=SlotOut)
+@router.post(
+    "/communities/{slug}/fridges/{fridge_id}/rota/{slot_id}/confirm", response=FridgeSlotOut
+)
 def confirm(request, slug: str, fridge_id: int, slot_id: int):
     slot = actions.confirm_check(by=request.user, slot=_slot(request, slug, fridge_id, slot_id))
     return _slot_out(slot, policy.membership(request.user, slot.community))
