@@ -133,7 +133,12 @@ def _candidates(cast, who: str, workshop, item) -> dict[str, list]:
         accounts.exclude(member=me).values_list("number", flat=True)[:2]
     )
     transactions = Transaction.objects.filter(community=c)
+    from kampung.fridges.models import Fridge, Slot
+
+    fridges = Fridge.objects.filter(community=c).order_by("pk")
     return {
+        "fridge_id": _first(fridges, 2),
+        "slot_id": _first(Slot.objects.filter(community=c, volunteer=me, done_at=None), 1),
         "slug": [c.slug],
         "member_id": members,
         "consent_id": _first(Consent.objects.filter(member__in=members), 1),
@@ -153,7 +158,7 @@ def _candidates(cast, who: str, workshop, item) -> dict[str, list]:
         + _first(transactions, 2),
         "workshop_id": [workshop.pk],
         "item_id": [item.pk],
-        "token": [workshop.token],
+        "token": [workshop.token, *fridges.values_list("token", flat=True)[:1]],
         # Kept in the uploader's session only: visited by uploading a file below.
         "upload": [],
     }
