@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from kampung import policy
@@ -67,12 +67,6 @@ class ListingOut(Schema):
     @staticmethod
     def resolve_photos(obj):
         return list(obj.photos.all())
-
-
-class SearchIn(Schema):
-    q: str = Field("", max_length=100, description="Words in the item's title")
-    category: str = Field("", json_schema_extra={"enum": ["", *Category.values]})
-    area: str = Field("", max_length=AREA_MAX, description="The start of the pickup area")
 
 
 class ListingIn(Schema):
@@ -148,13 +142,18 @@ def _files_or_refuse(request, photos) -> list:
 
 @router.get("/communities/{slug}/gifts", response=list[ListingOut])
 @paginate
-def search_listings(request, slug: str, filters: Query[SearchIn]):
-    """Available items, newest first, by words, kind and pickup area."""
+def search_listings(request, slug: str, q: str = "", category: str = "", area: str = ""):
+    """Available items, newest first: `q` words in the title (up to 100 characters),
+    `category` one of the kinds of item, `area` the start of the pickup area."""
     community = community_for(request, slug)
     policy.require(request.user, "gift.browse", community)
-    return queries.search(
-        community, text=filters.q, category=filters.category, area=filters.area
-    ).prefetch_related("photos")
+    if category and category not in Category.values:
+        raise Invalid({"category": "Choose one of the kinds of item, or leave it out."})
+    if len(q) > 100 or len(area) > AREA_MAX:
+        raise Invalid({"q": "Search with at most 100 characters."})
+    return queries.search(community, text=q, category=category, area=area).prefetch_related(
+        "photos"
+    )
 
 
 @router.post("/communities/{slug}/gifts", response={201: ListingOut})
