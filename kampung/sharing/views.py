@@ -64,6 +64,9 @@ def gift_list(request, slug: str):
     ).prefetch_related("photos")
     page = CappedPaginator(found, PER_PAGE).get_page(request.GET.get("page"))
     me = policy.membership(request.user, community)
+    may_give = policy.can(request.user, "gift.list", community) or bool(
+        queries.shops_for(request.user, community)
+    )
     return render(
         request,
         "sharing/list.html",
@@ -73,8 +76,7 @@ def gift_list(request, slug: str):
             "page": page,
             "searched": bool(filters and any(filters.values())),
             "waiting": queries.waiting_for(me),
-            "may_list": policy.can(request.user, "gift.list", community)
-            or bool(queries.shops_for(request.user, community)),
+            "may_give": may_give,
             "page_title": _("Gift and take"),
         },
     )
