@@ -128,7 +128,7 @@ class ChooseForm(forms.Form):
 
 class PhotosForm(forms.Form):
     photos = PhotosField(
-        label=_("Add photos"),
+        label=_("Choose photos"),
         help_text=_("JPEG or PNG pictures, each at most 5 MB; up to 4 in all."),
         widget=MultipleFileInput(attrs={"accept": "image/*", "multiple": True}),
     )

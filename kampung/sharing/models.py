@@ -66,13 +66,16 @@ class GiftSettings(models.Model):
     """A community's own rules for gift and take (one row per community, made when
     first needed)."""
 
-    community = models.OneToOneField(
-        Community, on_delete=models.CASCADE, related_name="gift_settings"
-    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     max_open_requests = models.PositiveSmallIntegerField(
         _("open requests one person may hold at once"), default=DEFAULT_OPEN_REQUESTS
     )
     changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community"], name="one_gift_settings_per_community")
+        ]
 
     def __str__(self) -> str:
         return f"Gift and take in {self.community_id}"
