@@ -126,9 +126,10 @@ class Listing(models.Model):
         indexes = [
             # The list page: a community's available items, newest first, by kind.
             models.Index(
-                fields=["community", "status", "category", "-created_at"], name="gift_by_kind"
+                fields=["community", "status", "category", "-created_at", "-id"],
+                name="gift_by_kind",
             ),
-            models.Index(fields=["community", "status", "-created_at"], name="gift_newest"),
+            models.Index(fields=["community", "status", "-created_at", "-id"], name="gift_newest"),
             models.Index(fields=["community", "status", "area_key"], name="gift_by_area"),
             # The expiry schedule: open items by their last day.
             models.Index(fields=["status", "available_until"], name="gift_expiry"),

@@ -111,6 +111,17 @@ def waiting_for(member: Member | None) -> dict:
     }
 
 
+def people_waiting_for(member: Member | None) -> int:
+    """How many requests wait for `member`'s available items (one query, for the list)."""
+    if member is None:
+        return 0
+    return GiftRequest.objects.filter(
+        listing__giver=member,
+        listing__status=Listing.Status.OPEN,
+        status=GiftRequest.Status.WAITING,
+    ).count()
+
+
 def repeated_no_shows(community) -> QuerySet[Member]:
     """Members who did not come for a promised item two or more times."""
     return (

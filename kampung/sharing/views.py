@@ -75,7 +75,7 @@ def gift_list(request, slug: str):
             "form": form,
             "page": page,
             "searched": bool(filters and any(filters.values())),
-            "waiting": queries.waiting_for(me),
+            "people_waiting": queries.people_waiting_for(me),
             "may_give": may_give,
             "page_title": _("Gift and take"),
         },

@@ -121,11 +121,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='listing',
-            index=models.Index(fields=['community', 'status', 'category', '-created_at'], name='gift_by_kind'),
+            index=models.Index(fields=['community', 'status', 'category', '-created_at', '-id'], name='gift_by_kind'),
         ),
         migrations.AddIndex(
             model_name='listing',
-            index=models.Index(fields=['community', 'status', '-created_at'], name='gift_newest'),
+            index=models.Index(fields=['community', 'status', '-created_at', '-id'], name='gift_newest'),
         ),
         migrations.AddIndex(
             model_name='listing',
