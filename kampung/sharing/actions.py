@@ -275,7 +275,11 @@ def choose_receiver(
     """The giver chooses who receives the item; both then see what the other shares."""
     community = listing.community
     policy.require(by, "gift.manage", community, listing)
-    listing = Listing.objects.select_for_update().select_related("giver", "shop").get(pk=listing.pk)
+    listing = (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("giver", "shop")
+        .get(pk=listing.pk)
+    )
     listing.community = community
     if shares not in Share.values:
         raise Invalid({"shares": _("Choose what the person may see of your contact details.")})
@@ -290,7 +294,7 @@ def choose_receiver(
             fields={"request": [_("This item is no longer available.")]},
         )
     found = (
-        GiftRequest.objects.select_for_update()
+        GiftRequest.objects.select_for_update(of=("self",))
         .select_related("member")
         .filter(pk=request.pk, listing=listing)
         .first()
@@ -317,7 +321,7 @@ def choose_receiver(
 
 def _promised(listing: Listing) -> GiftRequest:
     request = (
-        GiftRequest.objects.select_for_update()
+        GiftRequest.objects.select_for_update(of=("self",))
         .select_related("member")
         .filter(listing=listing, status=GiftRequest.Status.PROMISED)
         .first()
