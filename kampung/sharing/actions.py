@@ -209,6 +209,9 @@ def ask_for_item(
     policy.require(by, "gift.ask", community, listing)
     me = policy.membership(by, community)
     assert me is not None  # the rule needs a membership
+    # The member's row first, then the item's: two requests by one person at once are
+    # counted against the limit one after the other.
+    Member.objects.select_for_update().filter(pk=me.pk).first()
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     listing.community = community
     message = (message or "").strip()
@@ -263,8 +266,10 @@ def withdraw_request(*, by, request: GiftRequest) -> GiftRequest:
     request.status = GiftRequest.Status.WITHDRAWN
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
-    if was_promised:
-        Listing.objects.filter(pk=request.listing_id).update(status=Listing.Status.OPEN)
+    if was_promised:  # available again, for the giver to choose someone else
+        Listing.objects.filter(pk=request.listing_id).update(
+            status=Listing.Status.OPEN, giver_shares=Share.NONE
+        )
     return request
 
 

@@ -19,7 +19,7 @@ from kampung import policy
 from kampung.audit.log import record_view
 from kampung.errors import REFUSALS
 from kampung.pagination import CappedPaginator
-from kampung.sharing import actions, contacts, queries
+from kampung.sharing import actions, contacts, queries, rules
 from kampung.sharing.forms import (
     AskForm,
     ChooseForm,
@@ -193,8 +193,9 @@ def gift_choose(request, slug: str, listing_id: int):
         r.label = r.member.display_name
     me = policy.membership(request.user, listing.community)
     initial = {"shares": "" if listing.shop_id else contacts.standing_choice(me)}
-    if waiting:
-        initial["request"] = str(waiting[0].pk)
+    first = rules.first_come([(r.pk, r.created_at.timestamp()) for r in waiting])
+    if first is not None:  # first come, first served, unless the giver chooses another
+        initial["request"] = str(first)
     form = ChooseForm(request.POST or None, requests=waiting, initial=initial)
     if request.method == "POST" and listing.status == Listing.Status.PROMISED:
         messages.error(request, _("You have already chosen who receives this item."))
