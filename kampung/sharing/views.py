@@ -32,7 +32,7 @@ from kampung.sharing.models import GiftRequest, Listing, Photo
 from kampung.uploads import too_large
 from kampung.web import add_errors, community_for, show_error
 
-PER_PAGE = 20
+PER_PAGE = 12  # a phone shows about five; more pages cost less than long ones
 TOO_LARGE = _lazy("This photo is too large: choose one of at most 5 MB.")
 
 
