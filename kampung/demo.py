@@ -354,6 +354,9 @@ def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
     from kampung.fridges.demo import seed_fridges
 
     seed_fridges()
+    from kampung.sharing.demo import seed_gifts
+
+    seed_gifts()
     if any(r.created for r in reports):
         analyze_seeded_tables()
     return reports

@@ -463,6 +463,29 @@ def _own_slot(c: Context) -> bool:
     return c.member is not None and getattr(c.obj, "volunteer_id", None) == c.member.pk
 
 
+# --- Gift and take (kampung.sharing) --------------------------------------------------------
+# Members pass on their own pre-loved items; a Gift and Take shop (a place asset) lists
+# items for donors through community developers or its steward. Analysts see no listing
+# (they would see names); partner staff take part as members do.
+
+
+def _gift_giver(c: Context) -> bool:
+    """The member who listed their own item."""
+    return c.member is not None and getattr(c.obj, "giver_id", None) == c.member.pk
+
+
+def _gift_shop_keeper(c: Context) -> bool:
+    """For a shop's listing: community developers, and the shop's steward."""
+    shop = getattr(c.obj, "shop", None)
+    if shop is None:
+        return False
+    return _staff(c) or (c.member is not None and shop.steward_member_id == c.member.pk)
+
+
+def _gift_member(c: Context) -> bool:
+    return c.member is not None and c.role != Role.ANALYST
+
+
 RULES.update(
     {
         # Every member may see the fridges of their community, report and leave food.
@@ -483,6 +506,28 @@ RULES.update(
         # Confirming a check posts time credits from the community pool: staff only, and
         # never their own check (as "timebank.allocate": no paying yourself).
         "fridge.confirm_check": lambda c: _staff(c) and not _own_slot(c),
+        # Browsing shows givers' names and pickup areas: members only, not analysts.
+        "gift.browse": lambda c: c.role is not None and c.role != Role.ANALYST,
+        # Anyone who takes part lists their own item.
+        "gift.list": _gift_member,
+        # A shop's items: community developers for any shop, a steward for their own
+        # (obj: the shop asset).
+        "gift.list_for_shop": lambda c: _staff(c) or _asset_steward(c),
+        # "I'd like this": any member (their own item is refused in the action, in words).
+        "gift.ask": _gift_member,
+        # Choosing, handing over, recording a no-show, adding photos, taking it down:
+        # the giver, or for a shop's item its keepers. Staff do not act for a member's
+        # own listing (the giver decides whom they give to).
+        "gift.manage": lambda c: _gift_giver(c) or _gift_shop_keeper(c),
+        # A request is withdrawn by the person who made it.
+        "gift.withdraw_request": lambda c: (
+            c.member is not None and getattr(c.obj, "member_id", None) == c.member.pk
+        ),
+        # Community developers see every listing (promised and closed too) and the
+        # contacts on it (audit-logged), the settings and repeated no-shows.
+        "gift.view_all": _staff,
+        "gift.settings": _staff,
+        "gift.view_no_shows": _staff,
     }
 )
 ACTIONS = tuple(RULES)

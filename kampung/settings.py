@@ -308,6 +308,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Uploaded files (media) -------------------------------------------------------------
+# Photos of gift-and-take items (kampung.sharing) are stored by the default storage under
+# MEDIA_ROOT with random names. They are never served from MEDIA_URL: a view checks that
+# the person may see the listing first (nothing routes /media/ to the files).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kampung@localhost")

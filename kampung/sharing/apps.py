@@ -7,3 +7,7 @@ class SharingConfig(AppConfig):
 
     name = "kampung.sharing"
     label = "sharing"
+
+    def ready(self) -> None:
+        # Registers the "gifts" kind of message and the expiry schedule.
+        from kampung.sharing import schedule  # noqa: F401

@@ -96,6 +96,9 @@ def test_the_child_tables_are_keyed_through_their_parent():
         "timebank_posting",
         "timebank_sessionattendance",
         "timebank_groupsession_attendees",
+        # Gift and take: a listing's photos and requests, keyed through the listing.
+        "sharing_photo",
+        "sharing_giftrequest",
     }
 
 

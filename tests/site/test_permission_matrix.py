@@ -107,6 +107,18 @@ MATRIX = {
     ("fridge.sign_up", None): INSIDERS - {"analyst"},
     ("fridge.record_check", "fridge_slot"): {"volunteer"},
     ("fridge.confirm_check", "fridge_slot"): STAFF,
+    # Gift and take: "gift" is the resident's own item, "shop_gift" an item of the demo's
+    # Gift and Take shop ("shop", no steward), "gift_request" the volunteer's request.
+    ("gift.browse", None): INSIDERS - {"analyst"},
+    ("gift.list", None): INSIDERS - {"analyst"},
+    ("gift.list_for_shop", "shop"): STAFF,
+    ("gift.ask", None): INSIDERS - {"analyst"},
+    ("gift.manage", "gift"): {"resident"},
+    ("gift.manage", "shop_gift"): STAFF,
+    ("gift.withdraw_request", "gift_request"): {"volunteer"},
+    ("gift.view_all", None): STAFF,
+    ("gift.settings", None): STAFF,
+    ("gift.view_no_shows", None): STAFF,
     ("no.such.action", None): set(),
 }
 
@@ -156,6 +168,7 @@ def targets(cast, resident_without_login):
     return {
         "fridge": fridge,
         "fridge_slot": fridge_slot,
+        **_gift_targets(cast),
         "partner_org_account": timebank.organisation_account(cast.community, partner_org),
         "other_org_account": timebank.organisation_account(cast.community, another_org),
         "partner_org": partner_org,
@@ -168,6 +181,15 @@ def targets(cast, resident_without_login):
         "offer": offer,
         "match": match,
     }
+
+
+def _gift_targets(cast) -> dict:
+    from kampung.sharing.models import GiftRequest, Listing
+
+    gift = Listing.objects.get(community=cast.community, giver=cast.members["resident"])
+    shop_gift = Listing.objects.filter(community=cast.community, shop__isnull=False).first()
+    request = GiftRequest.objects.create(listing=gift, member=cast.members["volunteer"])
+    return {"gift": gift, "shop": shop_gift.shop, "shop_gift": shop_gift, "gift_request": request}
 
 
 def test_every_policy_action_is_in_the_matrix():

@@ -68,6 +68,8 @@ BODY_REFS = {
     "others": "items",
     "keep": "item",
     "candidate_id": "candidate",
+    "request_id": "gift_request",
+    "shop_id": "shop",
 }
 # Path parameters and the object they name.
 PATH_REFS = {
@@ -85,6 +87,9 @@ PATH_REFS = {
     "fridge_id": "fridge",
     "slot_id": "fridge_slot",
     "alert_id": "fridge_alert",
+    "listing_id": "listing",
+    "photo_id": "photo",
+    "request_id": "gift_request",
 }
 # Where a refusal names a reference field under another name.
 ERROR_FIELDS = {"keep": ("items",), "others": ("items",)}
@@ -166,6 +171,7 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
             idempotency_key=f"fuzz-gift-{community.pk}",
         )
     fridge, fridge_slot, fridge_alert = _fridge_objects(community, staff)
+    gift = _gift_objects(community, staff, member)
     token, _secret = create_api_token(user=staff, name="fuzz")
     ids = {
         "fridge": fridge.pk,
@@ -189,13 +195,14 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
         "exchange": exchange.pk,
         "transaction": transaction.pk,
         "candidate": f"profile:{helper.pk}",
+        **gift,
     }
     secrets = set()
     for m in Member.objects.filter(community=community):
         secrets |= {m.display_name, m.email, m.phone}
     secrets |= set(Asset.objects.filter(community=community).values_list("name", flat=True))
     secrets |= set(Need.objects.filter(community=community).values_list("title", flat=True))
-    secrets |= {workshop.title, organisation.name}
+    secrets |= {workshop.title, organisation.name, f"{community.name} fuzz kettle"}
     return Objects(community, ids, {s for s in secrets if s and len(s) >= 6})
 
 
@@ -221,6 +228,42 @@ def _fridge_objects(community: Community, staff: User):
         fridge=fridge, kind="warm", key=f"fuzz-warm:{fridge.pk}", text="Fuzz warm reading"
     )
     return fridge, slot, alert
+
+
+def _gift_objects(community: Community, staff: User, member: Member) -> dict:
+    """Gift and take: an item with a photo and someone's request, and a shop."""
+    import io
+
+    from PIL import Image
+
+    from kampung.sharing import actions as gifts
+    from kampung.sharing.models import GiftRequest
+    from kampung.sharing.queries import SHOP_SUBTYPE
+
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(picture, format="PNG")
+    picture.seek(0)
+    listing = gifts.list_item(
+        by=staff,
+        community=community,
+        title=f"{community.name} fuzz kettle",
+        category="kitchen",
+        pickup_area="Fuzz block",
+        photos=[picture],
+    )
+    request = GiftRequest.objects.create(listing=listing, member=member)
+    shop = Asset.objects.create(
+        community=community,
+        name=f"{community.name} fuzz shop",
+        category="place",
+        subtype=SHOP_SUBTYPE,
+    )
+    return {
+        "listing": listing.pk,
+        "photo": listing.photos.get().pk,
+        "gift_request": request.pk,
+        "shop": shop.pk,
+    }
 
 
 def _staff(community: Community, role: str, email: str) -> User:

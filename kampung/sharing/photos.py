@@ -1,0 +1,62 @@
+"""Photos of items, made safe before they are stored (Pillow only, no Django):
+
+- only real pictures: the bytes are decoded (their name and stated type are ignored);
+- at most 5 MB as sent, and never a "decompression bomb" (a small file that opens
+  into a huge picture: Pillow's MAX_IMAGE_PIXELS, refused in plain words);
+- shrunk so the longer side is at most 1,600 pixels, turned upright (EXIF orientation),
+  and re-encoded as a fresh JPEG from the pixels alone, so no metadata (EXIF with its
+  GPS position, XMP, IPTC, ICC profile, comments) survives."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from kampung.sharing.rules import fit_within
+
+MAX_BYTES = 5 * 1024 * 1024
+LONGEST_SIDE = 1600
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
+
+
+class PhotoRefused(ValueError):
+    """The file cannot be a photo of the item; the message says why, in plain words."""
+
+
+def clean_photo(data: bytes) -> tuple[bytes, int, int]:
+    """The photo as a metadata-free JPEG, with its width and height."""
+    if len(data) > MAX_BYTES:
+        raise PhotoRefused("This photo is too large: choose one of at most 5 MB.")
+    if not data:
+        raise PhotoRefused("This file is empty: choose a photo.")
+    try:
+        with warnings.catch_warnings():
+            # A picture above MAX_IMAGE_PIXELS but under twice it only warns: refuse it too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ALLOWED_FORMATS:
+                    raise PhotoRefused("This file is not a photo: choose a JPEG or PNG picture.")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as picture:
+                picture.load()
+                upright = ImageOps.exif_transpose(picture) or picture
+                rgb = upright.convert("RGB")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRefused(
+            "This picture is far too big to open (too many pixels): choose a smaller photo."
+        ) from exc
+    except PhotoRefused:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise PhotoRefused("This file is not a photo: choose a JPEG or PNG picture.") from exc
+    size = fit_within(rgb.width, rgb.height, LONGEST_SIDE)
+    if size != rgb.size:
+        rgb = rgb.resize(size, Image.Resampling.LANCZOS)
+    # A fresh image from the pixels alone: nothing of the original's info dict comes along.
+    clean = Image.new("RGB", rgb.size)
+    clean.paste(rgb)
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), clean.width, clean.height
