@@ -18,6 +18,9 @@ AUDITED_APPS = {
     "workshops",
     "matching",
     "timebank",
+    "sharing",
+    "fridges",
+    "skillshare",
 }
 # Only the login timestamp changes on each login; that is covered by the login event.
 IGNORED_FIELDS = {"last_login"}

@@ -23,6 +23,7 @@ from kampung.assets.models import Asset
 from kampung.errors import Conflict, Invalid
 from kampung.notices import actions as notices
 from kampung.people.models import Member
+from kampung.photos import PhotoRefused, clean_photo
 from kampung.sharing import rules
 from kampung.sharing.models import (
     MAX_DAYS,
@@ -36,7 +37,6 @@ from kampung.sharing.models import (
     Photo,
     Share,
 )
-from kampung.sharing.photos import PhotoRefused, clean_photo
 from kampung.sharing.queries import is_shop, settings_for
 
 KIND = "gifts"

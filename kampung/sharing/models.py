@@ -181,6 +181,9 @@ class Photo(KeyedByCommunity):
 class GiftRequest(KeyedByCommunity):
     """Someone's "I'd like this"."""
 
+    # A note from one neighbour to another: the audit log says it changed, not what it says.
+    AUDIT_REDACT = ("message",)
+
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting for the giver")
         PROMISED = "promised", _("Promised to you")

@@ -27,18 +27,6 @@ def area_key(area: str) -> str:
     return " ".join((area or "").split()).lower()
 
 
-def fit_within(width: int, height: int, longest: int) -> tuple[int, int]:
-    """The size of a `width` x `height` picture shrunk (never enlarged) so that its
-    longer side is at most `longest`, keeping its shape; each side at least 1."""
-    if width <= 0 or height <= 0:
-        raise ValueError("a picture has a positive size")
-    side = max(width, height)
-    if side <= longest:
-        return width, height
-    scale = longest / side
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
 def may_open_another(open_now: int, limit: int) -> bool:
     """A member holds at most `limit` open requests at once."""
     return open_now < limit

@@ -10,9 +10,9 @@ from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
 
 from kampung.errors import Invalid
+from kampung.photos import PhotoRefused, clean_photo
 from kampung.sharing import actions
 from kampung.sharing.models import Listing, Photo
-from kampung.sharing.photos import PhotoRefused, clean_photo
 
 from .conftest import jpeg_bytes, upload
 

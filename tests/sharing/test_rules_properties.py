@@ -8,15 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from kampung import photos
+from kampung.photos import LONGEST_SIDE, clean_photo
 from kampung.sharing import rules
-from kampung.sharing.photos import LONGEST_SIDE, clean_photo
 
 sides = st.integers(min_value=1, max_value=20000)
 
 
 @given(sides, sides, st.integers(min_value=1, max_value=5000))
 def test_a_shrunk_picture_fits_keeps_its_shape_and_is_never_enlarged(w, h, longest):
-    nw, nh = rules.fit_within(w, h, longest)
+    nw, nh = photos.fit_within(w, h, longest)
     assert max(nw, nh) <= max(longest, 1) or (nw, nh) == (w, h)
     assert nw <= w and nh <= h and nw >= 1 and nh >= 1
     if max(w, h) <= longest:

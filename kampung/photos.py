@@ -1,11 +1,13 @@
-"""Photos of items, made safe before they are stored (Pillow only, no Django):
+"""Photos people send (a gift's, a fridge report's), made safe before they are stored.
+The one photo cleaner every app uses (Pillow only, no Django):
 
 - only real pictures: the bytes are decoded (their name and stated type are ignored);
 - at most 5 MB as sent, and never a "decompression bomb" (a small file that opens
   into a huge picture: Pillow's MAX_IMAGE_PIXELS, refused in plain words);
-- shrunk so the longer side is at most 1,600 pixels, turned upright (EXIF orientation),
-  and re-encoded as a fresh JPEG from the pixels alone, so no metadata (EXIF with its
-  GPS position, XMP, IPTC, ICC profile, comments) survives."""
+- shrunk so the longer side is at most `longest_side` pixels (1,600 by default),
+  turned upright (EXIF orientation), and re-encoded as a fresh JPEG from the pixels
+  alone, so no metadata (EXIF with its GPS position, XMP, IPTC, ICC profile, comments)
+  survives."""
 
 from __future__ import annotations
 
@@ -14,18 +16,28 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kampung.sharing.rules import fit_within
-
 MAX_BYTES = 5 * 1024 * 1024
 LONGEST_SIDE = 1600
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
 
 
 class PhotoRefused(ValueError):
-    """The file cannot be a photo of the item; the message says why, in plain words."""
+    """The file cannot be a photo; the message says why, in plain words."""
 
 
-def clean_photo(data: bytes) -> tuple[bytes, int, int]:
+def fit_within(width: int, height: int, longest: int) -> tuple[int, int]:
+    """The size of a `width` x `height` picture shrunk (never enlarged) so that its
+    longer side is at most `longest`, keeping its shape; each side at least 1."""
+    if width <= 0 or height <= 0:
+        raise ValueError("a picture has a positive size")
+    side = max(width, height)
+    if side <= longest:
+        return width, height
+    scale = longest / side
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def clean_photo(data: bytes, *, longest_side: int = LONGEST_SIDE) -> tuple[bytes, int, int]:
     """The photo as a metadata-free JPEG, with its width and height."""
     if len(data) > MAX_BYTES:
         raise PhotoRefused("This photo is too large: choose one of at most 5 MB.")
@@ -51,7 +63,7 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PhotoRefused("This file is not a photo: choose a JPEG or PNG picture.") from exc
-    size = fit_within(rgb.width, rgb.height, LONGEST_SIDE)
+    size = fit_within(rgb.width, rgb.height, longest_side)
     if size != rgb.size:
         rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     # A fresh image from the pixels alone: nothing of the original's info dict comes along.
