@@ -351,6 +351,9 @@ def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
     from kampung.assets.demo import a_place_due_a_check_for_the_volunteer
 
     a_place_due_a_check_for_the_volunteer()
+    from kampung.skillshare.demo import seed_sessions
+
+    seed_sessions()
     if any(r.created for r in reports):
         analyze_seeded_tables()
     return reports
