@@ -307,8 +307,8 @@ def places_taken(session: Session, days: Iterable[dt.date]) -> dict[dt.date, int
 
 
 def _upcoming(session: Session) -> list[dt.date]:
-    today = timezone.localdate()
-    return [m.date() for m in session.dates(today, today + dt.timedelta(days=SERIES_HORIZON_DAYS))]
+    since = max(timezone.localdate(), session.starts_on)
+    return [m.date() for m in session.dates(since, since + dt.timedelta(days=SERIES_HORIZON_DAYS))]
 
 
 def places_left(session: Session, occurs_on: dt.date | None) -> int:
@@ -345,19 +345,18 @@ def sign_up(*, by, session: Session, occurs_on: dt.date | None = None) -> SignUp
         raise Invalid({"occurs_on": _("You host this session, so you have a place already.")})
     mine = SignUp.objects.filter(session=session, member=member, state__in=SignUp.ACTIVE)
     if mine.filter(occurs_on__isnull=True).exists():
-        raise Conflict(_("You are already signed up for every date."), fields={"occurs_on": ""})
+        text = _("You are already signed up for every date.")
+        raise Conflict(text, fields={"occurs_on": text})
     if occurs_on is not None and mine.filter(occurs_on=occurs_on).exists():
-        raise Conflict(_("You are already signed up for that date."), fields={"occurs_on": ""})
+        text = _("You are already signed up for that date.")
+        raise Conflict(text, fields={"occurs_on": text})
     if places_left(session, occurs_on) > 0:
         state = SignUp.State.BOOKED
     elif session.waiting_list:
         state = SignUp.State.WAITING
     else:
-        raise Conflict(
-            _("Sorry, this session is full and keeps no waiting list. Try another date."),
-            fields={"occurs_on": ""},
-            code="full",
-        )
+        text = _("Sorry, this session is full and keeps no waiting list. Try another date.")
+        raise Conflict(text, fields={"occurs_on": text}, code="full")
     if occurs_on is None:
         # The whole series replaces single dates the member had.
         mine.filter(occurs_on__isnull=False).update(

@@ -23,12 +23,12 @@ router = Router(tags=["skill-sharing sessions"])
 TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
-class DateOut(Schema):
+class SkillShareDateOut(Schema):
     starts: dt.datetime
     places_left: int
 
 
-class SignUpOut(Schema):
+class SkillShareSignUpOut(Schema):
     id: int
     occurs_on: dt.date | None
     whole_series: bool
@@ -40,7 +40,7 @@ class SignUpOut(Schema):
         return queries.waiting_position(obj)
 
 
-class SessionOut(Schema):
+class SkillShareSessionOut(Schema):
     id: int
     title: str
     description: str
@@ -77,12 +77,12 @@ class SessionOut(Schema):
         )
 
 
-class SessionDetailOut(SessionOut):
-    next_dates: list[DateOut]
-    my_signups: list[SignUpOut]
+class SkillShareSessionDetailOut(SkillShareSessionOut):
+    next_dates: list[SkillShareDateOut]
+    my_signups: list[SkillShareSignUpOut]
 
 
-class SessionIn(Schema):
+class SkillShareSessionIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=limits.DESCRIPTION_MAX)
     topic: str = Field("", max_length=64)
@@ -104,36 +104,36 @@ class SessionIn(Schema):
     host: Id | None = Field(None, description="The member who hosts (you, by default).")
 
 
-class SignUpIn(Schema):
+class SkillShareSignUpIn(Schema):
     occurs_on: dt.date | None = Field(
         None, description="One date of the session, or null for every date."
     )
 
 
-class AnswerIn(Schema):
+class SkillShareAnswerIn(Schema):
     accept: bool
 
 
-class DateIn(Schema):
+class SkillShareDateIn(Schema):
     occurs_on: dt.date
 
 
-class AttendanceIn(Schema):
+class SkillShareAttendanceIn(Schema):
     occurs_on: dt.date
     attendees: list[Id] = Field(..., max_length=actions.MAX_ATTENDEES)
 
 
-class CreditIn(Schema):
+class SkillShareCreditIn(Schema):
     occurs_on: dt.date
     basis: Literal["per_host", "per_attendee"] = "per_host"
 
 
-class CreditOut(Schema):
+class SkillShareCreditOut(Schema):
     occurs_on: dt.date
     group_session: int = Field(..., alias="group_session_id")
 
 
-class LinkOut(Schema):
+class SkillShareLinkOut(Schema):
     url: str
 
 
@@ -151,7 +151,7 @@ def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
 
-@router.get("/communities/{slug}/sessions", response=list[SessionOut])
+@router.get("/communities/{slug}/sessions", response=list[SkillShareSessionOut])
 @paginate
 def list_sessions(request, slug: str):
     community = community_for(request, slug)
@@ -159,8 +159,8 @@ def list_sessions(request, slug: str):
     return queries.sessions_in(community).order_by("pk")
 
 
-@router.post("/communities/{slug}/sessions", response={201: SessionOut})
-def create_session(request, slug: str, payload: SessionIn):
+@router.post("/communities/{slug}/sessions", response={201: SkillShareSessionOut})
+def create_session(request, slug: str, payload: SkillShareSessionIn):
     community = community_for(request, slug)
     policy.require(request.user, "session.create", community)
     data = payload.dict()
@@ -182,7 +182,16 @@ def create_session(request, slug: str, payload: SessionIn):
     )
 
 
-@router.get("/communities/{slug}/sessions/{session_id}", response=SessionDetailOut)
+@router.post("/communities/{slug}/sessions/calendar-link", response={201: SkillShareLinkOut})
+def new_calendar_link(request, slug: str):
+    """A new secret link to your own sessions' calendar; the old one stops working."""
+    community = community_for(request, slug)
+    secret = actions.new_calendar_link(by=request.user, community=community)
+    url = public_url(request, reverse("session_my_calendar", args=[slug, secret]))
+    return Status(201, {"url": url})
+
+
+@router.get("/communities/{slug}/sessions/{session_id}", response=SkillShareSessionDetailOut)
 def get_session(request, slug: str, session_id: Id):
     session = _session(request, slug, session_id)
     me = policy.membership(request.user, session.community)
@@ -193,8 +202,10 @@ def get_session(request, slug: str, session_id: Id):
     return session
 
 
-@router.post("/communities/{slug}/sessions/{session_id}/signups", response={201: SignUpOut})
-def sign_up(request, slug: str, session_id: Id, payload: SignUpIn):
+@router.post(
+    "/communities/{slug}/sessions/{session_id}/signups", response={201: SkillShareSignUpOut}
+)
+def sign_up(request, slug: str, session_id: Id, payload: SkillShareSignUpIn):
     """Sign yourself up for one date or every date: a place, or the waiting list when it
     is full (409 `full` if the session keeps no waiting list)."""
     session = _session(request, slug, session_id)
@@ -210,7 +221,7 @@ def _my_signup(request, session: Session, signup_id: int) -> SignUp:
 
 @router.post(
     "/communities/{slug}/sessions/{session_id}/signups/{signup_id}/cancel",
-    response=SignUpOut,
+    response=SkillShareSignUpOut,
 )
 def cancel_sign_up(request, slug: str, session_id: Id, signup_id: Id):
     session = _session(request, slug, session_id)
@@ -220,22 +231,22 @@ def cancel_sign_up(request, slug: str, session_id: Id, signup_id: Id):
 
 @router.post(
     "/communities/{slug}/sessions/{session_id}/signups/{signup_id}/answer",
-    response=SignUpOut,
+    response=SkillShareSignUpOut,
 )
-def answer_offer(request, slug: str, session_id: Id, signup_id: Id, payload: AnswerIn):
+def answer_offer(request, slug: str, session_id: Id, signup_id: Id, payload: SkillShareAnswerIn):
     session = _session(request, slug, session_id)
     signup = _my_signup(request, session, signup_id)
     return actions.answer_offer(by=request.user, signup=signup, accept=payload.accept)
 
 
-@router.post("/communities/{slug}/sessions/{session_id}/cancel-date", response=SessionOut)
-def cancel_date(request, slug: str, session_id: Id, payload: DateIn):
+@router.post("/communities/{slug}/sessions/{session_id}/cancel-date", response=SkillShareSessionOut)
+def cancel_date(request, slug: str, session_id: Id, payload: SkillShareDateIn):
     session = _session(request, slug, session_id)
     return actions.cancel_date(by=request.user, session=session, occurs_on=payload.occurs_on)
 
 
 @router.post("/communities/{slug}/sessions/{session_id}/attendance")
-def take_attendance(request, slug: str, session_id: Id, payload: AttendanceIn):
+def take_attendance(request, slug: str, session_id: Id, payload: SkillShareAttendanceIn):
     session = _session(request, slug, session_id)
     policy.require(request.user, "session.take_attendance", session.community, session)
     people = list(Member.objects.filter(pk__in=payload.attendees, community=session.community))
@@ -247,8 +258,10 @@ def take_attendance(request, slug: str, session_id: Id, payload: AttendanceIn):
     return {"occurs_on": payload.occurs_on, "came": len(rows)}
 
 
-@router.post("/communities/{slug}/sessions/{session_id}/credit", response={201: CreditOut})
-def credit(request, slug: str, session_id: Id, payload: CreditIn):
+@router.post(
+    "/communities/{slug}/sessions/{session_id}/credit", response={201: SkillShareCreditOut}
+)
+def credit(request, slug: str, session_id: Id, payload: SkillShareCreditIn):
     session = _session(request, slug, session_id)
     return Status(
         201,
@@ -256,12 +269,3 @@ def credit(request, slug: str, session_id: Id, payload: CreditIn):
             by=request.user, session=session, occurs_on=payload.occurs_on, basis=payload.basis
         ),
     )
-
-
-@router.post("/communities/{slug}/sessions/calendar-link", response={201: LinkOut})
-def new_calendar_link(request, slug: str):
-    """A new secret link to your own sessions' calendar; the old one stops working."""
-    community = community_for(request, slug)
-    secret = actions.new_calendar_link(by=request.user, community=community)
-    url = public_url(request, reverse("session_my_calendar", args=[slug, secret]))
-    return Status(201, {"url": url})

@@ -82,7 +82,7 @@ def upcoming(
 
 
 def next_dates(session: Session, n: int = 6) -> list[Upcoming]:
-    today = timezone.localdate()
+    today = max(timezone.localdate(), session.starts_on)
     until = today + dt.timedelta(days=370)
     dates = session.dates(today, until, limit=n)
     taken = taken_by_date([session], today, until)

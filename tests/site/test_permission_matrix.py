@@ -96,6 +96,14 @@ MATRIX = {
     ("timebank.view_ledger", None): STAFF,
     ("timebank.manage_accounts", None): STAFF,
     ("timebank.view_reports", None): STAFF | {"analyst"},
+    # "session": a skill-sharing session the volunteer hosts.
+    ("session.view", None): INSIDERS,
+    ("session.create", None): STAFF | {"resident", "volunteer"},
+    ("session.edit", "session"): STAFF | {"volunteer"},
+    ("session.sign_up", "session"): INSIDERS,
+    ("session.take_attendance", "session"): STAFF | {"volunteer"},
+    ("session.view_people", "session"): STAFF | {"volunteer"},
+    ("session.credit", "session"): STAFF,
     ("no.such.action", None): set(),
 }
 
@@ -138,7 +146,21 @@ def targets(cast, resident_without_login):
     )
     from kampung.timebank import actions as timebank
 
+    import datetime as dt
+
+    from kampung.skillshare.models import Session
+
+    session = Session.objects.create(
+        community=cast.community,
+        title="Tech and tea (matrix)",
+        host=cast.members["volunteer"],
+        capacity=4,
+        starts_on=dt.date(2030, 1, 7),
+        start_time=dt.time(10, 0),
+        minutes=60,
+    )
     return {
+        "session": session,
         "partner_org_account": timebank.organisation_account(cast.community, partner_org),
         "other_org_account": timebank.organisation_account(cast.community, another_org),
         "partner_org": partner_org,

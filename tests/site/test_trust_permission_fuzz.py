@@ -82,6 +82,8 @@ PATH_REFS = {
     "exchange_id": "exchange",
     "transaction_id": "transaction",
     "organisation_id": "organisation",
+    "session_id": "session",
+    "signup_id": "signup",
 }
 # Where a refusal names a reference field under another name.
 ERROR_FIELDS = {"keep": ("items",), "others": ("items",)}
@@ -162,6 +164,7 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
             giver=member,
             idempotency_key=f"fuzz-gift-{community.pk}",
         )
+    session, signup = _a_session(community, staff, member)
     token, _secret = create_api_token(user=staff, name="fuzz")
     ids = {
         "slug": community.slug,
@@ -182,14 +185,36 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
         "exchange": exchange.pk,
         "transaction": transaction.pk,
         "candidate": f"profile:{helper.pk}",
+        "session": session.pk,
+        "signup": signup.pk,
     }
     secrets = set()
     for m in Member.objects.filter(community=community):
         secrets |= {m.display_name, m.email, m.phone}
     secrets |= set(Asset.objects.filter(community=community).values_list("name", flat=True))
     secrets |= set(Need.objects.filter(community=community).values_list("title", flat=True))
-    secrets |= {workshop.title, organisation.name}
+    secrets |= {workshop.title, organisation.name, session.title}
     return Objects(community, ids, {s for s in secrets if s and len(s) >= 6})
+
+
+def _a_session(community: Community, staff: User, member: Member):
+    """A skill-sharing session with one sign-up (of a member without a login)."""
+    from kampung.skillshare.models import Session, SignUp
+
+    session = Session.objects.create(
+        community=community,
+        title=f"{community.name} fuzz session",
+        host=member,
+        capacity=4,
+        starts_on=dt.date.today(),
+        start_time=dt.time(10, 0),
+        minutes=60,
+        repeat="weekly",
+        rrule="FREQ=WEEKLY",
+        created_by=staff,
+    )
+    signup = SignUp.objects.create(session=session, member=member, state="booked")
+    return session, signup
 
 
 def _staff(community: Community, role: str, email: str) -> User:
