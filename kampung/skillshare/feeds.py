@@ -7,15 +7,19 @@ calendar that subscribed yesterday."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from django.core.cache import cache
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from kampung.assets.models import Asset
 from kampung.skillshare.models import Session
 
 PRODID = "-//Kampung//Skill-sharing sessions//EN"
+EVENT_CACHE_SECONDS = 24 * 3600
 
 
 def _event(session: Session, url: str, zone: ZoneInfo, stamp: dt.datetime) -> Event:
@@ -56,6 +60,21 @@ def _one_date(session: Session, day: dt.date, url: str, zone: ZoneInfo, stamp) -
     return event
 
 
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tz: str) -> Timezone:
+    """The VTIMEZONE of a zone (its rules are worked out once per process)."""
+    return Timezone.from_tzid(tz)
+
+
+def _key(session: Session, url: str, single: dt.date | None = None) -> str:
+    """An event's text changes only when its session (or its place) changes."""
+    place = session.place
+    stamp = session.updated_at.timestamp() if session.updated_at else 0
+    placed = place.updated_at.timestamp() if place is not None and place.updated_at else 0
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return f"skillshare:vevent:{session.pk}:{single or ''}:{stamp}:{placed}:{digest}"
+
+
 def calendar(
     name: str,
     tz: str,
@@ -64,16 +83,39 @@ def calendar(
     stamp: dt.datetime,
     single_dates: Iterable[tuple[Session, dt.date]] = (),
 ) -> bytes:
+    """The feed. Each event's text is kept in the cache until its session changes, so a
+    calendar app polling 500 sessions does not have them all written out again."""
+    zone = ZoneInfo(tz)
+    wanted: list[tuple[str, Session, dt.date | None, str]] = []
+    for session in sessions:
+        url = url_of(session)
+        wanted.append((_key(session, url), session, None, url))
+    for session, day in single_dates:
+        url = url_of(session)
+        wanted.append((_key(session, url, day), session, day, url))
+    found = cache.get_many([key for key, *_rest in wanted])
+    fresh = {}
+    parts = []
+    for key, session, day, url in wanted:
+        text = found.get(key)
+        if text is None:
+            when = session.updated_at or stamp
+            event = (
+                _event(session, url, zone, when)
+                if day is None
+                else _one_date(session, day, url, zone, when)
+            )
+            text = fresh[key] = event.to_ical()
+        parts.append(text)
+    if fresh:
+        cache.set_many(fresh, timeout=EVENT_CACHE_SECONDS)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", tz)
-    zone = ZoneInfo(tz)
-    for session in sessions:
-        cal.add_component(_event(session, url_of(session), zone, stamp))
-    for session, day in single_dates:
-        cal.add_component(_one_date(session, day, url_of(session), zone, stamp))
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    if parts:
+        cal.add_component(_vtimezone(tz))
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(parts) + b"END:VCALENDAR" + end

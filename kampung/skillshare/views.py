@@ -10,9 +10,12 @@ opens with its secret alone."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -427,6 +430,9 @@ def session_mine(request, slug: str):
 # --- Calendar feeds ----------------------------------------------------------------------------
 
 
+FEED_CACHE_SECONDS = 300
+
+
 def _ics(body: bytes, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -448,13 +454,28 @@ def session_calendar(request, slug: str):
     sessions = Session.objects.filter(community=community, is_public=True).select_related(
         "community", "place"
     )
-    body = feeds.calendar(
-        _("%(name)s: sessions") % {"name": community.name},
-        community.timezone,
-        sessions,
-        _url_of(request, community),
-        timezone.now(),
+    # The whole feed is kept until a public session (or its place) changes: calendar
+    # apps poll it, and writing 500 events out costs about a second.
+    state = sessions.aggregate(
+        n=Count("pk"), last=Max("updated_at"), places=Max("place__updated_at")
     )
+    base = public_url(request, "/")
+    key = (
+        "skillshare:feed:"
+        + hashlib.sha256(
+            f"{community.pk}:{community.name}:{community.timezone}:{state}:{base}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = feeds.calendar(
+            _("%(name)s: sessions") % {"name": community.name},
+            community.timezone,
+            sessions,
+            _url_of(request, community),
+            timezone.now(),
+        )
+        cache.set(key, body, timeout=FEED_CACHE_SECONDS)
     return _ics(body, f"{slug}-sessions.ics")
 
 

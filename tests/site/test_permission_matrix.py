@@ -144,11 +144,10 @@ def targets(cast, resident_without_login):
         title="A driver for the lunch club",
         description="Tuesdays",
     )
-    from kampung.timebank import actions as timebank
-
     import datetime as dt
 
     from kampung.skillshare.models import Session
+    from kampung.timebank import actions as timebank
 
     session = Session.objects.create(
         community=cast.community,

@@ -88,3 +88,18 @@ def test_the_personal_feed_opens_with_its_secret_and_a_new_link_closes_the_old(
         client.get(reverse("session_my_calendar", args=[cast.community.slug, "guess"])).status_code
         == 404
     )
+
+
+def test_a_date_cancelled_after_the_feed_was_read_leaves_the_feed(client, cast, make_session):
+    session = make_session(is_public=True, title="Kept feed")
+    url = reverse("session_calendar", args=[cast.community.slug])
+    client.get(url)
+    day = session.dates(session.starts_on, session.starts_on + dt.timedelta(days=30))[1].date()
+    actions.cancel_date(by=cast.user("volunteer"), session=session, occurs_on=day)
+    cal = _calendar(client.get(url))
+    seen = {
+        e["DTSTART"].dt.date()
+        for e in recurring_ical_events.of(cal).between(day, day + dt.timedelta(days=1))
+        if str(e["SUMMARY"]) == "Kept feed"
+    }
+    assert day not in seen
