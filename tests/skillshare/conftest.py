@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -22,7 +23,15 @@ def a_place(community):
 
 
 @pytest.fixture
-def make_session(cast):
+def community_time(cast):
+    """Dates as the community's pages see them (its time zone), in the test too."""
+    timezone.activate(ZoneInfo(cast.community.timezone))
+    yield
+    timezone.deactivate()
+
+
+@pytest.fixture
+def make_session(cast, community_time):
     def make(**overrides):
         fields = dict(
             title="Mending clinic",
