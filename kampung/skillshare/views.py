@@ -65,7 +65,7 @@ def session_list(request, slug: str):
         weekday=chosen.get("day"),
         accessibility=chosen.get("access") or "",
     )
-    page = CappedPaginator(dates, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(dates, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "skillshare/list.html",
