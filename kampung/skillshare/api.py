@@ -202,6 +202,36 @@ def get_session(request, slug: str, session_id: Id):
     return session
 
 
+class SkillShareSessionPatch(Schema):
+    """Send only what changes; the schedule's RRULE is built again from the choices."""
+
+    title: str = Field(None, min_length=1, max_length=200)
+    description: str = Field(None, max_length=limits.DESCRIPTION_MAX)
+    topic: str = Field(None, max_length=64)
+    online_link: str = Field(None, max_length=300)
+    languages: list[str] = Field(None, max_length=limits.LIST_MAX)
+    accessibility: list[str] = Field(None, max_length=limits.LIST_MAX)
+    capacity: int = Field(None, ge=1, le=MAX_CAPACITY)
+    waiting_list: bool = Field(None)
+    is_public: bool = Field(None)
+    starts_on: dt.date = Field(None)
+    start_time: str = Field(None, pattern=TIME)
+    end_time: str = Field(None, pattern=TIME)
+    repeat: Literal["once", "weekly", "fortnightly", "monthly"] = Field(None)
+    ends_on: dt.date | None = None
+
+
+@router.patch("/communities/{slug}/sessions/{session_id}", response=SkillShareSessionOut)
+def change_session(request, slug: str, session_id: Id, payload: SkillShareSessionPatch):
+    session = _session(request, slug, session_id)
+    policy.require(request.user, "session.edit", session.community, session)
+    data = payload.dict(exclude_unset=True)
+    for name in ("start_time", "end_time"):
+        if data.get(name) is not None:
+            data[name] = _time(data[name])
+    return actions.change_session(by=request.user, session=session, **data)
+
+
 @router.post(
     "/communities/{slug}/sessions/{session_id}/signups", response={201: SkillShareSignUpOut}
 )

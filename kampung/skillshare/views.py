@@ -312,6 +312,10 @@ def session_attendance(request, slug: str, session_id: int):
                 _("Attendance saved: %(n)d came.") % {"n": len(came)},
             )
             return redirect(reverse("session_attendance", args=[slug, session.pk]) + f"?date={day}")
+    if people and policy.role_in(request.user, community) in {Role.COORDINATOR, Role.ADMIN}:
+        log.record_list_view(
+            people, viewer=request.user, reason=f"Attendance list of session {session.pk}"
+        )
     present = set(
         Attendance.objects.filter(session=session, occurs_on=day).values_list(
             "member_id", flat=True

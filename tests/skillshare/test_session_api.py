@@ -97,3 +97,25 @@ def test_a_logged_in_browser_needs_the_csrf_token(csrf_client, cast, make_sessio
         url, data="{}", content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 201
+
+
+def test_the_host_changes_a_session_through_the_api(csrf_client, cast, make_session):
+    session = make_session(capacity=3)
+    url = f"/api/v1/communities/{cast.community.slug}/sessions/{session.pk}"
+    body = json.dumps({"capacity": 5, "repeat": "fortnightly"})
+    response = csrf_client.patch(
+        url, data=body, content_type="application/json", **_bearer(cast.user("volunteer"))
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["capacity"] == 5 and "INTERVAL=2" in response.json()["rrule"]
+    refused = csrf_client.patch(
+        url, data=body, content_type="application/json", **_bearer(cast.user("resident"))
+    )
+    assert refused.status_code == 403
+    bad = csrf_client.patch(
+        url,
+        data=json.dumps({"end_time": "09:00"}),
+        content_type="application/json",
+        **_bearer(cast.user("volunteer")),
+    )
+    assert bad.status_code == 422 and "end_time" in bad.json()["error"]["fields"]
