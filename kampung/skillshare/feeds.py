@@ -82,6 +82,7 @@ def calendar(
     url_of,
     stamp: dt.datetime,
     single_dates: Iterable[tuple[Session, dt.date]] = (),
+    feed: str = "",
 ) -> bytes:
     """The feed. Each event's text is kept in the cache until its session changes, so a
     calendar app polling 500 sessions does not have them all written out again."""
@@ -93,8 +94,12 @@ def calendar(
     for session, day in single_dates:
         url = url_of(session)
         wanted.append((_key(session, url, day), session, day, url))
-    found = cache.get_many([key for key, *_rest in wanted])
-    fresh = {}
+    # One cache entry per feed holds its events' texts, so that after one session
+    # changes only that event is written out again (and a small cache's culling never
+    # drops half of a feed's events).
+    store = f"skillshare:events:{feed}"
+    found = cache.get(store) or {}
+    kept = {}
     parts = []
     for key, session, day, url in wanted:
         text = found.get(key)
@@ -105,10 +110,11 @@ def calendar(
                 if day is None
                 else _one_date(session, day, url, zone, when)
             )
-            text = fresh[key] = event.to_ical()
+            text = event.to_ical()
+        kept[key] = text
         parts.append(text)
-    if fresh:
-        cache.set_many(fresh, timeout=EVENT_CACHE_SECONDS)
+    if kept != found:
+        cache.set(store, kept, timeout=EVENT_CACHE_SECONDS)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -478,6 +478,7 @@ def session_calendar(request, slug: str):
             sessions,
             _url_of(request, community),
             timezone.now(),
+            feed=f"community-{community.pk}",
         )
         cache.set(key, body, timeout=FEED_CACHE_SECONDS)
     return _ics(body, f"{slug}-sessions.ics")
@@ -516,5 +517,6 @@ def session_my_calendar(request, slug: str, secret: str):
         _url_of(request, community),
         timezone.now(),
         singles,
+        feed=f"member-{member.pk}",
     )
     return _ics(body, "my-sessions.ics")
