@@ -357,6 +357,9 @@ def seed_demo(*, members: int = 300, seed: int = 1) -> list[SeedReport]:
     from kampung.sharing.demo import seed_gifts
 
     seed_gifts()
+    from kampung.skillshare.demo import seed_sessions
+
+    seed_sessions()
     if any(r.created for r in reports):
         analyze_seeded_tables()
     return reports

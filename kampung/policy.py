@@ -486,6 +486,19 @@ def _gift_member(c: Context) -> bool:
     return c.member is not None and c.role != Role.ANALYST
 
 
+# --- Skill-sharing sessions (kampung.skillshare) -------------------------------------------
+
+
+def _session_host(c: Context) -> bool:
+    """The lead host or a co-host of the session (c.obj)."""
+    is_host = getattr(c.obj, "is_host", None)
+    return c.member is not None and callable(is_host) and bool(is_host(c.member))
+
+
+def _session_lead(c: Context) -> bool:
+    return c.member is not None and getattr(c.obj, "host_id", None) == c.member.pk
+
+
 RULES.update(
     {
         # Every member may see the fridges of their community, report and leave food.
@@ -528,6 +541,26 @@ RULES.update(
         "gift.view_all": _staff,
         "gift.settings": _staff,
         "gift.view_no_shows": _staff,
+        # Sessions are the community's own: everyone with a role there sees them.
+        "session.view": _any_role,
+        # Residents, volunteers and staff run sessions of what they know; partners and
+        # analysts take part in the community through its members, not as hosts.
+        "session.create": lambda c: (
+            c.member is not None
+            and c.role in {Role.RESIDENT, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN}
+        ),
+        # The lead host looks after the session and its record in the register (they
+        # steward that asset); community developers for any session.
+        "session.edit": lambda c: _staff(c) or _session_lead(c),
+        # Anyone who belongs here signs themselves up (never someone else).
+        "session.sign_up": lambda c: c.member is not None,
+        # Who came: the people running it, or community developers.
+        "session.take_attendance": lambda c: _staff(c) or _session_host(c),
+        # Names of those signed up: the people running it and community developers.
+        "session.view_people": lambda c: _staff(c) or _session_host(c),
+        # Crediting moves time-bank credits: community developers only, never for a
+        # session they host (kampung.timebank refuses one they attend, too).
+        "session.credit": lambda c: _staff(c) and not _session_host(c),
     }
 )
 ACTIONS = tuple(RULES)

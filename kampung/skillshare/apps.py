@@ -8,3 +8,6 @@ class SkillshareConfig(AppConfig):
 
     name = "kampung.skillshare"
     label = "skillshare"
+
+    def ready(self) -> None:
+        from kampung.skillshare import reminders  # noqa: F401  (message kind, schedule)

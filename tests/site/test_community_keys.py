@@ -99,6 +99,11 @@ def test_the_child_tables_are_keyed_through_their_parent():
         # Gift and take: a listing's photos and requests, keyed through the listing.
         "sharing_photo",
         "sharing_giftrequest",
+        "skillshare_sessionhost",
+        "skillshare_signup",
+        "skillshare_attendance",
+        "skillshare_credit",
+        "skillshare_calendarkey",
     }
 
 
@@ -151,6 +156,35 @@ def _write_what_the_demo_does_not(cast):
         category="association",
         location_kind="comes_to_you",
     )
+    # A skill-sharing session with a co-host, a sign-up, attendance, its credit and a
+    # personal calendar link.
+    import datetime as dt
+
+    from kampung.skillshare import actions as skillshare
+
+    session = skillshare.create_session(
+        by=cast.user("volunteer"),
+        community=cast.community,
+        cohosts=[others[0]],
+        title="Tech and tea (keys)",
+        online_link="https://meet.example.org/keys",
+        capacity=4,
+        starts_on=timezone.localdate(),
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        repeat="weekly",
+    )
+    skillshare.sign_up(by=cast.user("resident"), session=session)
+    skillshare.take_attendance(
+        by=cast.user("volunteer"),
+        session=session,
+        occurs_on=session.starts_on,
+        attendees=[resident],
+    )
+    skillshare.credit_attendance(
+        by=cast.user("coordinator"), session=session, occurs_on=session.starts_on, basis="per_host"
+    )
+    skillshare.new_calendar_link(by=cast.user("resident"), community=cast.community)
 
 
 def test_every_keyed_row_has_its_parents_community(cast):

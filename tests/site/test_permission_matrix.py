@@ -119,6 +119,14 @@ MATRIX = {
     ("gift.view_all", None): STAFF,
     ("gift.settings", None): STAFF,
     ("gift.view_no_shows", None): STAFF,
+    # "session": a skill-sharing session the volunteer hosts.
+    ("session.view", None): INSIDERS,
+    ("session.create", None): STAFF | {"resident", "volunteer"},
+    ("session.edit", "session"): STAFF | {"volunteer"},
+    ("session.sign_up", "session"): INSIDERS,
+    ("session.take_attendance", "session"): STAFF | {"volunteer"},
+    ("session.view_people", "session"): STAFF | {"volunteer"},
+    ("session.credit", "session"): STAFF,
     ("no.such.action", None): set(),
 }
 
@@ -165,10 +173,24 @@ def targets(cast, resident_without_login):
     fridge = Fridge.objects.get(community=cast.community, asset__name="Block 12 void deck fridge")
     fridge_slot = fridge.slots.filter(volunteer=cast.members["volunteer"]).first()
 
+    import datetime as dt
+
+    from kampung.skillshare.models import Session
+
+    session = Session.objects.create(
+        community=cast.community,
+        title="Tech and tea (matrix)",
+        host=cast.members["volunteer"],
+        capacity=4,
+        starts_on=dt.date(2030, 1, 7),
+        start_time=dt.time(10, 0),
+        minutes=60,
+    )
     return {
         "fridge": fridge,
         "fridge_slot": fridge_slot,
         **_gift_targets(cast),
+        "session": session,
         "partner_org_account": timebank.organisation_account(cast.community, partner_org),
         "other_org_account": timebank.organisation_account(cast.community, another_org),
         "partner_org": partner_org,

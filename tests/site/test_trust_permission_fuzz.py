@@ -90,6 +90,8 @@ PATH_REFS = {
     "listing_id": "listing",
     "photo_id": "photo",
     "request_id": "gift_request",
+    "session_id": "session",
+    "signup_id": "signup",
 }
 # Where a refusal names a reference field under another name.
 ERROR_FIELDS = {"keep": ("items",), "others": ("items",)}
@@ -172,6 +174,7 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
         )
     fridge, fridge_slot, fridge_alert = _fridge_objects(community, staff)
     gift = _gift_objects(community, staff, member)
+    session, signup = _a_session(community, staff, member)
     token, _secret = create_api_token(user=staff, name="fuzz")
     ids = {
         "fridge": fridge.pk,
@@ -196,6 +199,8 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
         "transaction": transaction.pk,
         "candidate": f"profile:{helper.pk}",
         **gift,
+        "session": session.pk,
+        "signup": signup.pk,
     }
     secrets = set()
     for m in Member.objects.filter(community=community):
@@ -203,6 +208,7 @@ def _ensure_objects(community: Community, staff: User) -> Objects:
     secrets |= set(Asset.objects.filter(community=community).values_list("name", flat=True))
     secrets |= set(Need.objects.filter(community=community).values_list("title", flat=True))
     secrets |= {workshop.title, organisation.name, f"{community.name} fuzz kettle"}
+    secrets |= {session.title}
     return Objects(community, ids, {s for s in secrets if s and len(s) >= 6})
 
 
@@ -264,6 +270,26 @@ def _gift_objects(community: Community, staff: User, member: Member) -> dict:
         "gift_request": request.pk,
         "shop": shop.pk,
     }
+
+
+def _a_session(community: Community, staff: User, member: Member):
+    """A skill-sharing session with one sign-up (of a member without a login)."""
+    from kampung.skillshare.models import Session, SignUp
+
+    session = Session.objects.create(
+        community=community,
+        title=f"{community.name} fuzz session",
+        host=member,
+        capacity=4,
+        starts_on=dt.date.today(),
+        start_time=dt.time(10, 0),
+        minutes=60,
+        repeat="weekly",
+        rrule="FREQ=WEEKLY",
+        created_by=staff,
+    )
+    signup = SignUp.objects.create(session=session, member=member, state="booked")
+    return session, signup
 
 
 def _staff(community: Community, role: str, email: str) -> User:
