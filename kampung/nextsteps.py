@@ -95,3 +95,77 @@ def for_partner(user, community, me) -> dict:
         "org_needs_count": org_needs.count(),
         "org_account": account,
     }
+
+
+def sharing_for(community, me) -> list[dict]:
+    """What gift and take, the fridges and the skill-sharing sessions hold for `me`, in
+    the order a person would act on it: each {"text", "url"}, at most a few."""
+    if me is None:
+        return []
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from kampung.fridges.queries import waiting_for as fridge_tasks
+    from kampung.sharing.queries import waiting_for as gift_tasks
+    from kampung.skillshare.queries import waiting_for as session_tasks
+
+    out: list[dict] = [{"text": n.text, "url": n.url} for n in session_tasks(me)]
+    gifts = gift_tasks(me)
+    mine = reverse("gift_mine", args=[community.slug])
+    if gifts["people_waiting"]:
+        n = gifts["people_waiting"]
+        out.append(
+            {
+                "text": ngettext(
+                    "%(n)d person would like your item: choose who",
+                    "%(n)d people would like your items: choose who",
+                    n,
+                )
+                % {"n": n},
+                "url": mine,
+            }
+        )
+    if gifts["to_hand_over"]:
+        n = gifts["to_hand_over"]
+        out.append(
+            {
+                "text": ngettext(
+                    "%(n)d item of yours is promised: say when it is collected",
+                    "%(n)d items of yours are promised: say when they are collected",
+                    n,
+                )
+                % {"n": n},
+                "url": mine,
+            }
+        )
+    if gifts["promised_to_me"]:
+        n = gifts["promised_to_me"]
+        out.append(
+            {
+                "text": ngettext(
+                    "%(n)d item is promised to you: arrange to pick it up",
+                    "%(n)d items are promised to you: arrange to pick them up",
+                    n,
+                )
+                % {"n": n},
+                "url": mine,
+            }
+        )
+    out += [{"text": t["text"], "url": t["url"]} for t in fridge_tasks(me)]
+    return out[: SHOWN + 3]
+
+
+def sharing_counts(user, community) -> dict:
+    """The Sharing page's three figures: items on offer (counted up to 1,000), fridges
+    this person may see, and session dates in the coming week."""
+    from kampung.fridges.queries import visible_fridges
+    from kampung.sharing.queries import search
+    from kampung.skillshare.queries import upcoming
+
+    items = search(community).order_by()[:1001].count()
+    return {
+        "items": min(items, 1000),
+        "items_more": items > 1000,
+        "fridges": visible_fridges(user, community).count(),
+        "sessions_week": len(upcoming(community, days=7)),
+    }

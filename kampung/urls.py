@@ -56,6 +56,7 @@ community = [
     path("assets/<int:asset_id>/edit/", asset_views.asset_edit, name="asset_edit"),
     path("assets/<int:asset_id>/checked/", asset_views.asset_verify, name="asset_verify"),
     path("timebank/", include("kampung.timebank.urls")),
+    path("sharing/", views.sharing_home, name="sharing_home"),
     path("gifts/", include("kampung.sharing.urls")),
     path("fridges/", include("kampung.fridges.urls")),
     path("sessions/", include("kampung.skillshare.urls")),

@@ -186,6 +186,7 @@ def dashboard(request, slug: str):
     if me is not None:
         context["my_consents"] = list(me.consents.active())
         context.update(nextsteps.for_member(user, community, me))
+        context["sharing_tasks"] = nextsteps.sharing_for(community, me)
     if policy.can(user, "match.allocate", community):
         context["queue"] = nextsteps.coordinator_queue(community, me)
     if role == Role.PARTNER:
@@ -198,3 +199,26 @@ def dashboard(request, slug: str):
         )[:8]
     context["page_title"] = _("%(community)s dashboard") % {"community": community.name}
     return render(request, "kampung/dashboard.html", context)
+
+
+@login_required
+def sharing_home(request, slug: str):
+    """Sharing: gift and take, the community fridges and skill-sharing sessions, with
+    what waits for this person first."""
+    community = community_for(request, slug)
+    user = request.user
+    me = policy.membership(user, community)
+    return render(
+        request,
+        "kampung/sharing.html",
+        {
+            "community": community,
+            "tasks": nextsteps.sharing_for(community, me),
+            "counts": nextsteps.sharing_counts(user, community),
+            "may_browse_gifts": policy.can(user, "gift.browse", community),
+            "may_give": policy.can(user, "gift.list", community),
+            "may_see_fridges": policy.can(user, "fridge.view", community),
+            "may_see_sessions": policy.can(user, "session.view", community),
+            "page_title": _("Sharing"),
+        },
+    )

@@ -3,10 +3,11 @@ personal records are recorded explicitly with `record_view`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from kampung.audit.context import current
 from kampung.audit.models import AuditEvent
@@ -15,12 +16,20 @@ REDACTED = "(changed)"
 
 
 def _plain(value):
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    # A stored file or picture (a gift's photo, a fridge report's): the log says there
+    # is one, never its bytes or its random name (which is how the photo is reached).
+    if isinstance(value, FieldFile):
+        return "(a file)" if value else ""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"({len(value)} bytes)"
     return value
 
 
