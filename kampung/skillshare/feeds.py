@@ -24,6 +24,29 @@ from kampung.skillshare import ics
 from kampung.skillshare.models import Session
 
 PRODID = "-//Kampung//Skill-sharing sessions//EN"
+# What a feed reads of each session (with select_related("community", "place")): the
+# rest of the row (languages, accessibility, the place's other fields) is not fetched.
+# Reading a field left out would cost a query per session: test_calendar_feed_queries.py
+# checks the feed's queries do not grow with its sessions.
+FIELDS = (
+    "title",
+    "description",
+    "starts_on",
+    "start_time",
+    "minutes",
+    "rrule",
+    "exceptions",
+    "online_link",
+    "updated_at",
+    "community",
+    "community__slug",
+    "place",
+    "place__name",
+    "place__visibility",
+    "place__lat",
+    "place__lng",
+    "place__updated_at",
+)
 EVENT_CACHE_SECONDS = 24 * 3600
 
 
