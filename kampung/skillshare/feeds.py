@@ -1,8 +1,12 @@
-"""Calendar feeds (RFC 5545), written with the `icalendar` package: one VEVENT per
-session with its RRULE and EXDATEs in the community's time zone (TZID, with the
-VTIMEZONE it needs), LOCATION and, for a place shared with everyone, GEO, and a URL
-back to the session's page. UIDs are stable: the same session is the same event in a
-calendar that subscribed yesterday."""
+"""Calendar feeds (RFC 5545): one VEVENT per session with its RRULE and EXDATEs in the
+community's time zone (TZID, with the VTIMEZONE it needs), LOCATION and, for a place
+shared with everyone, GEO, and a URL back to the session's page. UIDs are stable: the
+same session is the same event in a calendar that subscribed yesterday.
+
+The calendar's head and its VTIMEZONE are written with the `icalendar` package (once
+per name and zone in a process); each event's lines are written by `ics`, a small
+writer that produces the bytes icalendar would (icalendar's object model cost about
+1 ms an event, most of an uncached 500-session feed)."""
 
 from __future__ import annotations
 
@@ -13,51 +17,93 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from icalendar import Calendar, Event, Timezone, vRecur
+from icalendar import Calendar, Timezone, vRecur
 
 from kampung.assets.models import Asset
+from kampung.skillshare import ics
 from kampung.skillshare.models import Session
 
 PRODID = "-//Kampung//Skill-sharing sessions//EN"
+# What a feed reads of each session (with select_related("community", "place")): the
+# rest of the row (languages, accessibility, the place's other fields) is not fetched.
+# Reading a field left out would cost a query per session: test_calendar_feed_queries.py
+# checks the feed's queries do not grow with its sessions.
+FIELDS = (
+    "title",
+    "description",
+    "starts_on",
+    "start_time",
+    "minutes",
+    "rrule",
+    "exceptions",
+    "online_link",
+    "updated_at",
+    "community",
+    "community__slug",
+    "place",
+    "place__name",
+    "place__visibility",
+    "place__lat",
+    "place__lng",
+    "place__updated_at",
+)
 EVENT_CACHE_SECONDS = 24 * 3600
 
 
-def _event(session: Session, url: str, zone: ZoneInfo, stamp: dt.datetime) -> Event:
-    event = Event()
-    event.add("uid", f"session-{session.pk}@{session.community.slug}.kampung")
-    event.add("dtstamp", stamp)
-    event.add("summary", session.title)
+@functools.lru_cache(maxsize=256)
+def _rrule(rule: str) -> str:
+    """The RRULE as icalendar writes it (parts in its order); a feed has few rules."""
+    return vRecur.from_ical(rule).to_ical().decode()
+
+
+def _event(
+    session: Session,
+    url: str,
+    tzid: str,
+    stamp: dt.datetime,
+    single: dt.date | None = None,
+) -> bytes:
+    """One VEVENT's text, the series (or, with `single`, one date someone signed up for,
+    as an event of its own without RRULE), written line by line with `ics` in the order
+    and form icalendar writes them (tests/skillshare/test_ics_writer_properties.py)."""
+    slug = session.community.slug
+    day = session.starts_on if single is None else single
+    at = session.start_time
+    start = dt.datetime.combine(day, at)
+    end = start + dt.timedelta(minutes=session.minutes)
+    lines = [
+        "BEGIN:VEVENT\r\n",
+        ics.text_line("SUMMARY", session.title),
+        ics.fold(f"DTSTART;TZID={tzid}:{ics.local_time(day, at)}") + "\r\n",
+        ics.fold(f"DTEND;TZID={tzid}:{ics.local_time(end.date(), end.time())}") + "\r\n",
+        f"DTSTAMP:{ics.utc_time(stamp)}\r\n",
+    ]
+    if single is None:
+        lines.append(ics.text_line("UID", f"session-{session.pk}@{slug}.kampung"))
+        if session.rrule:
+            lines.append(ics.raw_line("RRULE", _rrule(session.rrule)))
+        days = sorted(session.exception_dates)
+        if days:
+            clock = f"T{at.hour:02d}{at.minute:02d}{at.second:02d}"
+            values = ",".join([d.isoformat().replace("-", "") + clock for d in days])
+            lines.append(ics.fold(f"EXDATE;TZID={tzid}:{values}") + "\r\n")
+    else:
+        lines.append(ics.text_line("UID", f"session-{session.pk}-{single:%Y%m%d}@{slug}.kampung"))
     if session.description:
-        event.add("description", session.description)
-    start = dt.datetime.combine(session.starts_on, session.start_time, tzinfo=zone)
-    event.add("dtstart", start)
-    event.add("dtend", start + dt.timedelta(minutes=session.minutes))
-    if session.rrule:
-        event.add("rrule", vRecur.from_ical(session.rrule))
-    days = sorted(session.exception_dates)
-    if days:
-        event.add("exdate", [dt.datetime.combine(d, session.start_time, tzinfo=zone) for d in days])
+        lines.append(ics.text_line("DESCRIPTION", session.description))
     place = session.place
+    location = ""
     if place is not None:
-        event.add("location", place.name)
+        location = place.name
         if place.visibility == Asset.Visibility.PUBLIC and place.lat is not None:
-            event.add("geo", (place.lat, place.lng))
+            lines.append(ics.raw_line("GEO", f"{float(place.lat)};{float(place.lng)}"))
     elif session.online_link:
-        event.add("location", session.online_link)
-    event.add("url", url)
-    return event
-
-
-def _one_date(session: Session, day: dt.date, url: str, zone: ZoneInfo, stamp) -> Event:
-    """A single date someone signed up for, as an event of its own (no RRULE)."""
-    event = _event(session, url, zone, stamp)
-    for name in ("uid", "dtstart", "dtend", "rrule", "exdate"):
-        event.pop(name, None)
-    event.add("uid", f"session-{session.pk}-{day:%Y%m%d}@{session.community.slug}.kampung")
-    start = dt.datetime.combine(day, session.start_time, tzinfo=zone)
-    event.add("dtstart", start)
-    event.add("dtend", start + dt.timedelta(minutes=session.minutes))
-    return event
+        location = session.online_link
+    if location:
+        lines.append(ics.text_line("LOCATION", location))
+    lines.append(ics.raw_line("URL", url))
+    lines.append("END:VEVENT\r\n")
+    return "".join(lines).encode()
 
 
 @functools.lru_cache(maxsize=64)
@@ -86,7 +132,7 @@ def calendar(
 ) -> bytes:
     """The feed. Each event's text is kept in the cache until its session changes, so a
     calendar app polling 500 sessions does not have them all written out again."""
-    zone = ZoneInfo(tz)
+    tzid = ZoneInfo(tz).key
     wanted: list[tuple[str, Session, dt.date | None, str]] = []
     for session in sessions:
         url = url_of(session)
@@ -104,24 +150,25 @@ def calendar(
     for key, session, day, url in wanted:
         text = found.get(key)
         if text is None:
-            when = session.updated_at or stamp
-            event = (
-                _event(session, url, zone, when)
-                if day is None
-                else _one_date(session, day, url, zone, when)
-            )
-            text = event.to_ical()
+            text = _event(session, url, tzid, session.updated_at or stamp, day)
         kept[key] = text
         parts.append(text)
     if kept != found:
         cache.set(store, kept, timeout=EVENT_CACHE_SECONDS)
+    head, end = _head(name, tz, bool(parts))
+    return head + b"".join(parts) + end
+
+
+@functools.lru_cache(maxsize=64)
+def _head(name: str, tz: str, with_zone: bool) -> tuple[bytes, bytes]:
+    """The calendar's lines before and after its events, with the zone's VTIMEZONE."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", tz)
-    if parts:
+    if with_zone:
         cal.add_component(_vtimezone(tz))
     head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head + b"".join(parts) + b"END:VCALENDAR" + end
+    return head, b"END:VCALENDAR" + end

@@ -445,8 +445,14 @@ def _ics(body: bytes, name: str) -> HttpResponse:
 
 
 def _url_of(request, community):
+    """Each session's page address; the URL is worked out once, for a feed of 500."""
+    marker = 987654321
+    head, _marker, tail = public_url(
+        request, reverse("session_detail", args=[community.slug, marker])
+    ).rpartition(str(marker))
+
     def url_of(session):
-        return public_url(request, reverse("session_detail", args=[community.slug, session.pk]))
+        return f"{head}{session.pk}{tail}"
 
     return url_of
 
@@ -455,8 +461,10 @@ def session_calendar(request, slug: str):
     """The community's public sessions, for anyone (no login): only sessions marked
     public; a community that does not exist is simply not found."""
     community = get_object_or_404(Community, slug=slug)
-    sessions = Session.objects.filter(community=community, is_public=True).select_related(
-        "community", "place"
+    sessions = (
+        Session.objects.filter(community=community, is_public=True)
+        .select_related("community", "place")
+        .only(*feeds.FIELDS)
     )
     # The whole feed is kept until a public session (or its place) changes: calendar
     # apps poll it, and writing 500 events out costs about a second.
