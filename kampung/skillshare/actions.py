@@ -38,18 +38,21 @@ from kampung.skillshare.models import (
     SessionHost,
     SignUp,
 )
+from kampung.skillshare.queries import signed_up
 from kampung.timebank import actions as timebank
 
 MAX_COHOSTS = 10
 MAX_ATTENDEES = 100
 SERIES_HORIZON_DAYS = 92  # a series sign-up needs a place at each date this far ahead
+EARLIEST_START_DAYS = 366  # a new first date: at most a year back (an existing series)
+LATEST_START_DAYS = 731  # and at most two years ahead
 KIND = "sessions"
 
 
 # --- Creating and changing a session ---------------------------------------------------------
 
 
-def _clean(community, fields: dict) -> dict:
+def _clean(community, fields: dict, kept_start: dt.date | None = None) -> dict:
     """The session's fields checked and normalised; every problem at once, by field."""
     errors: dict[str, str] = {}
     out = dict(fields)
@@ -90,6 +93,14 @@ def _clean(community, fields: dict) -> dict:
     end_time = out.pop("end_time", None)
     if not isinstance(starts_on, dt.date):
         errors["starts_on"] = _("Give the first date, for example 5 March 2027.")
+    elif starts_on != kept_start and not (
+        timezone.localdate() - dt.timedelta(days=EARLIEST_START_DAYS)
+        <= starts_on
+        <= timezone.localdate() + dt.timedelta(days=LATEST_START_DAYS)
+    ):
+        # A first date centuries away made every page that lists dates walk the
+        # series from year 1 (or past year 9999): within a year back, two years ahead.
+        errors["starts_on"] = _("Give a first date within the last year or the next two years.")
     if not isinstance(start_time, dt.time):
         errors["start_time"] = _("Give the time it starts, for example 10:00.")
     if not isinstance(end_time, dt.time):
@@ -228,7 +239,7 @@ def change_session(*, by, session: Session, cohosts: Iterable[Member] | None = N
     }
     start = dt.datetime.combine(session.starts_on, session.start_time)
     current["end_time"] = (start + dt.timedelta(minutes=session.minutes)).time()
-    data = _clean(community, {**current, **fields})
+    data = _clean(community, {**current, **fields}, kept_start=session.starts_on)
     for name, value in data.items():
         setattr(session, name, value)
     session.save()
@@ -465,12 +476,21 @@ def take_attendance(
     day = _date_of(session, occurs_on)
     if day > timezone.localdate():
         raise Invalid({"occurs_on": _("Attendance can be taken on the day or after it.")})
+    if day < timezone.localtime(session.created_at).date():
+        # A session added today did not happen last month: no credits for dates before
+        # it was in Kampung.
+        raise Invalid({"occurs_on": _("That date is before this session was added.")})
     people = list(dict.fromkeys(attendees))
     if len(people) > MAX_ATTENDEES:
         raise Invalid({"attendees": _("At most %(n)d people.") % {"n": MAX_ATTENDEES}})
     for m in people:
         if m.community_id != session.community_id:
             raise Invalid({"attendees": _("Everyone must be in this community.")})
+    # Only people who had a place that day: attendance credits time, so a list of
+    # anyone in the community would move credits for people who never signed up.
+    had_a_place = {m.pk for m in signed_up(session, day)}
+    if any(m.pk not in had_a_place for m in people):
+        raise Invalid({"attendees": _("Tick only people who had a place on this date.")})
     if Credit.objects.filter(session=session, occurs_on=day).exists():
         raise Conflict(_("This date is credited in the time bank already."))
     Attendance.objects.filter(session=session, occurs_on=day).delete()
