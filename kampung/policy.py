@@ -450,12 +450,18 @@ def _fridge_host(c: Context) -> bool:
     return c.member is not None and fridge is not None and fridge.host_id == c.member.pk
 
 
-def _on_fridge_rota(c: Context) -> bool:
+def _trusted_fridge_volunteer(c: Context) -> bool:
+    """A volunteer who has done at least one check-and-clean at this fridge that a
+    community developer confirmed. Taking a slot is open to any member, so being on the
+    rota alone is no trust at all; a confirmed check is a second person's word that they
+    look after this fridge."""
     fridge = _fridge_of(c.obj)
     return (
         c.member is not None
         and fridge is not None
-        and fridge.slots.filter(volunteer=c.member).exists()
+        and fridge.slots.filter(
+            volunteer=c.member, done_at__isnull=False, confirmed_at__isnull=False
+        ).exists()
     )
 
 
@@ -501,16 +507,23 @@ def _session_lead(c: Context) -> bool:
 
 RULES.update(
     {
-        # Every member may see the fridges of their community, report and leave food.
+        # Every member may see the fridges of their community; reporting and leaving food
+        # in the site or the API is acting, which analysts do not do (the fridge's public
+        # link, checked by token, stays open to everyone).
         "fridge.view": _any_role,
-        "fridge.report": _any_role,
+        "fridge.report": lambda c: c.role is not None and c.role != Role.ANALYST,
         # Opening a fridge in the register (and its public link) is community developers'.
         "fridge.create": _staff,
         # Its house rules, hours, rota days and credits: staff, or the fridge's host.
         "fridge.edit": lambda c: _staff(c) or _fridge_host(c),
-        # The food-safety log names who acted: the people who look after the fridge.
-        "fridge.view_log": lambda c: _staff(c) or _fridge_host(c) or _on_fridge_rota(c),
-        "fridge.resolve_alert": lambda c: _staff(c) or _fridge_host(c) or _on_fridge_rota(c),
+        # The food-safety log names who acted, and writing "what was done" closes a
+        # food-safety alert: staff, the host, and volunteers with a confirmed check there.
+        # Signing up for a slot (open to any member) is not enough; being on the rota still
+        # brings the alert messages (being told is fine, acting on the log is not).
+        "fridge.view_log": lambda c: _staff(c) or _fridge_host(c) or _trusted_fridge_volunteer(c),
+        "fridge.resolve_alert": lambda c: (
+            _staff(c) or _fridge_host(c) or _trusted_fridge_volunteer(c)
+        ),
         # Anyone who may act in the community can take a check-and-clean slot; analysts
         # see figures only and do not act.
         "fridge.sign_up": lambda c: c.member is not None and c.role != Role.ANALYST,

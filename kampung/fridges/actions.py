@@ -369,6 +369,27 @@ def rota_and_host(fridge: Fridge) -> list[Member]:
     )
 
 
+def alert_recipients(fridge: Fridge) -> list[Member]:
+    """Who is told about an alert: the rota and host, and the community's community
+    developers (with a login), who must act if the rota does not."""
+    from kampung.people.models import Role
+
+    people = {m.pk: m for m in rota_and_host(fridge)}
+    staff = (
+        Member.objects.filter(
+            community_id=fridge.community_id,
+            role=Role.COORDINATOR,
+            is_active=True,
+            user__isnull=False,
+        )
+        .select_related("community", "user")
+        .order_by("pk")
+    )
+    for member in staff:
+        people.setdefault(member.pk, member)
+    return [people[pk] for pk in sorted(people)]
+
+
 def raise_alert(*, fridge: Fridge, kind: str, key: str, text: str) -> Alert | None:
     """An entry in the food-safety log and a message to the rota and host, once per
     `key` (running a job again, or the same report twice, tells nobody twice)."""
@@ -385,7 +406,7 @@ def raise_alert(*, fridge: Fridge, kind: str, key: str, text: str) -> Alert | No
     except IntegrityError:
         return None
     url = reverse("fridge_detail", args=[fridge.community.slug, fridge.pk])
-    for person in rota_and_host(fridge):
+    for person in alert_recipients(fridge):
         notices.notify(
             person,
             text,

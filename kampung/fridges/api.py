@@ -47,6 +47,7 @@ class FridgeStateOut(Schema):
     temperature_c: float | None
     last_report_at: str | None
     reported: str
+    alert: str | None  # "too_warm" while the latest reading is above 5 °C
 
 
 class FridgeOut(FridgeStateOut):

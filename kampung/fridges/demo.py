@@ -91,6 +91,14 @@ def seed_fridges() -> list[Fridge]:
                     if mine and offset < 0
                     else None,
                 )
+        # A community developer confirmed Vijay's two oldest checks: that is what lets him
+        # read the food-safety log and act on it. (Demo history: written directly, as
+        # the demo's small community pool cannot pay them; newer checks go through
+        # actions.confirm_check.)
+        oldest = Slot.objects.filter(fridge=fridge, volunteer=vijay, done_at__isnull=False)
+        Slot.objects.filter(
+            pk__in=list(oldest.order_by("day").values_list("pk", flat=True)[:2])
+        ).update(confirmed_at=now - dt.timedelta(days=1), confirmed_by=staff)
         # Food left this week.
         Deposit.objects.create(
             community=community,

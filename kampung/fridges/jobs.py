@@ -106,7 +106,10 @@ def food_safety(now: datetime) -> str:
                     fridge=slot.fridge,
                     kind=Alert.Kind.MISSED_CHECK,
                     key=f"fridge-missed:{slot.pk}",
-                    text=_("%(name)s was not checked on %(day)s. Can someone look at it today?")
+                    text=_(
+                        "%(name)s: no check-and-clean recorded on %(day)s. "
+                        "Can someone look at it today?"
+                    )
                     % {"name": slot.fridge.name, "day": slot.day.strftime("%d %b")},
                 ):
                     raised += 1

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from kampung import policy
 from kampung.assets.models import Asset
@@ -75,6 +76,9 @@ def states(fridges, now: dt.datetime | None = None) -> list[dict]:
                 if row["last_report_at"]
                 else None,
                 "reported": state.ago_words(row["last_report_at"], now),
+                # "too_warm" while the latest reading is above 5 °C (stale or not: nobody
+                # has said since that it is cold again), else None.
+                "alert": "too_warm" if state.too_warm(row["temperature_c"]) else None,
             }
         )
     return out
@@ -147,6 +151,64 @@ def log_entries(fridge: Fridge, first: dt.date, last: dt.date):
     return list(readings[:2000]), list(alerts[:2000])
 
 
+def log_table(fridge: Fridge, first: dt.date, last: dt.date):
+    """The log as the page and its spreadsheet show it: readings and done
+    check-and-cleans (who did it, who confirmed it) as rows, and the alerts."""
+    readings, alerts = log_entries(fridge, first, last)
+    checks = (
+        Slot.objects.filter(fridge=fridge, day__gte=first, day__lte=last, done_at__isnull=False)
+        .select_related("volunteer", "confirmed_by")
+        .order_by("done_at", "pk")
+    )
+    return log_rows(readings, list(checks[:2000])), alerts
+
+
+def log_rows(readings: list[Report], checks: list[Slot]) -> list[dict]:
+    """One row per reading and per done check-and-clean, in time order. A check done
+    through "I did the check" also wrote a report (its reading): the two are one row."""
+    rows: list[dict] = []
+    check_reports = [r for r in readings if r.is_check]
+    used: set[int] = set()
+    for slot in checks:
+        reading = None
+        for r in check_reports:
+            if (
+                r.pk not in used
+                and r.member_id == slot.volunteer_id
+                and abs((r.created_at - slot.done_at).total_seconds()) < 120
+            ):
+                reading = r
+                used.add(r.pk)
+                break
+        rows.append(
+            {
+                "when": slot.done_at,
+                "is_check": True,
+                "temperature_c": reading.temperature_c if reading else None,
+                "condition": reading.get_condition_display() if reading else "",
+                "by": slot.volunteer.display_name if slot.volunteer else "",
+                "confirmed_by": slot.confirmed_by.display_name if slot.confirmed_by else "",
+                "day": slot.day,
+            }
+        )
+    for r in readings:
+        if r.pk in used:
+            continue
+        rows.append(
+            {
+                "when": r.created_at,
+                "is_check": r.is_check,
+                "temperature_c": r.temperature_c,
+                "condition": r.get_condition_display(),
+                "by": "",
+                "confirmed_by": "",
+                "day": None,
+            }
+        )
+    rows.sort(key=lambda row: row["when"])
+    return rows
+
+
 def rota(fridge: Fridge, today: dt.date, days: int = 14):
     return list(
         Slot.objects.filter(fridge=fridge, day__gte=today - dt.timedelta(days=2))
@@ -180,26 +242,36 @@ def waiting_for(member) -> list[dict]:
                 "url": reverse("fridge_detail", args=[slot.community.slug, slot.fridge_id]),
             }
         )
-    mine = Fridge.objects.filter(
-        Q(host=member)
-        | Q(
-            slots__volunteer=member,
-            slots__day__gte=today - dt.timedelta(days=14),
-            slots__day__lte=today + dt.timedelta(days=14),
-        ),
-        community_id=member.community_id,
-    ).distinct()
-    alerts = (
-        Alert.objects.filter(fridge__in=mine, resolved_at=None)
-        .select_related("fridge__asset", "community")
-        .order_by("-created_at")[:5]
+    # Fridges they look after (host, or on the rota around today); community developers
+    # look after every fridge of their community.
+    looks_after = Q(host=member) | Q(
+        slots__volunteer=member,
+        slots__day__gte=today - dt.timedelta(days=14),
+        slots__day__lte=today + dt.timedelta(days=14),
     )
-    for alert in alerts:
+    if member.role in policy.STAFF_ROLES:
+        looks_after = Q()
+    mine = Fridge.objects.filter(looks_after, community_id=member.community_id).distinct()
+    counts: dict[int, int] = {}
+    for fridge_id in (
+        Alert.objects.filter(fridge__in=mine, resolved_at=None)
+        .order_by("-created_at")
+        .values_list("fridge_id", flat=True)[:500]
+    ):
+        counts[fridge_id] = counts.get(fridge_id, 0) + 1
+    fridges = Fridge.objects.filter(pk__in=list(counts)[:5]).select_related("asset", "community")
+    for fridge in sorted(fridges, key=lambda f: list(counts).index(f.pk)):
+        n = counts[fridge.pk]
         out.append(
             {
                 "kind": "alert",
-                "text": alert.text,
-                "url": reverse("fridge_detail", args=[alert.community.slug, alert.fridge_id]),
+                "text": ngettext(
+                    "%(name)s: 1 thing needs someone — see it",
+                    "%(name)s: %(n)d things need someone — see them",
+                    n,
+                )
+                % {"name": fridge.name, "n": n},
+                "url": reverse("fridge_detail", args=[fridge.community.slug, fridge.pk]),
             }
         )
     return out

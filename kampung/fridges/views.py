@@ -258,6 +258,15 @@ def fridge_public(request, slug: str, token: str):
             except REFUSALS as exc:
                 add_errors(form, exc)
             else:
+                if state.too_warm(fridge.temperature_c):
+                    messages.warning(
+                        request,
+                        _(
+                            "%(t)s °C is too warm: food in it may not be safe. "
+                            "The fridge's volunteers have been told."
+                        )
+                        % {"t": f"{fridge.temperature_c:g}"},
+                    )
                 messages.success(request, _("Thank you! The map now shows what you saw."))
                 return redirect("fridge_public", slug=slug, token=token)
     return render(
@@ -329,18 +338,31 @@ def _period(request) -> tuple[LogPeriodForm, dt.date, dt.date]:
     return form, first, last
 
 
+def _log_details(row: dict) -> str:
+    parts = [row["condition"]] if row["condition"] else []
+    if row["by"]:
+        parts.append(_("done by %(name)s") % {"name": row["by"]})
+    if row["is_check"] and row["day"]:
+        parts.append(
+            _("confirmed by %(name)s") % {"name": row["confirmed_by"]}
+            if row["confirmed_by"]
+            else _("not confirmed yet")
+        )
+    return "; ".join(parts)
+
+
 @login_required
 def fridge_log(request, slug: str, fridge_id: int):
     fridge = _fridge(request, slug, fridge_id, "fridge.view_log")
     form, first, last = _period(request)
-    readings, alerts = queries.log_entries(fridge, first, last)
+    readings, alerts = queries.log_table(fridge, first, last)
     if request.GET.get("format") == "csv":
         rows = [
             (
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                _("Check and clean") if r.is_check else _("Report"),
-                "" if r.temperature_c is None else r.temperature_c,
-                r.get_condition_display(),
+                timezone.localtime(r["when"]).strftime("%Y-%m-%d %H:%M"),
+                _("Check and clean") if r["is_check"] else _("Report"),
+                "" if r["temperature_c"] is None else r["temperature_c"],
+                _log_details(r),
                 "",
             )
             for r in readings

@@ -35,7 +35,7 @@ def test_the_same_alert_is_never_raised_twice(cast, fridge):
     first = actions.raise_alert(fridge=fridge, kind="warm", key="fridge-warm:test", text="Warm")
     again = actions.raise_alert(fridge=fridge, kind="warm", key="fridge-warm:test", text="Warm")
     assert first is not None and again is None
-    assert Notification.objects.filter(text="Warm").count() == len(actions.rota_and_host(fridge))
+    assert Notification.objects.filter(text="Warm").count() == len(actions.alert_recipients(fridge))
 
 
 def test_someone_on_the_rota_writes_what_was_done_and_it_is_in_the_log(client, cast, fridge):

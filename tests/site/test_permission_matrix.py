@@ -99,7 +99,7 @@ MATRIX = {
     # Community fridges: "fridge" is the demo's void-deck fridge (its host has no login),
     # "fridge_slot" the volunteer's check-and-clean slot on it today.
     ("fridge.view", None): INSIDERS,
-    ("fridge.report", None): INSIDERS,
+    ("fridge.report", None): INSIDERS - {"analyst"},
     ("fridge.create", None): STAFF,
     ("fridge.edit", "fridge"): STAFF,
     ("fridge.view_log", "fridge"): STAFF | {"volunteer"},

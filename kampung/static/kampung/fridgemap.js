@@ -15,11 +15,13 @@
   rows.forEach(function (r) {
     var label = document.createElement("span");
     label.className = "fridge-marker-label";
-    label.textContent = r.short;
-    var icon = L.divIcon({ className: "fridge-marker fill-badge " + r.css, html: label.outerHTML,
-                           iconSize: [36, 36] });
-    var marker = L.marker([r.lat, r.lng], { icon: icon, title: r.name + ": " + r.fill_words,
-                                            alt: r.name + ": " + r.fill_words });
+    var warm = r.alert === "too_warm";
+    label.textContent = warm ? r.short + "!" : r.short;
+    var said = r.fill_words + (warm ? " · Too warm (" + r.temperature_c + " °C)" : "");
+    var icon = L.divIcon({ className: "fridge-marker fill-badge " + r.css + (warm ? " fridge-too-warm" : ""),
+                           html: label.outerHTML, iconSize: [36, 36] });
+    var marker = L.marker([r.lat, r.lng], { icon: icon, title: r.name + ": " + said,
+                                            alt: r.name + ": " + said });
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = detail.replace("/0/", "/" + r.id + "/");
@@ -27,11 +29,11 @@
     box.appendChild(link);
     var words = document.createElement("div");
     words.className = "fridge-popup-state";
-    words.textContent = r.fill_words + " · " + r.reported;
+    words.textContent = said + " · " + r.reported;
     box.appendChild(words);
     marker.bindPopup(box).addTo(map);
     var node = marker.getElement && marker.getElement();
-    if (node) { node.dataset.fridge = r.id; node.dataset.state = r.fill_words; }
+    if (node) { node.dataset.fridge = r.id; node.dataset.state = said; }
     bounds.push([r.lat, r.lng]);
   });
   if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 }); }
