@@ -62,6 +62,11 @@ def test_a_report_without_an_account_turns_the_fridge_red_and_alerts_the_rota(
     phone.get_by_label("Temperature inside, in °C (optional)").fill("9")
     phone.get_by_role("button", name="Send").click()
     expect(phone.get_by_text("Thank you! The map now shows what you saw.")).to_be_visible()
+    expect(
+        phone.get_by_text(
+            "9 °C is too warm: food in it may not be safe. The fridge's volunteers have been told."
+        )
+    ).to_be_visible()
     expect(phone.locator("#fridge-state")).to_have_text("Empty")
     shot(phone, "fridges-report-sent")
     # Leaving food from the same link.
@@ -82,6 +87,11 @@ def test_a_report_without_an_account_turns_the_fridge_red_and_alerts_the_rota(
     marker = page.locator(".leaflet-marker-icon.fill-0")
     expect(marker.first).to_be_visible()
     assert "Block 12 void deck fridge: Empty" in (marker.first.get_attribute("title") or "")
+    # Too warm, in words and a dashed outline, on the marker and in the table.
+    expect(row.get_by_text("Too warm (9.0 °C)")).to_be_visible()
+    warm = page.locator(".leaflet-marker-icon.fridge-too-warm")
+    expect(warm.first).to_be_visible()
+    assert "Too warm (9 °C)" in (warm.first.get_attribute("title") or "")
     shot(page, "fridges-map-after")
 
     # And the warm reading is in his messages.
@@ -103,6 +113,7 @@ def test_a_report_without_an_account_turns_the_fridge_red_and_alerts_the_rota(
     expect(page.get_by_text("Thank you for checking")).to_be_visible()
     page.get_by_role("link", name="Food-safety log").click()
     expect(page.get_by_text("too warm").first).to_be_visible()
+    expect(page.get_by_text("done by Vijay").first).to_be_visible()
     _axe(page, "food-safety log")
     shot(page, "fridges-log")
 
