@@ -219,6 +219,16 @@ def ask_for_item(
         raise Invalid({"shares": _("Choose what the giver may see once they choose you.")})
     if listing.giver_id == me.pk:
         raise Invalid({"__all__": _("This is your own item: you cannot ask for it.")})
+    if listing.shop_id is not None and policy.can(by, "gift.manage", community, listing):
+        # Staff never act for themselves: whoever hands out a shop's items does not ask.
+        raise Invalid(
+            {
+                "__all__": _(
+                    "You look after this shop's items, so you cannot ask for them yourself. "
+                    "They are for the people the shop gives to."
+                )
+            }
+        )
     if listing.status != Listing.Status.OPEN or listing.available_until < timezone.localdate():
         raise Conflict(
             _("This item is no longer available."),
@@ -306,6 +316,12 @@ def choose_receiver(
     )
     if found is None or found.status != GiftRequest.Status.WAITING:
         raise Invalid({"request": _("Choose one of the people who are waiting for this item.")})
+    me = policy.membership(by, community)
+    if me is not None and found.member_id == me.pk:
+        # Nobody gives to themselves: staff and a shop's steward never act for themselves.
+        raise Invalid(
+            {"request": _("You cannot choose yourself: choose one of the other people waiting.")}
+        )
     request = found
     now = timezone.now()
     request.status = GiftRequest.Status.PROMISED
