@@ -29,6 +29,7 @@ from kampung.sharing.models import (
     MAX_DAYS,
     MAX_PHOTOS,
     MESSAGE_MAX,
+    TAKE_DOWN_REASON_MAX,
     Category,
     Condition,
     GiftRequest,
@@ -404,6 +405,50 @@ def withdraw_listing(*, by, listing: Listing) -> Listing:
     GiftRequest.objects.filter(listing=listing, status__in=GiftRequest.OPEN).update(
         status=GiftRequest.Status.CLOSED, decided_at=timezone.now()
     )
+    return listing
+
+
+@transaction.atomic
+def take_down_listing(*, by, listing: Listing, reason: str) -> Listing:
+    """A community developer takes down someone else's listing (not allowed here, or
+    unsafe), saying why; the giver is told the reason."""
+    community = listing.community
+    policy.require(by, "gift.moderate", community, listing)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise Invalid({"reason": _("Say why you are taking it down: the giver will read it.")})
+    if len(reason) > TAKE_DOWN_REASON_MAX:
+        raise Invalid(
+            {
+                "reason": _("Keep the reason to at most %(n)d characters.")
+                % {"n": TAKE_DOWN_REASON_MAX}
+            }
+        )
+    listing = (
+        Listing.objects.select_for_update(of=("self",)).select_related("giver").get(pk=listing.pk)
+    )
+    listing.community = community
+    if listing.status not in (Listing.Status.OPEN, Listing.Status.PROMISED):
+        raise Conflict(
+            _("This item is no longer listed."),
+            fields={"reason": [_("This item is no longer listed.")]},
+        )
+    now = timezone.now()
+    listing.status = Listing.Status.WITHDRAWN
+    listing.closed_at = now
+    listing.taken_down_reason = reason
+    listing.save(update_fields=["status", "closed_at", "taken_down_reason"])
+    GiftRequest.objects.filter(listing=listing, status__in=GiftRequest.OPEN).update(
+        status=GiftRequest.Status.CLOSED, decided_at=now
+    )
+    if listing.giver is not None:
+        notices.notify(
+            listing.giver,
+            _("A community developer took down your “%(title)s”: %(reason)s")
+            % {"title": listing.title, "reason": reason},
+            _url(listing),
+            kind=KIND,
+        )
     return listing
 
 
