@@ -103,6 +103,7 @@ class TakeDownForm(forms.Form):
         help_text=_("The giver will read this."),
         max_length=TAKE_DOWN_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are taking it down: the giver will read it.")},
     )
 
 
