@@ -554,6 +554,9 @@ RULES.update(
         "gift.view_all": _staff,
         "gift.settings": _staff,
         "gift.view_no_shows": _staff,
+        # Taking down someone else's listing (not allowed, or unsafe), with a reason the
+        # giver is told: community developers.
+        "gift.moderate": _staff,
         # Sessions are the community's own: everyone with a role there sees them.
         "session.view": _any_role,
         # Residents, volunteers and staff run sessions of what they know; partners and

@@ -29,6 +29,7 @@ from kampung.sharing.models import (
     MAX_DAYS,
     MAX_PHOTOS,
     MESSAGE_MAX,
+    TAKE_DOWN_REASON_MAX,
     Category,
     Condition,
     GiftRequest,
@@ -219,6 +220,16 @@ def ask_for_item(
         raise Invalid({"shares": _("Choose what the giver may see once they choose you.")})
     if listing.giver_id == me.pk:
         raise Invalid({"__all__": _("This is your own item: you cannot ask for it.")})
+    if listing.shop_id is not None and policy.can(by, "gift.manage", community, listing):
+        # Staff never act for themselves: whoever hands out a shop's items does not ask.
+        raise Invalid(
+            {
+                "__all__": _(
+                    "You look after this shop's items, so you cannot ask for them yourself. "
+                    "They are for the people the shop gives to."
+                )
+            }
+        )
     if listing.status != Listing.Status.OPEN or listing.available_until < timezone.localdate():
         raise Conflict(
             _("This item is no longer available."),
@@ -306,6 +317,12 @@ def choose_receiver(
     )
     if found is None or found.status != GiftRequest.Status.WAITING:
         raise Invalid({"request": _("Choose one of the people who are waiting for this item.")})
+    me = policy.membership(by, community)
+    if me is not None and found.member_id == me.pk:
+        # Nobody gives to themselves: staff and a shop's steward never act for themselves.
+        raise Invalid(
+            {"request": _("You cannot choose yourself: choose one of the other people waiting.")}
+        )
     request = found
     now = timezone.now()
     request.status = GiftRequest.Status.PROMISED
@@ -388,6 +405,50 @@ def withdraw_listing(*, by, listing: Listing) -> Listing:
     GiftRequest.objects.filter(listing=listing, status__in=GiftRequest.OPEN).update(
         status=GiftRequest.Status.CLOSED, decided_at=timezone.now()
     )
+    return listing
+
+
+@transaction.atomic
+def take_down_listing(*, by, listing: Listing, reason: str) -> Listing:
+    """A community developer takes down someone else's listing (not allowed here, or
+    unsafe), saying why; the giver is told the reason."""
+    community = listing.community
+    policy.require(by, "gift.moderate", community, listing)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise Invalid({"reason": _("Say why you are taking it down: the giver will read it.")})
+    if len(reason) > TAKE_DOWN_REASON_MAX:
+        raise Invalid(
+            {
+                "reason": _("Keep the reason to at most %(n)d characters.")
+                % {"n": TAKE_DOWN_REASON_MAX}
+            }
+        )
+    listing = (
+        Listing.objects.select_for_update(of=("self",)).select_related("giver").get(pk=listing.pk)
+    )
+    listing.community = community
+    if listing.status not in (Listing.Status.OPEN, Listing.Status.PROMISED):
+        raise Conflict(
+            _("This item is no longer listed."),
+            fields={"reason": [_("This item is no longer listed.")]},
+        )
+    now = timezone.now()
+    listing.status = Listing.Status.WITHDRAWN
+    listing.closed_at = now
+    listing.taken_down_reason = reason
+    listing.save(update_fields=["status", "closed_at", "taken_down_reason"])
+    GiftRequest.objects.filter(listing=listing, status__in=GiftRequest.OPEN).update(
+        status=GiftRequest.Status.CLOSED, decided_at=now
+    )
+    if listing.giver is not None:
+        notices.notify(
+            listing.giver,
+            _("A community developer took down your “%(title)s”: %(reason)s")
+            % {"title": listing.title, "reason": reason},
+            _url(listing),
+            kind=KIND,
+        )
     return listing
 
 

@@ -9,6 +9,7 @@ from kampung.sharing.models import (
     AREA_MAX,
     MAX_PHOTOS,
     MESSAGE_MAX,
+    TAKE_DOWN_REASON_MAX,
     TITLE_MAX,
     Category,
     Condition,
@@ -94,6 +95,16 @@ class ListingForm(forms.Form):
         if len(photos) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(n)d photos of one item.") % {"n": MAX_PHOTOS})
         return photos
+
+
+class TakeDownForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you taking it down?"),
+        help_text=_("The giver will read this."),
+        max_length=TAKE_DOWN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are taking it down: the giver will read it.")},
+    )
 
 
 class AskForm(forms.Form):

@@ -28,6 +28,7 @@ from kampung.people.models import Member
 
 TITLE_MAX = 100
 AREA_MAX = 60
+TAKE_DOWN_REASON_MAX = 300
 MESSAGE_MAX = 500
 MAX_PHOTOS = 4
 LISTING_DAYS = 14  # "available until" by default: two weeks from today
@@ -120,6 +121,8 @@ class Listing(models.Model):
     giver_shares = models.CharField(max_length=8, choices=Share.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Why a community developer took it down (blank when the giver did): the giver is told.
+    taken_down_reason = models.CharField(max_length=TAKE_DOWN_REASON_MAX, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

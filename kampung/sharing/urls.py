@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("<int:listing_id>/collected/", views.gift_collected, name="gift_collected"),
     path("<int:listing_id>/no-show/", views.gift_no_show, name="gift_no_show"),
     path("<int:listing_id>/withdraw/", views.gift_withdraw, name="gift_withdraw"),
+    path("<int:listing_id>/take-down/", views.gift_take_down, name="gift_take_down"),
     path("<int:listing_id>/photos/", views.gift_photos_add, name="gift_photos_add"),
     path("<int:listing_id>/photos/<str:key>.jpg", views.gift_photo, name="gift_photo"),
     path(

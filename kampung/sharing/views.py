@@ -27,6 +27,7 @@ from kampung.sharing.forms import (
     PhotosForm,
     SearchForm,
     SettingsForm,
+    TakeDownForm,
 )
 from kampung.sharing.models import GiftRequest, Listing, Photo
 from kampung.uploads import too_large
@@ -77,6 +78,8 @@ def gift_list(request, slug: str):
             "searched": bool(filters and any(filters.values())),
             "people_waiting": queries.people_waiting_for(me),
             "may_give": may_give,
+            "may_view_no_shows": policy.can(request.user, "gift.view_no_shows", community),
+            "may_change_settings": policy.can(request.user, "gift.settings", community),
             "page_title": _("Gift and take"),
         },
     )
@@ -115,7 +118,9 @@ def gift_create(request, slug: str):
     )
 
 
-def _detail_context(request, listing: Listing, ask_form=None, photos_form=None) -> dict:
+def _detail_context(
+    request, listing: Listing, ask_form=None, photos_form=None, take_down_form=None
+) -> dict:
     community = listing.community
     user = request.user
     me = policy.membership(user, community)
@@ -135,6 +140,11 @@ def _detail_context(request, listing: Listing, ask_form=None, photos_form=None) 
         and policy.can(user, "gift.ask", community, listing)
         and (mine is None or mine.status not in GiftRequest.OPEN)
     )
+    may_take_down = (
+        not is_giver
+        and listing.status in (Listing.Status.OPEN, Listing.Status.PROMISED)
+        and policy.can(user, "gift.moderate", community, listing)
+    )
     if may_ask and ask_form is None:
         ask_form = AskForm(initial={"shares": contacts.standing_choice(me)})
     return {
@@ -149,6 +159,10 @@ def _detail_context(request, listing: Listing, ask_form=None, photos_form=None) 
         "photos_form": photos_form or (PhotosForm() if is_giver else None),
         "contacts": contacts.contacts_for(user, listing),
         "chosen": contacts.chosen_request(listing),
+        "may_take_down": may_take_down,
+        "take_down_form": take_down_form or (TakeDownForm() if may_take_down else None),
+        "had_no_show": is_giver
+        and listing.requests.filter(status=GiftRequest.Status.NO_SHOW).exists(),
         "page_title": listing.title,
     }
 
@@ -244,6 +258,26 @@ def _post_action(request, slug, listing_id, write, done: str):
 
 @login_required
 @require_POST
+def gift_take_down(request, slug: str, listing_id: int):
+    listing = _listing(request, slug, listing_id)
+    policy.require(request.user, "gift.moderate", listing.community, listing)
+    form = TakeDownForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.take_down_listing(
+                by=request.user, listing=listing, reason=form.cleaned_data["reason"]
+            )
+        except REFUSALS as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Taken down. We told the giver why."))
+            return redirect("gift_list", slug=slug)
+    context = _detail_context(request, listing, take_down_form=form)
+    return render(request, "sharing/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
 def gift_collected(request, slug: str, listing_id: int):
     return _post_action(
         request,
@@ -262,7 +296,7 @@ def gift_no_show(request, slug: str, listing_id: int):
         slug,
         listing_id,
         lambda listing: actions.record_no_show(by=request.user, listing=listing),
-        _("Recorded that they did not come. The item is available again: choose someone else."),
+        _("Recorded that they did not come. The item is listed again for someone else."),
     )
 
 

@@ -118,6 +118,8 @@ def test_an_item_is_listed_asked_for_promised_and_collected(
     # The handover.
     page.get_by_role("button", name="They collected it").click()
     expect(page.get_by_text("Marked as collected.")).to_be_visible()
+    expect(page.get_by_test_id("given-to")).to_contain_text("Given to Vijay on")
+    expect(page.get_by_text("Thank you for passing it on.")).to_be_visible()
     shot(page, "gifts-11-collected")
     vijay.get_by_role("link", name="Back to gift and take").click()
     vijay.get_by_role("link", name="My gifts and requests").click()
@@ -132,7 +134,12 @@ def test_an_item_is_listed_asked_for_promised_and_collected(
 
 def test_the_community_developers_pages(media, cast, page, log_in, live_server, shot):
     log_in(page, "coordinator@demo.kampung.test")
-    page.goto(f"{live_server.url}/c/{SLUG}/gifts/settings/")
+    page.goto(f"{live_server.url}/c/{SLUG}/gifts/")
+    staff = page.get_by_role("navigation", name="For community developers")
+    expect(staff.get_by_role("link", name="People who did not come to collect")).to_be_visible()
+    shot(page, "gifts-13a-list-staff")
+    _axe(page, "list (staff)")
+    staff.get_by_role("link", name="Settings").click()
     page.get_by_label("How many items one person may ask for at once").fill("4")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
@@ -142,3 +149,22 @@ def test_the_community_developers_pages(media, cast, page, log_in, live_server, 
     expect(page.get_by_text("Nobody has missed a pickup twice.")).to_be_visible()
     shot(page, "gifts-14-no-shows")
     _axe(page, "no-shows")
+
+
+def test_a_community_developer_takes_down_a_listing(media, cast, page, log_in, live_server, shot):
+    from kampung.sharing.models import Listing
+
+    listing = Listing.objects.filter(giver__isnull=False, status=Listing.Status.OPEN).first()
+    log_in(page, "coordinator@demo.kampung.test")
+    page.goto(f"{live_server.url}/c/{SLUG}/gifts/")
+    page.get_by_role("link", name=listing.title).click()
+    page.get_by_role("button", name="Take it down").click()  # no reason
+    expect(page.get_by_role("heading", name="Please check the form")).to_be_visible()
+    page.get_by_label("Why are you taking it down?").fill("Medicines cannot be given away here.")
+    shot(page, "gifts-15-take-down")
+    _axe(page, "take down")
+    page.get_by_role("button", name="Take it down").click()
+    expect(page.get_by_text("Taken down. We told the giver why.")).to_be_visible()
+    shot(page, "gifts-16-taken-down")
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.WITHDRAWN

@@ -119,6 +119,7 @@ MATRIX = {
     ("gift.view_all", None): STAFF,
     ("gift.settings", None): STAFF,
     ("gift.view_no_shows", None): STAFF,
+    ("gift.moderate", "gift"): STAFF,
     # "session": a skill-sharing session the volunteer hosts.
     ("session.view", None): INSIDERS,
     ("session.create", None): STAFF | {"resident", "volunteer"},
