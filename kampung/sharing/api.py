@@ -22,6 +22,7 @@ from kampung.sharing import actions, contacts, queries
 from kampung.sharing.models import (
     AREA_MAX,
     MESSAGE_MAX,
+    TAKE_DOWN_REASON_MAX,
     TITLE_MAX,
     Category,
     Condition,
@@ -63,6 +64,7 @@ class ListingOut(Schema):
     shop: int | None = Field(None, alias="shop_id")
     created_at: dt.datetime
     photos: list[PhotoOut]
+    taken_down_reason: str = Field("", description="Why a community developer took it down")
 
     @staticmethod
     def resolve_photos(obj):
@@ -79,6 +81,10 @@ class ListingIn(Schema):
     shop_id: Id | None = Field(
         None, description="A Gift and Take shop (an asset) to list the item for"
     )
+
+
+class TakeDownIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=TAKE_DOWN_REASON_MAX)
 
 
 class AskIn(Schema):
@@ -281,6 +287,14 @@ def record_no_show(request, slug: str, listing_id: int):
 def withdraw_listing(request, slug: str, listing_id: int):
     listing = _listing(request, slug, listing_id)
     return actions.withdraw_listing(by=request.user, listing=listing)
+
+
+@router.post("/communities/{slug}/gifts/{int:listing_id}/take-down", response=ListingOut)
+def take_down_listing(request, slug: str, listing_id: int, payload: TakeDownIn):
+    """A community developer takes down someone else's listing, saying why (the giver
+    is told the reason)."""
+    listing = _listing(request, slug, listing_id)
+    return actions.take_down_listing(by=request.user, listing=listing, reason=payload.reason)
 
 
 @router.post("/communities/{slug}/gifts/requests/{int:request_id}/withdraw", response=RequestOut)
