@@ -92,7 +92,11 @@ def _session_form(request, community, session: Session | None = None):
         }
         initial["end_time"] = (start + dt.timedelta(minutes=session.minutes)).time()
     return SessionForm(
-        request.POST or None, initial=initial, user=request.user, community=community
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        community=community,
+        keep_place=session.place if session is not None else None,
     )
 
 
