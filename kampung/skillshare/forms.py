@@ -57,8 +57,10 @@ def places_for(user, community, keep: Asset | None = None):
     )
     if keep is not None:
         ids.append(keep.pk)
-    return Asset.objects.filter(pk__in=ids).select_related("steward_organisation").order_by(
-        "name", "pk"
+    return (
+        Asset.objects.filter(pk__in=ids)
+        .select_related("steward_organisation")
+        .order_by("name", "pk")
     )
 
 

@@ -6,7 +6,6 @@ Each is refused with the field named, and nothing is stored."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.urls import reverse
@@ -86,9 +85,9 @@ def _attendance(csrf_client, cast, session, day, people):
 
 
 def test_attendance_for_people_without_a_place_is_refused(
-    csrf_client, cast, make_session, neighbours
+    csrf_client, cast, make_past_session, neighbours
 ):
-    session = make_session()
+    session = make_past_session()
     actions.sign_up(by=neighbours[0], session=session, occurs_on=None)
     had = Member.objects.get(user=neighbours[0])
     never = Member.objects.filter(community=cast.community, user=None).first()
