@@ -26,7 +26,7 @@ def test_language_names_and_nothing_preselected_when_every_date_is_full(client, 
     assert "English, " in page and "en, ms" not in page
     radios = re.findall(r'<input type="radio" name="occurs_on"[^>]*>', page)
     assert radios and not any("checked" in r for r in radios)
-    assert "Join the waiting list" in page
+    assert "full: waiting list" in page
 
 
 def test_the_first_date_with_a_place_is_preselected(client, cast, make_session, neighbours):
