@@ -505,6 +505,19 @@ def _session_lead(c: Context) -> bool:
     return c.member is not None and getattr(c.obj, "host_id", None) == c.member.pk
 
 
+def _session_place_for_member_without_login(c: Context) -> bool:
+    """c.obj is a sign-up (perhaps not yet saved) of someone else without a login."""
+    member = getattr(c.obj, "member", None)
+    session = getattr(c.obj, "session", None)
+    if not isinstance(member, Member) or c.member is None or session is None:
+        return False
+    if member.has_device or member.pk == c.member.pk or member.community_id != c.community.pk:
+        return False
+    if session.community_id != c.community.pk:
+        return False
+    return _staff(c) or bool(session.is_host(c.member))
+
+
 RULES.update(
     {
         # Every member may see the fridges of their community; reporting and leaving food
@@ -577,6 +590,11 @@ RULES.update(
         # Crediting moves time-bank credits: community developers only, never for a
         # session they host (kampung.timebank refuses one they attend, too).
         "session.credit": lambda c: _staff(c) and not _session_host(c),
+        # Signing up, cancelling or answering an offered place for a member without a
+        # login (paper sign-up sheets, a phone call): community developers, or the host of
+        # that session, as "timebank.act_for_member"; never for themselves, and never for
+        # someone with a login (they decide for themselves). c.obj is the sign-up.
+        "session.act_for_member": _session_place_for_member_without_login,
     }
 )
 ACTIONS = tuple(RULES)

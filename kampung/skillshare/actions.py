@@ -336,13 +336,24 @@ def _lock(session: Session) -> Session:
 
 
 @transaction.atomic
-def sign_up(*, by, session: Session, occurs_on: dt.date | None = None) -> SignUp:
+def sign_up(
+    *, by, session: Session, occurs_on: dt.date | None = None, member: Member | None = None
+) -> SignUp:
     """The acting member signs up for one date (or the whole series, `occurs_on` None): a
-    place if there is one, else the waiting list if the session keeps one."""
+    place if there is one, else the waiting list if the session keeps one. With `member`,
+    a community developer or the host signs up a member without a login (from a paper
+    sign-up sheet)."""
     community = session.community
-    policy.require(by, "session.sign_up", community, session)
-    member = policy.membership(by, community)
-    assert member is not None  # session.sign_up needs a membership
+    me = policy.membership(by, community)
+    if member is None or (me is not None and member.pk == me.pk):
+        policy.require(by, "session.sign_up", community, session)
+        member = me
+        assert member is not None  # session.sign_up needs a membership
+        you = True
+    else:
+        on_paper = SignUp(session=session, member=member, community=community)
+        policy.require(by, "session.act_for_member", community, on_paper)
+        you = False
     session = _lock(session)
     if session.repeat == schedule.ONCE:
         occurs_on = session.starts_on
@@ -356,10 +367,18 @@ def sign_up(*, by, session: Session, occurs_on: dt.date | None = None) -> SignUp
         raise Invalid({"occurs_on": _("You host this session, so you have a place already.")})
     mine = SignUp.objects.filter(session=session, member=member, state__in=SignUp.ACTIVE)
     if mine.filter(occurs_on__isnull=True).exists():
-        text = _("You are already signed up for every date.")
+        text = (
+            _("You are already signed up for every date.")
+            if you
+            else _("%(name)s is already signed up for every date.") % {"name": member.display_name}
+        )
         raise Conflict(text, fields={"occurs_on": text})
     if occurs_on is not None and mine.filter(occurs_on=occurs_on).exists():
-        text = _("You are already signed up for that date.")
+        text = (
+            _("You are already signed up for that date.")
+            if you
+            else _("%(name)s is already signed up for that date.") % {"name": member.display_name}
+        )
         raise Conflict(text, fields={"occurs_on": text})
     if places_left(session, occurs_on) > 0:
         state = SignUp.State.BOOKED
@@ -376,17 +395,21 @@ def sign_up(*, by, session: Session, occurs_on: dt.date | None = None) -> SignUp
     return SignUp.objects.create(session=session, member=member, occurs_on=occurs_on, state=state)
 
 
-def _own(by, signup: SignUp) -> Member:
-    member = policy.membership(by, signup.session.community)
-    if member is None or member.pk != signup.member_id:
+def _own(by, signup: SignUp) -> None:
+    """The sign-up is the acting member's own, or that of a member without a login whom a
+    community developer or the host acts for (session.act_for_member)."""
+    community = signup.session.community
+    member = policy.membership(by, community)
+    if member is not None and member.pk == signup.member_id:
+        return
+    if not policy.can(by, "session.act_for_member", community, signup):
         raise NotFound(_("That sign-up was not found."))
-    return member
 
 
 @transaction.atomic
 def cancel_sign_up(*, by, signup: SignUp) -> SignUp:
     """The member gives up their place (or leaves the waiting list): the next in line
-    moves up at once."""
+    moves up at once. Staff or the host may do it for a member without a login."""
     _own(by, signup)
     session = _lock(signup.session)
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
@@ -466,6 +489,13 @@ def move_up(session: Session, occurs_on: dt.date | None) -> int:
 # --- Attendance and the time bank ------------------------------------------------------------
 
 
+def starts_at(session: Session, day: dt.date) -> dt.datetime:
+    """When the session starts on `day`, in the community's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, session.start_time, tzinfo=ZoneInfo(session.community.timezone))
+
+
 @transaction.atomic
 def take_attendance(
     *, by, session: Session, occurs_on: dt.date, attendees: Iterable[Member]
@@ -474,8 +504,10 @@ def take_attendance(
     policy.require(by, "session.take_attendance", session.community, session)
     session = _lock(session)
     day = _date_of(session, occurs_on)
-    if day > timezone.localdate():
-        raise Invalid({"occurs_on": _("Attendance can be taken on the day or after it.")})
+    if timezone.now() < starts_at(session, day):
+        # Compared with the start in the community's time zone: a 10:00 session is not
+        # marked at 05:00 the same day.
+        raise Invalid({"occurs_on": _("Attendance can be taken once the session has started.")})
     if day < timezone.localtime(session.created_at).date():
         # A session added today did not happen last month: no credits for dates before
         # it was in Kampung.
@@ -516,6 +548,8 @@ def credit_attendance(*, by, session: Session, occurs_on: dt.date, basis: str) -
     policy.require(by, "session.credit", session.community, session)
     session = _lock(session)
     day = _date_of(session, occurs_on)
+    if timezone.now() < starts_at(session, day) + dt.timedelta(minutes=session.minutes):
+        raise Invalid({"occurs_on": _("A date can be credited once the session has ended.")})
     if Credit.objects.filter(session=session, occurs_on=day).exists():
         raise Conflict(_("This date is credited in the time bank already."))
     people = [
@@ -529,7 +563,7 @@ def credit_attendance(*, by, session: Session, occurs_on: dt.date, basis: str) -
     group = timebank.record_session(
         by=by,
         community=session.community,
-        title=f"{session.title} ({day:%d %b %Y})",
+        title=f"{session.title} ({day.day} {day:%b %Y})",
         host=session.host,
         attendees=people,
         minutes=session.minutes,

@@ -1,7 +1,8 @@
 """Calendar feeds (RFC 5545): one VEVENT per session with its RRULE and EXDATEs in the
-community's time zone (TZID, with the VTIMEZONE it needs), LOCATION and, for a place
-shared with everyone, GEO, and a URL back to the session's page. UIDs are stable: the
-same session is the same event in a calendar that subscribed yesterday.
+community's time zone (TZID, with the VTIMEZONE it needs), LOCATION (in the public feed
+only for a place shared with everyone) and, for such a place, GEO, and a URL back to the
+session's page. UIDs are stable: the same session is the same event in a calendar that
+subscribed yesterday.
 
 The calendar's head and its VTIMEZONE are written with the `icalendar` package (once
 per name and zone in a process); each event's lines are written by `ics`, a small
@@ -48,6 +49,8 @@ FIELDS = (
     "place__updated_at",
 )
 EVENT_CACHE_SECONDS = 24 * 3600
+SHOWN_TO_MEMBERS = (Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS)
+ASK_THE_HOST = "Ask the host where"
 
 
 @functools.lru_cache(maxsize=256)
@@ -62,6 +65,7 @@ def _event(
     tzid: str,
     stamp: dt.datetime,
     single: dt.date | None = None,
+    public: bool = True,
 ) -> bytes:
     """One VEVENT's text, the series (or, with `single`, one date someone signed up for,
     as an event of its own without RRULE), written line by line with `ics` in the order
@@ -94,7 +98,10 @@ def _event(
     place = session.place
     location = ""
     if place is not None:
-        location = place.name
+        # The public feed (anyone, no login) names only a place shared with everyone; a
+        # member's own feed also one shared with members. Otherwise the host says where.
+        shown = (Asset.Visibility.PUBLIC,) if public else SHOWN_TO_MEMBERS
+        location = place.name if place.visibility in shown else ASK_THE_HOST
         if place.visibility == Asset.Visibility.PUBLIC and place.lat is not None:
             lines.append(ics.raw_line("GEO", f"{float(place.lat)};{float(place.lng)}"))
     elif session.online_link:
@@ -112,13 +119,14 @@ def _vtimezone(tz: str) -> Timezone:
     return Timezone.from_tzid(tz)
 
 
-def _key(session: Session, url: str, single: dt.date | None = None) -> str:
+def _key(session: Session, url: str, single: dt.date | None = None, public: bool = True) -> str:
     """An event's text changes only when its session (or its place) changes."""
     place = session.place
     stamp = session.updated_at.timestamp() if session.updated_at else 0
     placed = place.updated_at.timestamp() if place is not None and place.updated_at else 0
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return f"skillshare:vevent:{session.pk}:{single or ''}:{stamp}:{placed}:{digest}"
+    seen = "public" if public else "members"
+    return f"skillshare:vevent:{session.pk}:{single or ''}:{stamp}:{placed}:{seen}:{digest}"
 
 
 def calendar(
@@ -129,6 +137,7 @@ def calendar(
     stamp: dt.datetime,
     single_dates: Iterable[tuple[Session, dt.date]] = (),
     feed: str = "",
+    public: bool = True,
 ) -> bytes:
     """The feed. Each event's text is kept in the cache until its session changes, so a
     calendar app polling 500 sessions does not have them all written out again."""
@@ -136,10 +145,10 @@ def calendar(
     wanted: list[tuple[str, Session, dt.date | None, str]] = []
     for session in sessions:
         url = url_of(session)
-        wanted.append((_key(session, url), session, None, url))
+        wanted.append((_key(session, url, None, public), session, None, url))
     for session, day in single_dates:
         url = url_of(session)
-        wanted.append((_key(session, url, day), session, day, url))
+        wanted.append((_key(session, url, day, public), session, day, url))
     # One cache entry per feed holds its events' texts, so that after one session
     # changes only that event is written out again (and a small cache's culling never
     # drops half of a feed's events).
@@ -150,7 +159,7 @@ def calendar(
     for key, session, day, url in wanted:
         text = found.get(key)
         if text is None:
-            text = _event(session, url, tzid, session.updated_at or stamp, day)
+            text = _event(session, url, tzid, session.updated_at or stamp, day, public)
         kept[key] = text
         parts.append(text)
     if kept != found:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,12 +45,70 @@ BASES = [
 ]
 
 
-def places_for(user, community):
-    return (
+def places_for(user, community, keep: Asset | None = None):
+    """The places a person may choose: active places they may see (at most 500), and the
+    session's own place. Not a sliced queryset: a form's choice is checked by filtering
+    it, and a sliced one cannot be filtered (every saved choice was refused)."""
+    ids = list(
         policy.visible_assets(user, community)
         .filter(category=Category.PLACE, status=Asset.Status.ACTIVE)
-        .order_by("name", "pk")[:500]
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:500]
     )
+    if keep is not None:
+        ids.append(keep.pk)
+    return (
+        Asset.objects.filter(pk__in=ids)
+        .select_related("steward_organisation")
+        .order_by("name", "pk")
+    )
+
+
+_COMPASS = [
+    _("north"),
+    _("north-east"),
+    _("east"),
+    _("south-east"),
+    _("south"),
+    _("south-west"),
+    _("west"),
+    _("north-west"),
+]
+
+
+def where_in_words(asset: Asset, community) -> str:
+    """Where a place is, from the community's centre: "about 300 m north-east"."""
+    if asset.lat is None or asset.lng is None or community.centre_lat is None:
+        return ""
+    north = (asset.lat - community.centre_lat) * 111_320
+    east = (asset.lng - community.centre_lng) * 111_320 * math.cos(math.radians(asset.lat))
+    metres = math.hypot(north, east)
+    if metres < 50:
+        return str(_("at the centre of the area"))
+    point = _COMPASS[round(math.degrees(math.atan2(east, north)) % 360 / 45) % 8]
+    far = f"{round(metres, -2):.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+    return str(_("about %(far)s %(point)s of the centre") % {"far": far, "point": point})
+
+
+class PlaceChoice(forms.ModelChoiceField):
+    """A place's name, and when several share a name, what it is, who looks after it and
+    where it is in words, so each choice can be told apart."""
+
+    def __init__(self, *args, **kwargs):
+        self.community = None
+        self.shared_names: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        if obj.name not in self.shared_names:
+            return obj.name
+        hints = [obj.subtype] if obj.subtype and obj.subtype.lower() not in obj.name.lower() else []
+        if obj.steward_organisation_id:
+            hints.append(_("looked after by %(org)s") % {"org": obj.steward_organisation.name})
+        where = where_in_words(obj, self.community) if self.community else ""
+        if where:
+            hints.append(where)
+        return f"{obj.name} ({', '.join(str(h) for h in hints)})" if hints else obj.name
 
 
 class SessionForm(forms.Form):
@@ -67,7 +128,7 @@ class SessionForm(forms.Form):
         choices=[("", _("No topic"))] + TOPICS[1:],
         required=False,
     )
-    place = forms.ModelChoiceField(
+    place = PlaceChoice(
         label=_("Where it is held"),
         queryset=Asset.objects.none(),
         required=False,
@@ -132,9 +193,13 @@ class SessionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, user, community, **kwargs):
+    def __init__(self, *args, user, community, keep_place=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places_for(user, community)
+        field = self.fields["place"]
+        field.queryset = places_for(user, community, keep_place)
+        field.community = community
+        names = Counter(a.name for a in field.queryset)
+        field.shared_names = {n for n, count in names.items() if count > 1}
 
 
 class FilterForm(forms.Form):

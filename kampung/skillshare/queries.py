@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kampung import policy
@@ -135,9 +135,16 @@ def signed_up(session: Session, day: dt.date) -> list[Member]:
 
 
 def attendance_dates(session: Session, n: int = 8) -> list[dt.date]:
-    """Recent dates (today and before) the host may take attendance for."""
+    """Recent dates the host may take attendance for: started, and not before the
+    session was added."""
     today = timezone.localdate()
-    dates = [d.date() for d in session.dates(today - dt.timedelta(days=60), today)]
+    now = timezone.now()
+    added = timezone.localtime(session.created_at).date()
+    dates = [
+        d.date()
+        for d in session.dates(max(added, today - dt.timedelta(days=60)), today)
+        if d <= now  # only once it has started
+    ]
     return list(reversed(dates))[:n]
 
 
@@ -193,7 +200,7 @@ def waiting_for(member: Member | None) -> list[Nudge]:
             out.append(
                 Nudge(
                     _("Take attendance for “%(title)s” (%(day)s).")
-                    % {"title": session.title, "day": day.strftime("%d %b")},
+                    % {"title": session.title, "day": formats.date_format(day, "j M")},
                     reverse("session_attendance", args=[community.slug, session.pk])
                     + f"?date={day.isoformat()}",
                 )
@@ -204,3 +211,28 @@ def waiting_for(member: Member | None) -> list[Nudge]:
 
 def may_see_people(user, session: Session) -> bool:
     return policy.can(user, "session.view_people", session.community, session)
+
+
+def places_at(session: Session, day: dt.date) -> list[SignUp]:
+    """The sign-ups with a place at `day` (one date or every date), by name, for the
+    list of who is signed up on the session's page."""
+    rows = (
+        SignUp.objects.filter(session=session, state=SignUp.State.BOOKED)
+        .filter(Q(occurs_on=day) | Q(occurs_on__isnull=True))
+        .select_related("member", "session__community")
+    )
+    return sorted(rows, key=lambda r: (r.member.display_name.lower(), r.pk))
+
+
+def waiting_line(session: Session, day: dt.date) -> list[SignUp]:
+    """Who waits for `day` (for that date or every date), in the order they joined, with
+    those offered a place first (they are next, waiting for their answer)."""
+    rows = (
+        SignUp.objects.filter(
+            session=session, state__in=[SignUp.State.WAITING, SignUp.State.OFFERED]
+        )
+        .filter(Q(occurs_on=day) | Q(occurs_on__isnull=True))
+        .select_related("member", "session__community")
+        .order_by("pk")
+    )
+    return sorted(rows, key=lambda r: (r.state != SignUp.State.OFFERED, r.pk))

@@ -29,6 +29,7 @@ from kampung.communities.models import Community
 from kampung.errors import REFUSALS, Invalid
 from kampung.pagination import CappedPaginator
 from kampung.people.models import Member, Role
+from kampung.people.skills import LANGUAGE_NAMES
 from kampung.skillshare import actions, feeds, queries
 from kampung.skillshare.forms import CreditForm, FilterForm, SessionForm
 from kampung.skillshare.models import Attendance, CalendarKey, Credit, Session, SignUp
@@ -92,7 +93,11 @@ def _session_form(request, community, session: Session | None = None):
         }
         initial["end_time"] = (start + dt.timedelta(minutes=session.minutes)).time()
     return SessionForm(
-        request.POST or None, initial=initial, user=request.user, community=community
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        community=community,
+        keep_place=session.place if session is not None else None,
     )
 
 
@@ -152,17 +157,39 @@ def session_detail(request, slug: str, session_id: int):
     for s in mine:
         s.position = queries.waiting_position(s)
     series = next((s for s in mine if s.occurs_on is None), None)
-    booked_days = {s.occurs_on for s in mine if s.occurs_on}
+    booked_days = sorted({s.occurs_on for s in mine if s.occurs_on})
     upcoming = queries.next_dates(session, 8)
     is_host = session.is_host(me)
+    # Dates the person may still sign up for: not those they hold or wait for already.
+    choices = [u for u in upcoming if u.day not in booked_days]
     may_people = queries.may_see_people(request.user, session)
-    people = []
+    people: list[SignUp] = []
+    line: list[SignUp] = []
+    paper: list[Member] = []
     if may_people and upcoming:
-        people = queries.signed_up(session, upcoming[0].day)
+        people = queries.places_at(session, upcoming[0].day)
+        line = queries.waiting_line(session, upcoming[0].day)
+        for s in people + line:
+            s.for_them = policy.can(request.user, "session.act_for_member", community, s)
+            s.position = queries.waiting_position(s)
         if policy.role_in(request.user, community) in {Role.COORDINATOR, Role.ADMIN}:
             log.record_list_view(
-                people, viewer=request.user, reason=f"Signed up for session {session.pk}"
+                [s.member for s in people + line],
+                viewer=request.user,
+                reason=f"Signed up for session {session.pk}",
             )
+    if policy.can(request.user, "member.view_directory", community) and may_people:
+        # Paper sign-up sheets: staff sign up members without a login.
+        paper = list(
+            policy.visible_members(request.user, community)
+            .filter(user=None, is_active=True)
+            .exclude(
+                pk__in=SignUp.objects.filter(session=session, state__in=SignUp.ACTIVE).values(
+                    "member_id"
+                )
+            )
+            .order_by("display_name", "pk")[:500]
+        )
     return render(
         request,
         "skillshare/detail.html",
@@ -179,10 +206,16 @@ def session_detail(request, slug: str, session_id: int):
                 and not is_host
                 and series is None
             ),
+            "choices": choices,
+            "first_free": next((u.day for u in choices if u.places_left), None),
+            "first_free_any": next((u.day for u in upcoming if u.places_left), None),
+            "language_names": [LANGUAGE_NAMES.get(c, c) for c in session.languages],
             "may_edit": policy.can(request.user, "session.edit", community, session),
             "may_attend": policy.can(request.user, "session.take_attendance", community, session),
             "may_credit": policy.can(request.user, "session.credit", community, session),
             "people": people,
+            "line": line,
+            "paper": paper,
             "page_title": session.title,
         },
     )
@@ -194,13 +227,27 @@ def session_sign_up(request, slug: str, session_id: int):
     session = _session(request, slug, session_id)
     choice = request.POST.get("occurs_on", "")
     day = None if choice == "series" else _date(choice)
+    member = None
+    if request.POST.get("member"):
+        member = get_object_or_404(
+            Member, pk=_id(request.POST["member"]), community=session.community, is_active=True
+        )
     try:
         if choice != "series" and day is None and session.repeat != "once":
             raise Invalid({"occurs_on": _("Choose a date, or every date.")})
-        signup = actions.sign_up(by=request.user, session=session, occurs_on=day)
+        signup = actions.sign_up(by=request.user, session=session, occurs_on=day, member=member)
     except REFUSALS as exc:
         show_error(request, exc)
     else:
+        if member is not None and not member.has_device:
+            messages.success(
+                request,
+                _("%(name)s is signed up.") % {"name": member.display_name}
+                if signup.state != SignUp.State.WAITING
+                else _("It is full, so %(name)s is on the waiting list.")
+                % {"name": member.display_name},
+            )
+            return redirect("session_detail", slug=slug, session_id=session.pk)
         if signup.state == SignUp.State.WAITING:
             messages.warning(
                 request,
@@ -214,14 +261,27 @@ def session_sign_up(request, slug: str, session_id: int):
     return redirect("session_detail", slug=slug, session_id=session.pk)
 
 
+def _id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
 def _my_signup(request, session: Session, signup_id: int) -> SignUp:
-    me = policy.membership(request.user, session.community)
-    return get_object_or_404(
-        SignUp.objects.select_related("session__community"),
+    """The person's own sign-up, or one of a member without a login they act for."""
+    signup = get_object_or_404(
+        SignUp.objects.select_related("session__community", "member"),
         pk=signup_id,
         session=session,
-        member=me,
     )
+    me = policy.membership(request.user, session.community)
+    mine = me is not None and signup.member_id == me.pk
+    if not mine and not policy.can(
+        request.user, "session.act_for_member", session.community, signup
+    ):
+        raise Http404
+    return signup
 
 
 @login_required
@@ -307,9 +367,16 @@ def session_attendance(request, slug: str, session_id: int):
             show_error(request, exc)
             error = "yes"
         else:
+            if policy.can(request.user, "session.credit", community, session):
+                then = _("Next: credit it in the time bank.")
+            else:
+                then = _(
+                    "A community developer will now credit this in the time bank: the host "
+                    "earns the time, and those who came are recorded."
+                )
             messages.success(
                 request,
-                _("Attendance saved: %(n)d came.") % {"n": len(came)},
+                _("Attendance saved: %(n)d came.") % {"n": len(came)} + " " + then,
             )
             return redirect(reverse("session_attendance", args=[slug, session.pk]) + f"?date={day}")
     if people and policy.role_in(request.user, community) in {Role.COORDINATOR, Role.ADMIN}:
@@ -332,6 +399,10 @@ def session_attendance(request, slug: str, session_id: int):
             "people": people,
             "present": present,
             "credited": Credit.objects.filter(session=session, occurs_on=day).exists(),
+            "may_credit": policy.can(request.user, "session.credit", community, session),
+            "ended": day is not None
+            and timezone.now()
+            >= actions.starts_at(session, day) + dt.timedelta(minutes=session.minutes),
             "error": error,
             "page_title": _("Who came to “%(title)s”") % {"title": session.title},
         },
@@ -370,8 +441,8 @@ def session_credit(request, slug: str, session_id: int):
             messages.success(
                 request,
                 _(
-                    "Credited in the time bank. People with a login confirm their own part; "
-                    "the others' parts are posted now."
+                    "Credited in the time bank. People who use Kampung themselves are asked "
+                    "to confirm they came; for the others, the time is recorded now."
                 ),
             )
             return redirect("session_detail", slug=slug, session_id=session.pk)
@@ -526,5 +597,6 @@ def session_my_calendar(request, slug: str, secret: str):
         timezone.now(),
         singles,
         feed=f"member-{member.pk}",
+        public=False,
     )
     return _ics(body, "my-sessions.ics")

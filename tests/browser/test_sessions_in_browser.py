@@ -38,10 +38,11 @@ def test_waiting_list_to_attendance_to_the_time_bank(
 ):
     from kampung.assets.models import Asset
     from kampung.skillshare import actions
-    from kampung.skillshare.models import Credit
+    from kampung.skillshare.models import Credit, Session
 
     tz = ZoneInfo(cast.community.timezone)
     today = timezone.now().astimezone(tz).date()
+    last_week = today - dt.timedelta(days=7)
     timezone.activate(tz)
     try:
         place = (
@@ -58,10 +59,15 @@ def test_waiting_list_to_attendance_to_the_time_bank(
             capacity=1,
             waiting_list=True,
             is_public=True,
-            starts_on=today,
+            starts_on=last_week,
             start_time=dt.time(10, 0),
             end_time=dt.time(11, 30),
             repeat="weekly",
+        )
+        # Added to Kampung before its first date, last week: that date has happened, so
+        # attendance may be taken and credited (never before a date starts or ends).
+        Session.objects.filter(pk=session.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=8)
         )
         patricia_place = actions.sign_up(by=cast.user("partner"), session=session)
     finally:
@@ -116,11 +122,19 @@ def test_waiting_list_to_attendance_to_the_time_bank(
     log_in(host, "volunteer@demo.kampung.test")
     host.goto(f"{live_server.url}/c/{SLUG}/sessions/")
     host.get_by_role("link", name="Phone photos club").first.click()
+    expect(host.get_by_test_id("signed-up")).to_contain_text("Rosnah")
     host.get_by_role("link", name="Take attendance").click()
+    earlier = host.get_by_role("link", name=last_week.strftime("%a %-d %b"))
+    if earlier.count():  # today's date has started too: choose last week's
+        earlier.click()
     host.get_by_label("Rosnah").check()
     _check(host, shot, "session-attendance-mobile")
     host.get_by_role("button", name="Save who came").click()
     expect(host.get_by_text("Attendance saved: 1 came.")).to_be_visible()
+    expect(host.get_by_test_id("after-attendance")).to_contain_text(
+        "A community developer will now credit this in the time bank"
+    )
+    _check(host, shot, "session-attendance-saved-mobile")
     host.get_by_role("link", name="Back to the session").click()
     host.get_by_role("link", name="Cancel a date").click()
     _check(host, shot, "session-cancel-date-mobile")
@@ -135,7 +149,7 @@ def test_waiting_list_to_attendance_to_the_time_bank(
     staff.goto(f"{live_server.url}/c/{SLUG}/sessions/")
     staff.get_by_role("link", name="Phone photos club").first.click()
     staff.get_by_role("link", name="Credit in the time bank").click()
-    staff.get_by_role("link", name=today.strftime("%A %-d %B")).click()
+    staff.get_by_role("link", name=last_week.strftime("%A %-d %B")).click()
     staff.get_by_label("The host earns the session's time once").check()
     _check(staff, shot, "session-credit-mobile")
     staff.get_by_role("button", name="Continue").click()
@@ -147,4 +161,4 @@ def test_waiting_list_to_attendance_to_the_time_bank(
     staff.goto(f"{live_server.url}/c/{SLUG}/sessions/new/")
     _check(staff, shot, "session-create-mobile")
     staff_ctx.close()
-    assert Credit.objects.filter(session=session, occurs_on=today).count() == 1
+    assert Credit.objects.filter(session=session, occurs_on=last_week).count() == 1

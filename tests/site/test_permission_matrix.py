@@ -128,6 +128,10 @@ MATRIX = {
     ("session.take_attendance", "session"): STAFF | {"volunteer"},
     ("session.view_people", "session"): STAFF | {"volunteer"},
     ("session.credit", "session"): STAFF,
+    # A place of a member without a login ("session_place_other"): staff, or the host
+    # (the volunteer); never one of a member with a login (they decide themselves).
+    ("session.act_for_member", "session_place_other"): STAFF | {"volunteer"},
+    ("session.act_for_member", "session_place_self"): set(),
     ("no.such.action", None): set(),
 }
 
@@ -187,7 +191,15 @@ def targets(cast, resident_without_login):
         start_time=dt.time(10, 0),
         minutes=60,
     )
+    from kampung.skillshare.models import SignUp
+
     return {
+        "session_place_other": SignUp(
+            session=session, member=other, community=cast.community, occurs_on=None
+        ),
+        "session_place_self": SignUp(
+            session=session, member=cast.members["resident"], community=cast.community
+        ),
         "fridge": fridge,
         "fridge_slot": fridge_slot,
         **_gift_targets(cast),

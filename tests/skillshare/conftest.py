@@ -63,3 +63,22 @@ def neighbours(cast):
         )
         out.append(user)
     return out
+
+
+@pytest.fixture
+def make_past_session(make_session):
+    """A weekly session added to Kampung eight days ago whose first date (`starts_on`)
+    was a week ago, so that date has started and ended: attendance and crediting are
+    allowed only then (and never for a date before the session was added)."""
+    from kampung.skillshare.models import Session
+
+    def make(**overrides):
+        overrides.setdefault("starts_on", timezone.localdate() - dt.timedelta(days=7))
+        session = make_session(**overrides)
+        Session.objects.filter(pk=session.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=8)
+        )
+        session.refresh_from_db()
+        return session
+
+    return make

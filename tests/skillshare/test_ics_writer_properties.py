@@ -65,8 +65,12 @@ def test_icalendar_reads_the_text_back(text):
 # --- A whole event: the same bytes as icalendar's object model (the old writer) ---------
 
 
-def _reference(session: Session, url: str, zone: ZoneInfo, stamp, single=None) -> bytes:
-    """The feed's event as it was written before, with icalendar's object model."""
+def _reference(
+    session: Session, url: str, zone: ZoneInfo, stamp, single=None, public=True
+) -> bytes:
+    """The feed's event as it was written before, with icalendar's object model; the
+    public feed names only a place shared with everyone (a member's own feed also one
+    shared with members), else it says to ask the host."""
     event = Event()
     slug = session.community.slug
     day = session.starts_on if single is None else single
@@ -91,7 +95,10 @@ def _reference(session: Session, url: str, zone: ZoneInfo, stamp, single=None) -
         )
     place = session.place
     if place is not None:
-        event.add("location", place.name)
+        shown = place.visibility == Asset.Visibility.PUBLIC or (
+            not public and place.visibility == Asset.Visibility.MEMBERS
+        )
+        event.add("location", place.name if shown else "Ask the host where")
         if place.visibility == Asset.Visibility.PUBLIC and place.lat is not None:
             event.add("geo", (place.lat, place.lng))
     elif session.online_link:
@@ -115,7 +122,8 @@ ZONES = ["Asia/Singapore", "Europe/London", "America/New_York", "Australia/Sydne
     title=hostile_text.filter(bool),
     description=hostile_text,
     place_name=st.one_of(st.none(), hostile_text.filter(bool)),
-    public_place=st.booleans(),
+    public_place=st.sampled_from(list(Asset.Visibility)),
+    public_feed=st.booleans(),
     online=st.sampled_from(["", "https://meet.example.org/a,b;c"]),
     rule=st.sampled_from(RULES),
     zone=st.sampled_from(ZONES),
@@ -134,6 +142,7 @@ def test_an_event_is_written_as_icalendar_wrote_it(
     description,
     place_name,
     public_place,
+    public_feed,
     online,
     rule,
     zone,
@@ -148,8 +157,7 @@ def test_an_event_is_written_as_icalendar_wrote_it(
     community = Community(slug="kampung-hostile", timezone=zone)
     place = None
     if place_name is not None:
-        visibility = Asset.Visibility.PUBLIC if public_place else Asset.Visibility.MEMBERS
-        place = Asset(name=place_name, visibility=visibility, lat=1.3521, lng=103.8198)
+        place = Asset(name=place_name, visibility=public_place, lat=1.3521, lng=103.8198)
     session = Session(
         pk=pk,
         community=community,
@@ -165,8 +173,8 @@ def test_an_event_is_written_as_icalendar_wrote_it(
     )
     url = f"https://kampung.example.org/c/kampung-hostile/sessions/{pk}/"
     day = first + dt.timedelta(days=7) if single else None
-    written = feeds._event(session, url, zone, stamp, day)
-    assert written == _reference(session, url, ZoneInfo(zone), stamp, day)
+    written = feeds._event(session, url, zone, stamp, day, public_feed)
+    assert written == _reference(session, url, ZoneInfo(zone), stamp, day, public_feed)
     cal = Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + written + b"END:VCALENDAR\r\n")
     assert str(cal.walk("VEVENT")[0]["SUMMARY"]) == _read_back(title)
 

@@ -3,11 +3,20 @@ as a browser would and with bearer tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from kampung.people.actions import create_api_token
 from kampung.skillshare.models import Session, SignUp
 from tests.conftest import csrf_token_from
+
+
+def _first_monday_next_year() -> str:
+    first = dt.date(dt.date.today().year + 1, 1, 1)
+    return str(first + dt.timedelta(days=(0 - first.weekday()) % 7))
+
+
+NEXT_YEAR_MONDAY = _first_monday_next_year()  # a first date may be at most two years ahead
 
 
 def _bearer(user):
@@ -32,7 +41,7 @@ def test_create_sign_up_wait_and_move_up_through_the_api(csrf_client, cast, neig
             "title": "Phone help",
             "place": a_place(cast.community).pk,
             "capacity": 1,
-            "starts_on": "2030-01-07",
+            "starts_on": NEXT_YEAR_MONDAY,
             "start_time": "10:00",
             "end_time": "11:00",
             "repeat": "weekly",
@@ -67,7 +76,7 @@ def test_bad_input_is_one_error_body_naming_the_field(csrf_client, cast):
         "title": "Chess",
         "online_link": "https://meet.example.org/c",
         "capacity": 4,
-        "starts_on": "2030-01-07",
+        "starts_on": NEXT_YEAR_MONDAY,
         "start_time": "10:00",
         "end_time": "09:00",
     }
