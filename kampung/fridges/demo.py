@@ -11,12 +11,15 @@ import random
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kampung.audit.context import acting
 from kampung.communities.models import Community
 from kampung.fridges import actions
 from kampung.fridges.models import Alert, Condition, Deposit, Fridge, Report, Slot
+from kampung.notices.models import Notification
 from kampung.people.models import Member, User
 
 KSM = "kampung-seri-mawar"
@@ -133,11 +136,36 @@ def seed_fridges() -> list[Fridge]:
                 last_report_at=last.created_at,
             )
             f.refresh_from_db()
-        warm = actions.report_state(
-            by=staff, fridge=fridge, fill=3, condition=Condition.FINE, temperature_c=8.5
-        )
+        # Demo history, written directly like the rest: the rota's message is in the site
+        # (Messages) but no email goes out for something that "happened" before the demo
+        # began (nor in every test that seeds the demo).
         when = now - dt.timedelta(hours=2)
-        Report.objects.filter(pk=warm.pk).update(created_at=when)
-        Fridge.objects.filter(pk=fridge.pk).update(last_report_at=when)
-        Alert.objects.filter(key=f"fridge-warm:{warm.pk}").update(created_at=when)
+        warm = Report.objects.create(
+            community=community,
+            fridge=fridge,
+            fill=3,
+            condition=Condition.FINE,
+            temperature_c=8.5,
+            created_at=when,
+        )
+        Fridge.objects.filter(pk=fridge.pk).update(
+            fill=3, condition=Condition.FINE, temperature_c=8.5, last_report_at=when
+        )
+        text = _("%(name)s read %(t)s °C: food must stay at 5 °C or colder. Please check it.") % {
+            "name": fridge.name,
+            "t": "8.5",
+        }
+        Alert.objects.create(
+            community=community,
+            fridge=fridge,
+            kind=Alert.Kind.WARM,
+            key=f"fridge-warm:{warm.pk}",
+            text=text,
+            created_at=when,
+        )
+        url = reverse("fridge_detail", args=[community.slug, fridge.pk])
+        Notification.objects.bulk_create(
+            Notification(member=person, text=text, url=url, kind="fridge_alert")
+            for person in actions.alert_recipients(fridge)
+        )
     return [fridge, pantry]

@@ -55,12 +55,18 @@ class SkillShareSessionOut(Schema):
     waiting_list: bool
     is_public: bool
     starts_on: dt.date
-    start_time: dt.time
+    start_time: str = Field(..., description="HH:MM, the community's local time")
     minutes: int
     repeat: str
     rrule: str
     exceptions: list[dt.date]
     url: str
+
+    @staticmethod
+    def resolve_start_time(obj):
+        # A local time of day in the community's time zone (no offset: JSON Schema's
+        # "time" format demands one), as the input takes it.
+        return obj.start_time.strftime("%H:%M")
 
     @staticmethod
     def resolve_host(obj):

@@ -44,8 +44,12 @@ class Session(models.Model):
         Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     online_link = models.URLField(_("online link"), max_length=300, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    accessibility = models.JSONField(_("accessibility"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
+    accessibility = models.JSONField(
+        _("accessibility"), default=list, blank=True, validators=limits.items_max(limits.LIST_MAX)
+    )
     capacity = models.PositiveIntegerField(_("places"))
     waiting_list = models.BooleanField(_("keep a waiting list when full"), default=True)
     is_public = models.BooleanField(_("show in the public calendar"), default=False)
@@ -60,7 +64,9 @@ class Session(models.Model):
     ends_on = models.DateField(_("last date"), null=True, blank=True)
     rrule = models.CharField(max_length=200, blank=True)
     # Cancelled dates (EXDATE), as ISO dates.
-    exceptions = models.JSONField(default=list, blank=True)
+    exceptions = models.JSONField(
+        default=list, blank=True, validators=limits.items_max(schedule.MAX_EXCEPTIONS)
+    )
     # The session's record in the asset register.
     asset = models.OneToOneField(
         Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -44,8 +44,9 @@ def test_a_coordinator_checks_then_sends_the_batch(cast, page, log_in, live_serv
     no_good = page.get_by_role("region", name="No good match")
     expect(no_good).to_contain_text("A lift to the Thursday lunch club")
     expect(no_good).to_contain_text("the closest, Cooking an extra portion, fits only 30%")
-    unmet = page.get_by_role("region", name="Nobody can help yet")
-    expect(unmet).to_contain_text("Volunteer drivers for our Thursday lunch club")
+    # Unmet either way: since the demo has a Tech and tea session in the register, some
+    # one fits the drivers' request a little, under the minimum ("No good match").
+    expect(no_good).to_contain_text("Volunteer drivers for our Thursday lunch club")
     review = page.locator("[data-batch-review]")
     expect(review).not_to_contain_text("Volunteer drivers for our Thursday lunch club")
     expect(review).not_to_contain_text("A lift to the Thursday lunch club")

@@ -52,16 +52,24 @@ def test_healthz_says_nothing_personal_and_needs_no_login(cast, client):
         assert word not in text
 
 
+def _every_kind(**chosen) -> dict:
+    """The choices page as a browser sends it: one answer for every kind (its radio
+    buttons always send one), the default where the test chose nothing."""
+    from kampung.notices import kinds
+
+    return {kind.code: chosen.get(kind.code, kind.default) for kind in kinds.choosable()}
+
+
 def test_a_member_chooses_email_for_one_kind_and_it_is_kept(cast, client):
     client.force_login(cast.user("volunteer"))
     url = reverse("message_choices", args=[cast.community.slug])
     page = client.get(url).content.decode()
     assert "Requests for help and helpers" in page and "Your login" not in page
-    client.post(url, {"matching": "email", "review_due": "site", "weekly_digest": "email"})
+    client.post(url, _every_kind(matching="email", review_due="site", weekly_digest="email"))
     me = cast.members["volunteer"]
     assert actions.how_member_is_told(me, "matching") == "email"
     assert actions.how_member_is_told(me, "weekly_digest") == "email"
-    answer = client.post(url, {"matching": "sms", "review_due": "site", "weekly_digest": "email"})
+    answer = client.post(url, _every_kind(matching="sms", review_due="site", weekly_digest="email"))
     assert answer.status_code == 200 and "Select a valid choice" in answer.content.decode()
 
 
@@ -81,7 +89,7 @@ def test_staff_choose_only_for_someone_without_a_login(cast, client, resident_wi
     assert AuditEvent.objects.filter(
         action="view", object_id=str(resident_without_login.pk), actor=cast.user("coordinator")
     ).exists()
-    client.post(url, {"matching": "site", "review_due": "email", "weekly_digest": "site"})
+    client.post(url, _every_kind(matching="site", review_due="email", weekly_digest="site"))
     assert actions.how_member_is_told(resident_without_login, "review_due") == "email"
     with_login = reverse(
         "member_message_choices", args=[cast.community.slug, cast.members["resident"].pk]

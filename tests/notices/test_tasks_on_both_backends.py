@@ -57,7 +57,9 @@ def test_a_rolled_back_change_sends_nothing(cast, tasks_backend, run_worker):
         raise RuntimeError("the change failed")
     run_worker()
     assert not Email.objects.exists() and not mail.outbox
-    assert not Notification.objects.filter(member=volunteer).exists()
+    assert not Notification.objects.filter(
+        member=volunteer, text="You have been asked to help"
+    ).exists()
 
 
 @override_settings(EMAIL_BACKEND="tests.notices.conftest.FailingEmailBackend")

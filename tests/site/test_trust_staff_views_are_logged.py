@@ -103,9 +103,17 @@ def target(cast):
         "email_id": 0,
         "fridge_id": _first_fridge(community),
         "report_id": 0, "alert_id": 0, "slot_id": 0,
+        "listing_id": _first_listing(community), "key": "none", "request_id": 0,
+        "signup_id": 0, "secret": "none", "photo_id": 0, "shop_id": 0,
     }  # fmt: skip
     assert Exchange.objects.filter(pk=exchange.pk).exists()
     return tess, ids
+
+
+def _first_listing(community) -> int:
+    from kampung.sharing.models import Listing
+
+    return Listing.objects.filter(community=community).order_by("pk").first().pk
 
 
 def _first_fridge(community) -> int:
