@@ -73,9 +73,65 @@ class Cast:
         return self.users[role]
 
 
+CAST_SEED = {"members": 40, "seed": 7}
+_seeded = {"present": False}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo neighbourhood is seeded once for the run, committed, and every test that
+    wraps itself in a transaction (the default) starts from it and rolls back: seeding it
+    again for each of a thousand tests cost more than half of the suite's time."""
+    with django_db_blocker.unblock():
+        seed_demo(**CAST_SEED)
+    _seeded["present"] = True
+
+
+def _flush() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    _seeded["present"] = False
+
+
+def _transactional(item) -> bool:
+    """As pytest-django decides it when it orders the tests (transactional ones last)."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker and any(validate_django_db(marker)[:2]):
+        return True
+    names = getattr(item, "fixturenames", [])
+    return "transactional_db" in names or "live_server" in names
+
+
 @pytest.fixture
-def cast(db) -> Cast:
-    seed_demo(members=40, seed=7)
+def empty_db(transactional_db):
+    """A database with nothing in it, for tests of the seeder itself: transactional
+    (Django empties it again afterwards)."""
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_from_an_empty_database(request, django_db_blocker):
+    """Django empties the database after each transactional test, so they start from
+    nothing, as they always have; the first of them would otherwise meet the run's seed
+    (and so would the live server and the worker it starts)."""
+    if not _transactional(request.node):
+        yield
+        return
+    if _seeded["present"]:
+        with django_db_blocker.unblock():
+            _flush()
+    yield
+    _seeded["present"] = False
+
+
+@pytest.fixture
+def cast(request, db) -> Cast:
+    if not Community.objects.filter(slug="woking-east").exists():
+        # A transactional test (its database is emptied before and after), or a test
+        # run after one: seed here.
+        seed_demo(**CAST_SEED)
     community = Community.objects.get(slug="kampung-seri-mawar")
     other = Community.objects.get(slug="woking-east")
     users, members = {}, {}

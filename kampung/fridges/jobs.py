@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,8 +83,8 @@ def food_safety(now: datetime) -> str:
                     % {
                         "name": deposit.fridge.name,
                         "what": what.lower(),
-                        "day": deposit.created_at.astimezone(ZoneInfo(community.timezone)).strftime(
-                            "%d %b"
+                        "day": date_format(
+                            deposit.created_at.astimezone(ZoneInfo(community.timezone)), "j M"
                         ),
                     },
                 ):
@@ -110,7 +111,7 @@ def food_safety(now: datetime) -> str:
                         "%(name)s: no check-and-clean recorded on %(day)s. "
                         "Can someone look at it today?"
                     )
-                    % {"name": slot.fridge.name, "day": slot.day.strftime("%d %b")},
+                    % {"name": slot.fridge.name, "day": date_format(slot.day, "j M")},
                 ):
                     raised += 1
     return f"{raised} alerts"

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -459,7 +460,7 @@ def fridge_slot_sign_up(request, slug: str, fridge_id: int, slot_id: int):
                 "Thank you! You check and clean %(name)s on %(day)s. "
                 "We remind you the evening before."
             )
-            % {"name": fridge.name, "day": slot.day.strftime("%A %d %B")},
+            % {"name": fridge.name, "day": date_format(slot.day, "l j F")},
         )
     return redirect("fridge_detail", slug=slug, fridge_id=fridge.pk)
 

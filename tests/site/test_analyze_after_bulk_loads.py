@@ -50,7 +50,7 @@ def test_it_does_nothing_without_tables(db):
     assert analyze() == []
 
 
-def test_the_seeder_analyses_what_it_loaded(db, monkeypatch):
+def test_the_seeder_analyses_what_it_loaded(empty_db, monkeypatch):
     from kampung import demo
 
     measured = []
@@ -63,7 +63,7 @@ def test_the_seeder_analyses_what_it_loaded(db, monkeypatch):
     assert measured == []
 
 
-def test_the_seeded_tables_are_measured(db):
+def test_the_seeded_tables_are_measured(empty_db):
     from kampung.demo import seed_demo
 
     seed_demo(members=30, seed=2)

@@ -169,11 +169,17 @@ def _write_what_the_demo_does_not(cast):
         title="Tech and tea (keys)",
         online_link="https://meet.example.org/keys",
         capacity=4,
-        starts_on=timezone.localdate(),
+        starts_on=timezone.localdate() - dt.timedelta(days=7),
         start_time=dt.time(10, 0),
         end_time=dt.time(11, 0),
         repeat="weekly",
     )
+    # Added eight days ago, first met a week ago: that date has started and ended, whatever
+    # the time of day the test runs (attendance waits for the start, credit for the end).
+    from kampung.skillshare.models import Session
+
+    Session.objects.filter(pk=session.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    session.refresh_from_db()
     skillshare.sign_up(by=cast.user("resident"), session=session)
     skillshare.take_attendance(
         by=cast.user("volunteer"),

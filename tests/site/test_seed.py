@@ -36,14 +36,14 @@ def _seed_and_snapshot(seed):
         return snapshot
 
 
-def test_the_same_seed_builds_the_same_people(db):
+def test_the_same_seed_builds_the_same_people(empty_db):
     first = _seed_and_snapshot(3)
     assert not Community.objects.exists()
     assert _seed_and_snapshot(3) == first
     assert _seed_and_snapshot(4) != first
 
 
-def test_running_it_again_changes_nothing(db, capsys):
+def test_running_it_again_changes_nothing(empty_db, capsys):
     call_command("seed", "--members", "50", "--seed", "2")
     count = Member.objects.count()
     call_command("seed", "--members", "50", "--seed", "2")
@@ -51,7 +51,7 @@ def test_running_it_again_changes_nothing(db, capsys):
     assert "already seeded" in capsys.readouterr().out
 
 
-def test_members_live_inside_their_community_and_have_known_skills(db):
+def test_members_live_inside_their_community_and_have_known_skills(empty_db):
     seed_demo(members=200, seed=5)
     spec = COMMUNITIES[0]
     lat0, lng0 = spec["centre"]
