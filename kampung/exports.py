@@ -7,7 +7,8 @@ imported files — and a cell such as `=HYPERLINK("http://x","click")` or `@SUM(
 be live in Excel, LibreOffice or Google Sheets. As OWASP recommends for CSV injection,
 a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written
 with a leading apostrophe (spreadsheets show the text; the apostrophe is not displayed),
-and the csv module quotes every cell that holds a separator, quote or line break.
+and the csv module quotes every cell that holds a separator, quote or line break; a
+piece after a semicolon (a separator in some regions' spreadsheets) is treated the same.
 Numbers stay numbers: an int, float or Decimal (negative ones too) and text that is
 exactly a plain number ("-45", "1.5") are written as they are.
 """
@@ -42,9 +43,20 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
     text = str(value)
+    if ";" in text:
+        # Where a spreadsheet's region splits CSV on semicolons, "a;=1+1" is two cells
+        # and the second a live formula: each piece after a semicolon is neutralised too.
+        text = ";".join([text.split(";", 1)[0]] + [_neutral_piece(p) for p in text.split(";")[1:]])
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
+
+
+def _neutral_piece(piece: str) -> str:
+    stripped = piece.lstrip(" ")
+    if stripped.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(stripped):
+        return piece[: len(piece) - len(stripped)] + "'" + stripped
+    return piece
 
 
 class SafeWriter:

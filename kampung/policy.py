@@ -515,7 +515,12 @@ def _session_place_for_member_without_login(c: Context) -> bool:
         return False
     if session.community_id != c.community.pk:
         return False
-    return _staff(c) or bool(session.is_host(c.member))
+    if _staff(c):
+        return True
+    # A host acts only for someone already signed up to their session (whose name they
+    # see there): signing up a new person from a paper sheet is for community developers,
+    # who may see the directory; a host trying ids would learn names and fill sessions.
+    return getattr(c.obj, "pk", None) is not None and bool(session.is_host(c.member))
 
 
 RULES.update(
@@ -569,7 +574,7 @@ RULES.update(
         "gift.view_no_shows": _staff,
         # Taking down someone else's listing (not allowed, or unsafe), with a reason the
         # giver is told: community developers.
-        "gift.moderate": _staff,
+        "gift.moderate": lambda c: _staff(c) and not _gift_giver(c),
         # Sessions are the community's own: everyone with a role there sees them.
         "session.view": _any_role,
         # Residents, volunteers and staff run sessions of what they know; partners and
@@ -592,7 +597,8 @@ RULES.update(
         "session.credit": lambda c: _staff(c) and not _session_host(c),
         # Signing up, cancelling or answering an offered place for a member without a
         # login (paper sign-up sheets, a phone call): community developers, or the host of
-        # that session, as "timebank.act_for_member"; never for themselves, and never for
+        # that session for someone already signed up to it, as "timebank.act_for_member";
+        # never for themselves, and never for
         # someone with a login (they decide for themselves). c.obj is the sign-up.
         "session.act_for_member": _session_place_for_member_without_login,
     }

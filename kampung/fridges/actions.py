@@ -279,10 +279,12 @@ def _write_report(*, fridge, member, fill, condition, temperature_c, photo, is_c
         now,
     )
     if state.too_warm(temperature_c):
+        # At most one warm alert per fridge an hour (the key): every reading is in the
+        # log, but a passer-by's link could otherwise send the rota a message per report.
         raise_alert(
             fridge=fridge,
             kind=Alert.Kind.WARM,
-            key=f"fridge-warm:{report.pk}",
+            key=f"fridge-warm:{fridge.pk}:{now:%Y%m%d%H}",
             text=_("%(name)s read %(t)s °C: food must stay at 5 °C or colder. Please check it.")
             % {"name": fridge.name, "t": f"{temperature_c:g}"},
         )

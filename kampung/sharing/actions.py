@@ -27,6 +27,7 @@ from kampung.photos import PhotoRefused, clean_photo
 from kampung.sharing import rules
 from kampung.sharing.models import (
     MAX_DAYS,
+    MAX_LISTINGS_PER_DAY,
     MAX_PHOTOS,
     MESSAGE_MAX,
     TAKE_DOWN_REASON_MAX,
@@ -117,6 +118,18 @@ def list_item(
     else:
         policy.require(by, "gift.list", community)
     giver = None if shop is not None else policy.membership(by, community)
+    if giver is not None:
+        # Checked before any photo is opened: a member listing dozens of items an hour
+        # floods the list for everyone (a shop lists for many donors, so it is not held).
+        day_ago = timezone.now() - dt.timedelta(days=1)
+        if Listing.objects.filter(giver=giver, created_at__gte=day_ago).count() >= (
+            MAX_LISTINGS_PER_DAY
+        ):
+            raise Conflict(
+                _("You have listed %(n)d items today. You can list more tomorrow.")
+                % {"n": MAX_LISTINGS_PER_DAY},
+                code="too_many",
+            )
     title = " ".join((title or "").split())
     description = (description or "").strip()
     area = " ".join((pickup_area or "").split())

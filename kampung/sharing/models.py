@@ -33,6 +33,7 @@ MESSAGE_MAX = 500
 MAX_PHOTOS = 4
 LISTING_DAYS = 14  # "available until" by default: two weeks from today
 MAX_DAYS = 90  # and at most this far ahead
+MAX_LISTINGS_PER_DAY = 20  # by one member (a shop lists for many donors)
 DEFAULT_OPEN_REQUESTS = 5
 
 

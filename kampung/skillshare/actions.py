@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,6 +241,23 @@ def change_session(*, by, session: Session, cohosts: Iterable[Member] | None = N
     start = dt.datetime.combine(session.starts_on, session.start_time)
     current["end_time"] = (start + dt.timedelta(minutes=session.minutes)).time()
     data = _clean(community, {**current, **fields}, kept_start=session.starts_on)
+    timing = ("starts_on", "start_time", "minutes", "repeat", "nth")
+    if any(data.get(f, getattr(session, f)) != getattr(session, f) for f in timing):
+        waiting = sorted(
+            set(
+                Attendance.objects.filter(session=session)
+                .exclude(occurs_on__in=Credit.objects.filter(session=session).values("occurs_on"))
+                .values_list("occurs_on", flat=True)
+            )
+        )
+        if waiting:
+            # The time bank credits a date by the session's length: it must be the
+            # length the date had when attendance was taken.
+            text = _(
+                "Attendance for %(day)s is waiting to be credited in the time bank: credit "
+                "it before changing the session's dates or times."
+            ) % {"day": _day(waiting[0])}
+            raise Conflict(text, fields={"start_time": text})
     for name, value in data.items():
         setattr(session, name, value)
     session.save()
@@ -456,6 +474,50 @@ def _offer(session: Session, signups: list[SignUp]) -> None:
             kind=KIND,
             subject=_("a place for you at “%(title)s”") % {"title": session.title},
         )
+
+
+@transaction.atomic
+def expire_offers(*, now: dt.datetime) -> int:
+    """Places offered from the waiting list and not answered within a day, or whose date
+    has started, are taken back; the person is told, and the place goes to the next in
+    line while the date is still ahead. Run by the hourly job "session-offers"; nobody
+    acts, so there is no `by`."""
+    waited = now - dt.timedelta(hours=schedule.OFFER_HOURS)
+    # A superset in SQL (a date that may have started in some time zone), exact below.
+    maybe = SignUp.objects.filter(state=SignUp.State.OFFERED).filter(
+        Q(offered_at__lt=waited) | Q(occurs_on__lte=now.date() + dt.timedelta(days=1))
+    )
+    expired = 0
+    for session_id in sorted(set(maybe.values_list("session_id", flat=True))):
+        session = _lock(Session.objects.select_related("community").get(pk=session_id))
+        rows = (
+            maybe.filter(session=session)
+            .select_related("member__community", "member__user")
+            .select_for_update(of=("self",))
+        )
+        for signup in rows:
+            started = signup.occurs_on is not None and starts_at(session, signup.occurs_on) <= now
+            if not (started or (signup.offered_at and signup.offered_at < waited)):
+                continue
+            signup.state = SignUp.State.EXPIRED
+            signup.save(update_fields=["state", "updated_at"])
+            expired += 1
+            notices.notify(
+                signup.member,
+                _(
+                    "The place offered to you at “%(title)s” (%(when)s) was given back, as "
+                    "there was no answer in time. You can sign up again."
+                )
+                % {
+                    "title": session.title,
+                    "when": _("every date") if signup.occurs_on is None else _day(signup.occurs_on),
+                },
+                reverse("session_detail", args=[session.community.slug, session.pk]),
+                kind=KIND,
+            )
+            if not started:
+                move_up(session, signup.occurs_on)
+    return expired
 
 
 def move_up(session: Session, occurs_on: dt.date | None) -> int:

@@ -34,6 +34,9 @@ class SkillShareSignUpOut(Schema):
     whole_series: bool
     state: str
     waiting_position: int | None = None
+    answer_by: dt.datetime | None = Field(
+        None, description="For a place offered from the waiting list: answer by then."
+    )
 
     @staticmethod
     def resolve_waiting_position(obj):
@@ -46,7 +49,7 @@ class SkillShareSessionOut(Schema):
     description: str
     topic: str
     host: str
-    place: int | None = Field(None, alias="place_id")
+    place: int | None = None
     place_name: str
     online_link: str
     languages: list[str]
@@ -73,8 +76,16 @@ class SkillShareSessionOut(Schema):
         return obj.host.display_name
 
     @staticmethod
-    def resolve_place_name(obj):
-        return obj.place.name if obj.place else ""
+    def resolve_place_name(obj, context):
+        return queries.place_label(obj, context["request"].user)
+
+    @staticmethod
+    def resolve_place(obj, context):
+        if obj.place_id is None or queries.place_label(obj, context["request"].user) != (
+            obj.place.name
+        ):
+            return None
+        return obj.place_id
 
     @staticmethod
     def resolve_url(obj, context):
@@ -113,6 +124,11 @@ class SkillShareSessionIn(Schema):
 class SkillShareSignUpIn(Schema):
     occurs_on: dt.date | None = Field(
         None, description="One date of the session, or null for every date."
+    )
+    member: Id | None = Field(
+        None,
+        description="Someone without a login to sign up (from a paper sign-up sheet): "
+        "community developers and the session's hosts only. Leave out to sign yourself up.",
     )
 
 
@@ -243,16 +259,26 @@ def change_session(request, slug: str, session_id: Id, payload: SkillShareSessio
 )
 def sign_up(request, slug: str, session_id: Id, payload: SkillShareSignUpIn):
     """Sign yourself up for one date or every date: a place, or the waiting list when it
-    is full (409 `full` if the session keeps no waiting list)."""
+    is full (409 `full` if the session keeps no waiting list). With `member`, a community
+    developer or a host signs up someone without a login (403 for anyone else)."""
     session = _session(request, slug, session_id)
+    member = None
+    if payload.member is not None:
+        member = Member.objects.filter(pk=payload.member, community=session.community).first()
+        if member is None:
+            raise Invalid({"member": "There is no such person in this community."})
     return Status(
-        201, actions.sign_up(by=request.user, session=session, occurs_on=payload.occurs_on)
+        201,
+        actions.sign_up(
+            by=request.user, session=session, occurs_on=payload.occurs_on, member=member
+        ),
     )
 
 
 def _my_signup(request, session: Session, signup_id: int) -> SignUp:
-    me = policy.membership(request.user, session.community)
-    return get_object_or_404(SignUp, pk=signup_id, session=session, member=me)
+    """A sign-up of this session: the caller's own, or (checked by the action) one of a
+    member without a login whom they may act for; anything else is not found."""
+    return get_object_or_404(SignUp, pk=signup_id, session=session)
 
 
 @router.post(

@@ -1,8 +1,9 @@
 """Demo sessions: "Tech and tea" in Kampung Seri Mawar, every week at a place of the
 demo, where volunteers help older neighbours with phones and tablets. Vijay (the
 volunteer login) hosts it; it is full, with a waiting list; Rosnah (the resident login)
-is not signed up, so she can try. Idempotent: a community that has the session is left
-alone."""
+is not signed up, so she can try. It began two weeks ago: the last date's attendance is
+taken, for a community developer to credit in the time bank. Idempotent: a community
+that has the session is left alone."""
 
 from __future__ import annotations
 
@@ -92,4 +93,20 @@ def seed_sessions() -> Session | None:
                 for i, m in enumerate(people)
             ]
         )
+        # It has run for two weeks already: the last date's attendance is taken by Vijay
+        # and waits for a community developer to credit it in the time bank.
+        Session.objects.filter(pk=session.pk).update(
+            starts_on=session.starts_on - dt.timedelta(days=14),
+            created_at=timezone.now() - dt.timedelta(days=15),
+        )
+        session.refresh_from_db()
+        now = timezone.now()
+        past = [d for d in session.dates(today - dt.timedelta(days=21), today) if d <= now]
+        if past:
+            actions.take_attendance(
+                by=vijay.user,
+                session=session,
+                occurs_on=past[-1].date(),
+                attendees=people[: CAPACITY - 2],
+            )
     return session

@@ -51,6 +51,7 @@ FIELDS = (
 EVENT_CACHE_SECONDS = 24 * 3600
 SHOWN_TO_MEMBERS = (Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS)
 ASK_THE_HOST = "Ask the host where"
+ONLINE_ON_THE_PAGE = "Online: the link is on the session's page for members"
 
 
 @functools.lru_cache(maxsize=256)
@@ -105,7 +106,9 @@ def _event(
         if place.visibility == Asset.Visibility.PUBLIC and place.lat is not None:
             lines.append(ics.raw_line("GEO", f"{float(place.lat)};{float(place.lng)}"))
     elif session.online_link:
-        location = session.online_link
+        # The link may carry the meeting's password: it goes to members' own feeds, and
+        # the public feed sends people to the session's page, where members find it.
+        location = session.online_link if not public else ONLINE_ON_THE_PAGE
     if location:
         lines.append(ics.text_line("LOCATION", location))
     lines.append(ics.raw_line("URL", url))

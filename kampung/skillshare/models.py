@@ -132,6 +132,7 @@ class SignUp(KeyedByCommunity):
         OFFERED = "offered", _("Offered a place from the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         DECLINED = "declined", _("Said no to a place offered")
+        EXPIRED = "expired", _("Did not answer in time about a place offered")
 
     TAKING = (State.BOOKED, State.OFFERED)  # hold a place
     ACTIVE = (State.BOOKED, State.OFFERED, State.WAITING)
@@ -153,6 +154,17 @@ class SignUp(KeyedByCommunity):
     @property
     def whole_series(self) -> bool:
         return self.occurs_on is None
+
+    @property
+    def answer_by(self):
+        """Until when a place offered from the waiting list waits for a yes or no."""
+        from kampung.skillshare.schedule import OFFER_HOURS
+
+        if self.offered_at is None:
+            return None
+        import datetime as dt
+
+        return self.offered_at + dt.timedelta(hours=OFFER_HOURS)
 
 
 class Attendance(KeyedByCommunity):

@@ -190,8 +190,10 @@ def waiting_for(member: Member | None) -> list[Nudge]:
         .distinct()
     )
     for session in hosted:
+        # Dates that have started (attendance opens then), today's or yesterday's.
+        started = set(attendance_dates(session, 2))
         for day in (today, today - dt.timedelta(days=1)):
-            if not session.is_date(day):
+            if day not in started:
                 continue
             if Attendance.objects.filter(session=session, occurs_on=day).exists():
                 continue
@@ -236,3 +238,22 @@ def waiting_line(session: Session, day: dt.date) -> list[SignUp]:
         .order_by("pk")
     )
     return sorted(rows, key=lambda r: (r.state != SignUp.State.OFFERED, r.pk))
+
+
+def place_label(session: Session, user) -> str:
+    """Where the session happens as `user` may see it: the place's name if it is shared
+    with members (or everyone), or they are community developers, its steward or a host
+    of the session; otherwise "Ask the host where", as the calendar feeds say."""
+    from kampung.assets.models import Asset
+
+    place = session.place
+    if place is None:
+        return ""
+    if place.visibility in (Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS):
+        return place.name
+    if policy.role_in(user, session.community) in policy.STAFF_ROLES:
+        return place.name
+    me = policy.membership(user, session.community)
+    if me is not None and (place.steward_member_id == me.pk or session.is_host(me)):
+        return place.name
+    return _("Ask the host where")

@@ -63,3 +63,18 @@ def remind_tomorrow(now: datetime) -> str:
             notices.notify(signup.member, text, url, kind="sessions")
             told += 1
     return f"{told} reminders"
+
+
+@every(
+    timedelta(hours=1),
+    name="session-offers",
+    label=gettext_lazy("Give a place offered from the waiting list to the next person"),
+    timing=gettext_lazy(
+        "Checked every hour: a place not answered within a day, or whose date has "
+        "started, goes to the next in line."
+    ),
+)
+def expire_offers(now: datetime) -> str:
+    from kampung.skillshare import actions
+
+    return f"{actions.expire_offers(now=now)} places given back"

@@ -22,6 +22,7 @@ REPEATS = (ONCE, WEEKLY, FORTNIGHTLY, MONTHLY)
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Monday = 0, as date.weekday()
 NTHS = (1, 2, 3, 4, -1)  # -1: the last such weekday of the month
 MAX_EXCEPTIONS = 200  # cancelled dates per session
+OFFER_HOURS = 24  # a place offered from the waiting list waits this long for an answer
 MAX_YEARS = 5  # how far a series may run
 
 

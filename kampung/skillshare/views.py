@@ -67,6 +67,8 @@ def session_list(request, slug: str):
         accessibility=chosen.get("access") or "",
     )
     page = CappedPaginator(dates, 20).get_page(request.GET.get("page"))
+    for u in page.object_list:
+        u.place_label = queries.place_label(u.session, request.user)
     return render(
         request,
         "skillshare/list.html",
@@ -196,6 +198,7 @@ def session_detail(request, slug: str, session_id: int):
         {
             "community": community,
             "session": session,
+            "place_label": queries.place_label(session, request.user),
             "upcoming": upcoming,
             "mine": mine,
             "series": series,
@@ -294,7 +297,15 @@ def session_leave(request, slug: str, session_id: int, signup_id: int):
     except REFUSALS as exc:
         show_error(request, exc)
     else:
-        messages.success(request, _("Cancelled. Thank you for letting others have the place."))
+        me = policy.membership(request.user, session.community)
+        if me is not None and signup.member_id == me.pk:
+            messages.success(request, _("Cancelled. Thank you for letting others have the place."))
+        else:
+            messages.success(
+                request,
+                _("The place of %(name)s is cancelled; the next person in line is offered it.")
+                % {"name": signup.member.display_name},
+            )
     return redirect("session_detail", slug=slug, session_id=session.pk)
 
 
@@ -356,6 +367,10 @@ def session_attendance(request, slug: str, session_id: int):
     day = _date(request.GET.get("date") or request.POST.get("date")) or (
         dates[0] if dates else None
     )
+    if request.method != "POST" and day not in dates:
+        # Not started yet (or not a date of this session): no form whose ticks would be
+        # refused; a POST for such a date gets the action's own reason.
+        day = None
     error = ""
     people = queries.signed_up(session, day) if day else []
     if request.method == "POST" and day is not None:

@@ -102,7 +102,13 @@ def _reference(
         if place.visibility == Asset.Visibility.PUBLIC and place.lat is not None:
             event.add("geo", (place.lat, place.lng))
     elif session.online_link:
-        event.add("location", session.online_link)
+        # The link (it may hold the meeting's password) only in a member's own feed.
+        event.add(
+            "location",
+            session.online_link
+            if not public
+            else "Online: the link is on the session's page for members",
+        )
     event.add("url", url)
     return event.to_ical()
 

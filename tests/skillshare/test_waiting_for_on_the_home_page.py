@@ -24,8 +24,18 @@ def test_it_names_a_place_offered_a_session_tomorrow_and_attendance_to_take(
         "A place is yours at “Tech and tea (home)”: say yes or no."
     ]
 
+    # A session Vijay hosts that met yesterday (added the day before): its attendance is
+    # to take. One that has not started yet is not (attendance opens at the start).
+    from kampung.skillshare.models import Session
+
+    met = make_session(title="Yesterday's club", starts_on=today - dt.timedelta(days=1))
+    Session.objects.filter(pk=met.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
     hosted = queries.waiting_for(cast.members["volunteer"])
-    assert any("Take attendance" in n.text and "?date=" in n.url for n in hosted)
+    assert any(
+        "Take attendance for “Yesterday's club”" in n.text and "?date=" in n.url for n in hosted
+    )
+    later = make_session(title="Next week's club", starts_on=today + dt.timedelta(days=7))
+    assert not any(later.title in n.text for n in queries.waiting_for(cast.members["volunteer"]))
 
     tomorrow = make_session(title="Tomorrow's walk", starts_on=today + dt.timedelta(days=1))
     actions.sign_up(by=neighbours[2], session=tomorrow)
