@@ -239,7 +239,9 @@ def waiting_for(member) -> list[dict]:
             {
                 "kind": "rota",
                 "text": f"Your check-and-clean at {slot.fridge.name} is {when}",
-                "url": reverse("fridge_detail", args=[slot.community.slug, slot.fridge_id]),
+                # Straight to the rota, where "I did the check" is.
+                "url": reverse("fridge_detail", args=[slot.community.slug, slot.fridge_id])
+                + "#rota-h",
             }
         )
     # Fridges they look after (host, or on the rota around today); community developers

@@ -78,20 +78,76 @@ def test_weak_matches_can_be_left_for_a_coordinator():
     assert result.unmet[0].code == "weak"
 
 
-def test_two_processes_give_exactly_the_same_allocation_as_one():
-    from bench.matching import make_candidates, make_needs
-    from kampung.matching.core import CandidateIndex, allocate
+_TWO_PROCESSES = """
+import threading
+from bench.matching import make_candidates, make_needs
+from kampung.matching.core import CandidateIndex, allocate
+import importlib
+module = importlib.import_module("kampung.matching.core.allocate")
 
-    cands, hubs = make_candidates(3000, 11)
-    needs = make_needs(400, 12, hubs)
-    index = CandidateIndex.build(cands)
-    one = allocate(needs, index, workers=1)
-    two = allocate(needs, index, workers=2)
-    assert one.objective == two.objective and one.upper_bound == two.upper_bound
-    assert [(a.need_id, a.match.candidate_id) for a in one.assignments] == [
-        (a.need_id, a.match.candidate_id) for a in two.assignments
-    ]
-    assert [u.need_id for u in one.unmet] == [u.need_id for u in two.unmet]
+assert threading.active_count() == 1
+cands, hubs = make_candidates(3000, 11)
+needs = make_needs(400, 12, hubs)
+index = CandidateIndex.build(cands)
+one = allocate(needs, index, workers=1)
+forked = []
+real = module.multiprocessing.get_context
+module.multiprocessing.get_context = lambda m: forked.append(m) or real(m)
+two = allocate(needs, index, workers=2)
+assert forked == ["fork"], forked
+assert one.objective == two.objective and one.upper_bound == two.upper_bound
+assert [(a.need_id, a.match.candidate_id) for a in one.assignments] == [
+    (a.need_id, a.match.candidate_id) for a in two.assignments
+]
+assert [u.need_id for u in one.unmet] == [u.need_id for u in two.unmet]
+print("ok")
+"""
+
+
+def test_two_processes_give_exactly_the_same_allocation_as_one():
+    """In a fresh interpreter (no other thread, as `kampung` commands run it): the test
+    process has threads of its own (live servers, the browser driver)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run(
+        [sys.executable, "-c", _TWO_PROCESSES],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_with_other_threads_running_it_does_not_fork(monkeypatch):
+    import importlib
+    import threading
+
+    from bench.matching import make_candidates, make_needs
+    from kampung.matching.core import CandidateIndex
+
+    module = importlib.import_module("kampung.matching.core.allocate")
+
+    def no_fork(method):
+        raise AssertionError("forked while another thread was running")
+
+    monkeypatch.setattr(module.multiprocessing, "get_context", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        cands, hubs = make_candidates(300, 11)
+        needs = make_needs(40, 12, hubs)
+        index = CandidateIndex.build(cands)
+        one = allocate(needs, index, workers=1)
+        two = allocate(needs, index, workers=2)
+    finally:
+        stop.set()
+        other.join()
+    assert one.objective == two.objective
 
 
 def test_a_persons_own_limit_holds_across_all_their_offers():

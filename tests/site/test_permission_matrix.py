@@ -128,9 +128,11 @@ MATRIX = {
     ("session.take_attendance", "session"): STAFF | {"volunteer"},
     ("session.view_people", "session"): STAFF | {"volunteer"},
     ("session.credit", "session"): STAFF,
-    # A place of a member without a login ("session_place_other"): staff, or the host
-    # (the volunteer); never one of a member with a login (they decide themselves).
-    ("session.act_for_member", "session_place_other"): STAFF | {"volunteer"},
+    # Signing up a member without a login ("session_place_other", a new sign-up): staff;
+    # for one already signed up ("session_place_kept"), also the host (the volunteer);
+    # never for a member with a login (they decide themselves).
+    ("session.act_for_member", "session_place_other"): STAFF,
+    ("session.act_for_member", "session_place_kept"): STAFF | {"volunteer"},
     ("session.act_for_member", "session_place_self"): set(),
     ("no.such.action", None): set(),
 }
@@ -196,6 +198,9 @@ def targets(cast, resident_without_login):
     return {
         "session_place_other": SignUp(
             session=session, member=other, community=cast.community, occurs_on=None
+        ),
+        "session_place_kept": SignUp(
+            pk=2**31 - 1, session=session, member=other, community=cast.community, occurs_on=None
         ),
         "session_place_self": SignUp(
             session=session, member=cast.members["resident"], community=cast.community

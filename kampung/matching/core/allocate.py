@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -292,9 +293,17 @@ def _shortlists(
     workers: int,
 ) -> Iterator[Shortlisted]:
     """Each need's shortlist: (need position, [(total_cents, row)], bound outside it).
-    With workers > 1 (and the fork start method, as on Linux), the needs are split
-    between processes that share the index copy-on-write; the result is the same."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    With workers > 1 (and the fork start method, as on Linux, in a process with no other
+    thread), the needs are split between processes that share the index copy-on-write;
+    the result is the same."""
+    # Forking a process that runs other threads (a web server's, a browser driver's, the
+    # candidate index's builder) can leave a child waiting for ever on a lock one of them
+    # held at the fork: then the needs are shortlisted here, in one process.
+    if (
+        workers <= 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+    ):
         for i in order:
             sl = index.shortlist(contexts[i], top_k, explain=False)
             yield i, sl.scored, sl.outside_bound_cents
