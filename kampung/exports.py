@@ -46,7 +46,8 @@ def safe_cell(value: Any) -> Any:
     if ";" in text:
         # Where a spreadsheet's region splits CSV on semicolons, "a;=1+1" is two cells
         # and the second a live formula: each piece after a semicolon is neutralised too.
-        text = ";".join([text.split(";", 1)[0]] + [_neutral_piece(p) for p in text.split(";")[1:]])
+        first, *rest = text.split(";")
+        text = ";".join([first, *(_neutral_piece(p) for p in rest)])
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text

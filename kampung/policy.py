@@ -598,8 +598,8 @@ RULES.update(
         # Signing up, cancelling or answering an offered place for a member without a
         # login (paper sign-up sheets, a phone call): community developers, or the host of
         # that session for someone already signed up to it, as "timebank.act_for_member";
-        # never for themselves, and never for
-        # someone with a login (they decide for themselves). c.obj is the sign-up.
+        # never for themselves, and never for someone with a login (they decide for
+        # themselves). c.obj is the sign-up.
         "session.act_for_member": _session_place_for_member_without_login,
     }
 )

@@ -156,15 +156,11 @@ class SignUp(KeyedByCommunity):
         return self.occurs_on is None
 
     @property
-    def answer_by(self):
+    def answer_by(self) -> dt.datetime | None:
         """Until when a place offered from the waiting list waits for a yes or no."""
-        from kampung.skillshare.schedule import OFFER_HOURS
-
         if self.offered_at is None:
             return None
-        import datetime as dt
-
-        return self.offered_at + dt.timedelta(hours=OFFER_HOURS)
+        return self.offered_at + dt.timedelta(hours=schedule.OFFER_HOURS)
 
 
 class Attendance(KeyedByCommunity):

@@ -241,19 +241,18 @@ def waiting_line(session: Session, day: dt.date) -> list[SignUp]:
 
 
 def place_label(session: Session, user) -> str:
-    """Where the session happens as `user` may see it: the place's name if it is shared
-    with members (or everyone), or they are community developers, its steward or a host
-    of the session; otherwise "Ask the host where", as the calendar feeds say."""
+    """Where the session happens as `user` may see it: the place's name if they may see
+    that asset in the register (policy.visible_assets) or they host the session;
+    otherwise "Ask the host where", as the calendar feeds say."""
     from kampung.assets.models import Asset
 
     place = session.place
     if place is None:
         return ""
     if place.visibility in (Asset.Visibility.PUBLIC, Asset.Visibility.MEMBERS):
+        return place.name  # no query for the usual case
+    if policy.visible_assets(user, session.community).filter(pk=place.pk).exists():
         return place.name
-    if policy.role_in(user, session.community) in policy.STAFF_ROLES:
-        return place.name
-    me = policy.membership(user, session.community)
-    if me is not None and (place.steward_member_id == me.pk or session.is_host(me)):
+    if session.is_host(policy.membership(user, session.community)):
         return place.name
     return _("Ask the host where")
